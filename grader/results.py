@@ -1,0 +1,115 @@
+"""Typed results, from one check up to one submission.
+
+Specs (what to check) live in :mod:`grader.spec`; this module holds what happened. Scores are
+computed from results, never stored twice, and there is always a result: a crash, a timeout or a
+missing function becomes a result that says so.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from grader.spec import Check, Exercise
+
+
+class Status(str, enum.Enum):
+    PASSED = "passed"
+    FAILED = "failed"        # ran, and the answer was wrong
+    ERROR = "error"          # the student's code raised
+    TIMEOUT = "timeout"      # the worker ran past a time limit and was killed
+    CRASHED = "crashed"      # the worker died (exit, signal, memory)
+    MISSING = "missing"      # a name the exercise needs is not defined
+    NOT_RUN = "not_run"      # the submission could not be loaded at all
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """The smallest failing input hypothesis found, with what came back and what was expected."""
+
+    inputs: tuple[tuple[str, str], ...]
+    expected: str | None = None
+    actual: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: Check
+    status: Status
+    message: str = ""
+    counterexample: Counterexample | None = None
+    duration_s: float = 0.0
+    output: str = ""          # what the student's code printed during this check (trimmed)
+    seed: int | None = None   # hypothesis seed, derived from the check id
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASSED
+
+    @property
+    def earned(self) -> float:
+        return self.check.points if self.passed else 0.0
+
+
+@dataclass(frozen=True)
+class Binding:
+    """How one name the exercise needs was found in the submission."""
+
+    name: str                  # canonical name, e.g. "convolution_function"
+    bound_to: str | None       # the student's name, None when missing
+    notes: tuple[str, ...] = ()  # e.g. "argument `filter` matched to your `kernel`"
+
+    @property
+    def via_alias(self) -> bool:
+        return self.bound_to is not None and self.bound_to != self.name
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    exercise: Exercise
+    checks: tuple[CheckResult, ...]
+    bindings: tuple[Binding, ...] = ()
+
+    @property
+    def earned(self) -> float:
+        return sum(c.earned for c in self.checks)
+
+    @property
+    def possible(self) -> float:
+        return self.exercise.points
+
+
+@dataclass(frozen=True)
+class LoadNote:
+    """Something the loader skipped or could not run, with where it was."""
+
+    where: str        # "cell 7, line 3" or "line 12"
+    what: str         # "skipped: not a definition" / "SyntaxError: ..." / "ImportError: ..."
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    student: str
+    path: str
+    sha256: str
+    assignment: str
+    assignment_version: str
+    grader_version: str
+    exercises: tuple[ExerciseResult, ...]
+    load_notes: tuple[LoadNote, ...] = ()
+    load_error: str | None = None   # set when nothing could be loaded
+    duration_s: float = 0.0
+    sandbox: str = ""               # which isolation was in force ("bubblewrap", "rlimits+netns")
+    seeds: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def earned(self) -> float:
+        return sum(e.earned for e in self.exercises)
+
+    @property
+    def possible(self) -> float:
+        return sum(e.possible for e in self.exercises)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.earned / self.possible if self.possible else 0.0

@@ -1,0 +1,227 @@
+"""What to check: assignments, exercises, checks, names and limits, read from ``assignment.toml``.
+
+Everything here is a frozen dataclass built once per run. Errors in the file are the course
+author's (:class:`~grader.errors.SpecError`) and name the file and key they came from.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from grader.errors import SpecError
+
+# rtol/atol by dtype, as torch.testing.assert_close uses them. Comparisons happen at the looser
+# of the two dtypes involved, so a float32 student is held to float32 against a float64 reference.
+DEFAULT_TOLERANCES: Mapping[str, tuple[float, float]] = MappingProxyType({
+    "float64": (1e-7, 1e-7),
+    "float32": (1.3e-6, 1e-5),
+    "float16": (1e-3, 1e-5),
+    "bfloat16": (1.6e-2, 1e-5),
+})
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rtol: float
+    atol: float
+
+    def __str__(self) -> str:
+        return f"rtol={self.rtol:g}, atol={self.atol:g}"
+
+
+@dataclass(frozen=True)
+class Limits:
+    call_timeout_s: float = 10.0     # wall time for one call into the student's code
+    load_timeout_s: float = 30.0     # wall time to load the submission's definitions
+    memory_mb: int = 2048            # address space the worker may add on top of numpy+torch
+    output_kb: int = 64              # captured stdout/stderr kept per check
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str                 # "cnn-numpy.conv.value"
+    exercise_id: str
+    points: float
+    hidden: bool = False
+    description: str = ""
+    examples: int = 50      # hypothesis max_examples
+    timeout_s: float | None = None          # overrides Limits.call_timeout_s
+    tolerance: Mapping[str, Tolerance] = field(default_factory=dict)  # per-dtype overrides
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str                 # "cnn-numpy.conv"
+    title: str
+    names: tuple[str, ...]  # canonical names the exercise needs
+    checks: tuple[Check, ...]
+
+    @property
+    def points(self) -> float:
+        return sum(c.points for c in self.checks)
+
+
+@dataclass(frozen=True)
+class NameSpec:
+    """A name the submission must define, with the aliases real students used."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)   # canonical -> aliases
+    methods: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # canonical -> aliases
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: str
+    title: str
+    version: str
+    root: Path              # the assignment's folder
+    project_root: Path      # where reference/ and tests/ live
+    reference: Path
+    suite: Path
+    starter: Path | None
+    exercises: tuple[Exercise, ...]
+    names: Mapping[str, NameSpec]
+    tolerances: Mapping[str, Tolerance]
+    limits: Limits
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        return tuple(c for e in self.exercises for c in e.checks)
+
+    def tolerance_for(self, dtype: str, check: Check | None = None) -> Tolerance:
+        if check is not None and dtype in check.tolerance:
+            return check.tolerance[dtype]
+        return self.tolerances.get(dtype, self.tolerances["float64"])
+
+
+def find_assignment(name_or_path: str, assignments_dir: Path | None = None) -> Path:
+    """Resolve ``cnn-numpy`` or a path to the folder holding ``assignment.toml``."""
+    candidate = Path(name_or_path)
+    if (candidate / "assignment.toml").is_file():
+        return candidate
+    base = assignments_dir or Path(__file__).resolve().parent.parent / "assignments"
+    if (base / name_or_path / "assignment.toml").is_file():
+        return base / name_or_path
+    known = sorted(p.parent.name for p in base.glob("*/assignment.toml"))
+    raise SpecError(f"no assignment named {name_or_path!r}; known: {', '.join(known) or 'none'} "
+                    f"(looked in {base})")
+
+
+def load_assignment(folder: Path) -> Assignment:
+    path = folder / "assignment.toml"
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SpecError(f"{path}: cannot read: {exc}") from exc
+    return _AssignmentReader(path, raw).read()
+
+
+class _AssignmentReader:
+    def __init__(self, path: Path, raw: dict[str, Any]):
+        self.path = path
+        self.raw = raw
+
+    def fail(self, key: str, problem: str) -> SpecError:
+        return SpecError(f"{self.path}: [{key}] {problem}")
+
+    def get(self, table: Mapping[str, Any], key: str, kind: type | tuple, where: str, default: Any = ...):
+        if key not in table:
+            if default is ...:
+                raise self.fail(where, f"missing required key {key!r}")
+            return default
+        value = table[key]
+        if not isinstance(value, kind) or isinstance(value, bool) and kind in (int, float, (int, float)):
+            raise self.fail(where, f"{key}={value!r} should be {getattr(kind, '__name__', kind)}")
+        return value
+
+    def read(self) -> Assignment:
+        head = self.get(self.raw, "assignment", dict, "assignment")
+        folder = self.path.parent
+        project_root = (folder / self.get(head, "project_root", str, "assignment", "../..")).resolve()
+        aid = self.get(head, "id", str, "assignment")
+        exercises = tuple(self.exercise(aid, i, e)
+                          for i, e in enumerate(self.get(self.raw, "exercise", list, "exercise")))
+        names = {n: self.name_spec(n, t) for n, t in self.get(self.raw, "names", dict, "names", {}).items()}
+        for ex in exercises:
+            for n in ex.names:
+                names.setdefault(n, NameSpec(n))
+        starter = self.get(head, "starter", str, "assignment", "")
+        return Assignment(
+            id=aid,
+            title=self.get(head, "title", str, "assignment"),
+            version=str(self.get(head, "version", (str, int), "assignment")),
+            root=folder,
+            project_root=project_root,
+            reference=self.existing(project_root / self.get(head, "reference", str, "assignment"), "reference"),
+            suite=self.existing(project_root / self.get(head, "suite", str, "assignment"), "suite"),
+            starter=self.existing(folder / starter, "starter") if starter else None,
+            exercises=exercises,
+            names=MappingProxyType(names),
+            tolerances=MappingProxyType({**{k: Tolerance(*v) for k, v in DEFAULT_TOLERANCES.items()},
+                                         **self.tolerances(self.raw.get("tolerance", {}), "tolerance")}),
+            limits=self.limits(self.get(self.raw, "limits", dict, "limits", {})),
+        )
+
+    def existing(self, path: Path, key: str) -> Path:
+        if not path.exists():
+            raise self.fail("assignment", f"{key}={path} does not exist")
+        return path
+
+    def tolerances(self, table: Mapping[str, Any], where: str) -> dict[str, Tolerance]:
+        out = {}
+        for dtype, tol in table.items():
+            if dtype not in DEFAULT_TOLERANCES:
+                raise self.fail(where, f"unknown dtype {dtype!r}; use one of {', '.join(DEFAULT_TOLERANCES)}")
+            rtol = self.get(tol, "rtol", (int, float), f"{where}.{dtype}")
+            atol = self.get(tol, "atol", (int, float), f"{where}.{dtype}")
+            if rtol < 0 or atol < 0:
+                raise self.fail(f"{where}.{dtype}", f"rtol={rtol}, atol={atol} must not be negative")
+            out[dtype] = Tolerance(float(rtol), float(atol))
+        return out
+
+    def limits(self, table: Mapping[str, Any]) -> Limits:
+        defaults = Limits()
+        values = {}
+        for key in ("call_timeout_s", "load_timeout_s", "memory_mb", "output_kb"):
+            value = self.get(table, key, (int, float), "limits", getattr(defaults, key))
+            if value <= 0:
+                raise self.fail("limits", f"{key}={value} must be positive")
+            values[key] = type(getattr(defaults, key))(value)
+        return Limits(**values)
+
+    def exercise(self, aid: str, index: int, table: Mapping[str, Any]) -> Exercise:
+        where = f"exercise #{index + 1}"
+        key = self.get(table, "id", str, where)
+        eid = f"{aid}.{key}"
+        checks = tuple(self.check(eid, c, f"{where} ({key}) check #{j + 1}")
+                       for j, c in enumerate(self.get(table, "check", list, where)))
+        return Exercise(id=eid, title=self.get(table, "title", str, where, key),
+                        names=tuple(self.get(table, "names", list, where, [])), checks=checks)
+
+    def check(self, eid: str, table: Mapping[str, Any], where: str) -> Check:
+        points = self.get(table, "points", (int, float), where)
+        if points < 0:
+            raise self.fail(where, f"points={points} must not be negative")
+        timeout = self.get(table, "timeout_s", (int, float), where, None)
+        examples = self.get(table, "examples", int, where, 50)
+        if examples < 1:
+            raise self.fail(where, f"examples={examples} must be at least 1")
+        return Check(id=f"{eid}.{self.get(table, 'id', str, where)}", exercise_id=eid,
+                     points=float(points), hidden=self.get(table, "hidden", bool, where, False),
+                     description=self.get(table, "description", str, where, ""), examples=examples,
+                     timeout_s=float(timeout) if timeout is not None else None,
+                     tolerance=MappingProxyType(self.tolerances(table.get("tolerance", {}), f"{where}.tolerance")))
+
+    def name_spec(self, name: str, table: Mapping[str, Any]) -> NameSpec:
+        where = f"names.{name}"
+        params = self.get(table, "params", dict, where, {})
+        methods = self.get(table, "methods", dict, where, {})
+        return NameSpec(name=name, aliases=tuple(self.get(table, "aliases", list, where, [])),
+                        params=MappingProxyType({k: tuple(v) for k, v in params.items()}),
+                        methods=MappingProxyType({k: tuple(v) for k, v in methods.items()}))

@@ -1,0 +1,235 @@
+"""What a check sees of the student's code: functions and objects reached through bindings.
+
+Two implementations share the binding logic:
+
+- :class:`WorkerSubmission` (in :mod:`grader.sandbox`) runs the student's code in a worker process;
+  only plain data comes back. This is what grading uses.
+- :class:`LocalSubmission` calls a module in this process. It is for trusted code only: the
+  reference checking itself, and the benchmark's in-process baseline.
+
+Checks always call with the *canonical* keyword names of the reference; bindings translate them.
+"""
+
+from __future__ import annotations
+
+import abc
+import traceback
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from grader.binding import ArgumentPlan, Signature, plan_arguments, resolve_method, resolve_name, signature_of
+from grader.compare import describe
+from grader.errors import MissingName, StudentCodeRaised, WorkerLost
+from grader.results import Binding, Counterexample
+from grader.spec import Assignment, NameSpec
+
+
+def _leaky_relu(x: Any, alpha: float = 0.01) -> Any:
+    return np.where(x > 0, x, alpha * x)
+
+
+# Functions a check may pass *into* the student's code (an activation, say). They travel by name,
+# so nothing but plain data ever crosses to the worker; both sides resolve the name in this table.
+SAFE_FUNCTIONS: Mapping[str, Callable[..., Any]] = {
+    "identity": lambda x: x,
+    "relu": lambda x: np.maximum(x, 0),
+    "sigmoid": lambda x: 1.0 / (1.0 + np.exp(-x)),
+    "tanh": np.tanh,
+    "leaky_relu": _leaky_relu,
+}
+
+
+@dataclass(frozen=True)
+class Fn:
+    """A function from :data:`SAFE_FUNCTIONS`, passed as an argument by name."""
+    name: str
+
+    def __post_init__(self) -> None:
+        if self.name not in SAFE_FUNCTIONS:
+            raise ValueError(f"Fn({self.name!r}): not one of {', '.join(SAFE_FUNCTIONS)}")
+
+
+@dataclass(frozen=True)
+class Own:
+    """The student's own function ``name`` (canonical), passed as an argument."""
+    name: str
+
+
+class Submission(abc.ABC):
+    """The student's code as checks see it. Subclasses say how a call reaches it."""
+
+    def __init__(self, assignment: Assignment, reference: ModuleType | None = None):
+        self.assignment = assignment
+        self.reference = reference
+        self._bindings: dict[str, Binding] = {}
+
+    # --- what checks call -------------------------------------------------------------------
+    def function(self, name: str) -> Callable[..., Any]:
+        """The student's function for canonical ``name``; call it with canonical keywords."""
+        target = self._bind(name)
+
+        def call(**kwargs: Any) -> Any:
+            plan = self._plan(name, None, self._signature(target, None), kwargs)
+            args, kw = plan.apply(self._resolve(kwargs))
+            return self._traced(name, kwargs, self._call, target, None, args, kw)
+        call.__name__ = name
+        return call
+
+    def new(self, class_name: str, **kwargs: Any) -> "Instance":
+        """Construct the student's class ``class_name`` with canonical keywords."""
+        target = self._bind(class_name)
+        plan = self._plan(class_name, None, self._signature(target, None), kwargs)
+        args, kw = plan.apply(self._resolve(kwargs))
+        return Instance(self, class_name, self._traced(class_name, kwargs, self._construct, target, args, kw))
+
+    def own(self, name: str) -> Own:
+        self._bind(name)
+        return Own(name)
+
+    def _traced(self, label: str, kwargs: Mapping[str, Any], fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn``; if the student's code raises or the worker dies, remember the call's inputs."""
+        try:
+            return fn(*args)
+        except (StudentCodeRaised, WorkerLost) as exc:
+            exc.counterexample = Counterexample(  # type: ignore[attr-defined]
+                inputs=(("call", label),) + tuple((k, describe(v)) for k, v in kwargs.items()))
+            raise
+
+    def bindings(self) -> tuple[Binding, ...]:
+        return tuple(self._bindings.values())
+
+    # --- binding, shared by every implementation --------------------------------------------
+    def name_spec(self, name: str) -> NameSpec:
+        return self.assignment.names.get(name) or NameSpec(name)
+
+    def _bind(self, name: str) -> str:
+        if name in self._bindings and self._bindings[name].bound_to:
+            return self._bindings[name].bound_to
+        try:
+            bound = resolve_name(self.name_spec(name), self._defined())
+        except MissingName:
+            self._bindings[name] = Binding(name, None)
+            raise
+        notes = (f"`{name}` found under the name `{bound}`",) if bound != name else ()
+        self._bindings[name] = Binding(name, bound, notes)
+        return bound
+
+    def _plan(self, name: str, method: str | None, student: Signature | None,
+              kwargs: Mapping[str, Any]) -> ArgumentPlan:
+        spec = self.name_spec(name)
+        label = f"{name}.{method}" if method else name
+        plan = plan_arguments(label, self._canonical_params(name, method), list(kwargs),
+                              spec.params, student)
+        if plan.notes:
+            old = self._bindings.get(name, Binding(name, name))
+            new_notes = tuple(n for n in plan.notes if n not in old.notes)
+            if new_notes:
+                self._bindings[name] = Binding(old.name, old.bound_to, old.notes + new_notes)
+        return plan
+
+    def _canonical_params(self, name: str, method: str | None) -> list[str]:
+        obj = getattr(self.reference, name, None) if self.reference else None
+        if obj is not None and method:
+            obj = getattr(obj, method, None)
+        sig = signature_of(obj) if obj is not None else None
+        if sig is None:
+            return []
+        return [p.name for p in sig.params if p.name != "self"]
+
+    def _resolve(self, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        """Replace Own markers by the student's bound name (the worker resolves names)."""
+        return {k: Own(self._bind(v.name)) if isinstance(v, Own) else v for k, v in kwargs.items()}
+
+    # --- what an implementation provides ---------------------------------------------------
+    @abc.abstractmethod
+    def _defined(self) -> list[str]:
+        """Top-level names the submission defines."""
+
+    @abc.abstractmethod
+    def _signature(self, target: Any, method: str | None) -> Signature | None:
+        """Signature of top-level ``target`` (a name) or of ``method`` on instance handle ``target``."""
+
+    @abc.abstractmethod
+    def _methods(self, handle: Any) -> list[str]:
+        """Attribute names of an instance."""
+
+    @abc.abstractmethod
+    def _call(self, target: Any, method: str | None, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """Call top-level function ``target`` or ``method`` on instance handle ``target``."""
+
+    @abc.abstractmethod
+    def _construct(self, target: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """Instantiate class ``target``; returns a handle."""
+
+    @abc.abstractmethod
+    def _getattr(self, handle: Any, attr: str) -> Any: ...
+
+    @abc.abstractmethod
+    def _setattr(self, handle: Any, attr: str, value: Any) -> None: ...
+
+
+class Instance:
+    """An object of the student's class. It lives wherever the student's code runs."""
+
+    def __init__(self, submission: Submission, class_name: str, handle: Any):
+        self._submission = submission
+        self._class_name = class_name
+        self._handle = handle
+
+    def call(self, method: str, **kwargs: Any) -> Any:
+        sub = self._submission
+        bound = resolve_method(sub.name_spec(self._class_name), method, sub._methods(self._handle))
+        plan = sub._plan(self._class_name, method, sub._signature(self._handle, bound), kwargs)
+        args, kw = plan.apply(sub._resolve(kwargs))
+        return sub._traced(f"{self._class_name}.{method}", kwargs, sub._call, self._handle, bound, args, kw)
+
+    def get(self, attr: str) -> Any:
+        return self._submission._getattr(self._handle, attr)
+
+    def set(self, attr: str, value: Any) -> None:
+        self._submission._setattr(self._handle, attr, value)
+
+
+class LocalSubmission(Submission):
+    """Calls a trusted module in this process (the reference, a benchmark baseline)."""
+
+    def __init__(self, assignment: Assignment, module: ModuleType, reference: ModuleType | None = None):
+        super().__init__(assignment, reference if reference is not None else module)
+        self.module = module
+
+    def _defined(self) -> list[str]:
+        return list(vars(self.module))
+
+    def _signature(self, target: Any, method: str | None) -> Signature | None:
+        obj = getattr(target, method) if method else getattr(self.module, target)
+        return signature_of(obj)
+
+    def _methods(self, handle: Any) -> list[str]:
+        return [n for n in dir(handle) if not n.startswith("__")]
+
+    def _unwrap(self, value: Any) -> Any:
+        if isinstance(value, Fn):
+            return SAFE_FUNCTIONS[value.name]
+        if isinstance(value, Own):
+            return getattr(self.module, value.name)
+        return value
+
+    def _call(self, target: Any, method: str | None, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        fn = getattr(target, method) if method else getattr(self.module, target)
+        try:
+            return fn(*map(self._unwrap, args), **{k: self._unwrap(v) for k, v in kwargs.items()})
+        except Exception as exc:  # same shape as an exception coming back from a worker
+            raise StudentCodeRaised(type(exc).__name__, str(exc), traceback.format_exc()) from exc
+
+    def _construct(self, target: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        return self._call(target, None, args, kwargs)
+
+    def _getattr(self, handle: Any, attr: str) -> Any:
+        return getattr(handle, attr)
+
+    def _setattr(self, handle: Any, attr: str, value: Any) -> None:
+        setattr(handle, attr, value)
+

@@ -1,0 +1,165 @@
+"""The API grading suites are written against, and the loader that collects them.
+
+A suite is a plain module (no pytest needed) of check functions::
+
+    from hypothesis import given
+    from grader.suite import check, expect_close
+
+    @check("value")                      # cnn-numpy.conv.value in assignment.toml
+    @given(case=conv_cases())
+    def conv_matches_reference(sub, case):
+        actual = sub.function("convolution_function")(input_image=case.image, ...)
+        expect_close(actual, ref.convolution_function(...), inputs=case.inputs())
+
+``sub`` is a :class:`grader.submission.Submission`: calls go to the student's code, wherever it
+runs; values come back as plain data; comparison happens here. Points, visibility, example counts
+and tolerances come from ``assignment.toml``; a check there with no function here, or the other way
+round, is the author's error, reported once when the suite loads.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import importlib.util
+import sys
+import zlib
+from dataclasses import dataclass
+from types import MappingProxyType, ModuleType
+from typing import Any, Callable, Mapping
+
+import hypothesis
+from hypothesis import HealthCheck, Phase, Verbosity
+
+from grader.compare import describe, mismatch
+from grader.errors import SpecError
+from grader.results import Counterexample
+from grader.spec import Assignment, Check
+
+CheckFunction = Callable[..., None]
+
+_loading: contextvars.ContextVar[Assignment | None] = contextvars.ContextVar("_loading", default=None)
+_running: contextvars.ContextVar[tuple[Assignment, Check] | None] = contextvars.ContextVar("_running", default=None)
+
+
+class CheckFailed(AssertionError):
+    """Raised by a check when the student's answer is wrong. Hypothesis shrinks on it."""
+
+    def __init__(self, message: str, counterexample: Counterexample | None = None):
+        super().__init__(message)
+        self.message = message
+        self.counterexample = counterexample
+
+
+def seed_for(check_id: str) -> int:
+    """The hypothesis seed of a check: a function of its id only, so every student and every run
+    sees the same inputs."""
+    return zlib.crc32(check_id.encode())
+
+
+def check(key: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function for ``<exercise id>.<key>`` of the assignment being loaded.
+
+    ``key`` may be the full id (``cnn-numpy.conv.value``) or the part after the assignment id
+    (``conv.value``). Hypothesis tests get the grading settings and their seed here.
+    """
+    def register(fn: CheckFunction) -> CheckFunction:
+        assignment = _loading.get()
+        if assignment is None:
+            raise SpecError(f"@check({key!r}) on {fn.__name__}: suites are loaded with grader.suite.load_suite")
+        full = key if key.startswith(assignment.id + ".") else f"{assignment.id}.{key}"
+        spec = next((c for c in assignment.checks if c.id == full), None)
+        if spec is None:
+            raise SpecError(f"{fn.__code__.co_filename}:{fn.__code__.co_firstlineno}: @check({key!r}) "
+                            f"names no check in {assignment.root / 'assignment.toml'}")
+        if getattr(fn, "is_hypothesis_test", False):
+            fn = hypothesis.settings(
+                max_examples=spec.examples, database=None, deadline=None, derandomize=False,
+                suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet,
+                report_multiple_bugs=False, print_blob=False,
+                phases=(Phase.explicit, Phase.generate, Phase.shrink),
+            )(hypothesis.seed(seed_for(full))(fn))
+        fn.__grader_check__ = full
+        return fn
+    return register
+
+
+@dataclass(frozen=True)
+class Suite:
+    assignment: Assignment
+    module: ModuleType
+    functions: Mapping[str, CheckFunction]   # check id -> function
+
+
+def load_suite(assignment: Assignment) -> Suite:
+    """Import the suite module named in assignment.toml and match its checks with the spec."""
+    name = f"grader_suite_{assignment.id.replace('-', '_')}"
+    spec = importlib.util.spec_from_file_location(name, assignment.suite)
+    if spec is None or spec.loader is None:
+        raise SpecError(f"{assignment.suite}: cannot import the suite")
+    module = importlib.util.module_from_spec(spec)
+    token = _loading.set(assignment)
+    try:
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    finally:
+        _loading.reset(token)
+    functions: dict[str, CheckFunction] = {}
+    for value in vars(module).values():
+        cid = getattr(value, "__grader_check__", None)
+        if cid is None:
+            continue
+        if cid in functions and functions[cid] is not value:
+            raise SpecError(f"{assignment.suite}: two functions are registered for check {cid}")
+        functions[cid] = value
+    missing = [c.id for c in assignment.checks if c.id not in functions]
+    if missing:
+        raise SpecError(f"{assignment.suite}: no @check function for {', '.join(missing)} "
+                        f"(listed in {assignment.root / 'assignment.toml'})")
+    return Suite(assignment, module, MappingProxyType(functions))
+
+
+class running_check:
+    """Context manager the runner wraps around one check, so expect_close knows its tolerances."""
+
+    def __init__(self, assignment: Assignment, check_spec: Check):
+        self.value = (assignment, check_spec)
+
+    def __enter__(self) -> None:
+        self.token = _running.set(self.value)
+
+    def __exit__(self, *exc: object) -> None:
+        _running.reset(self.token)
+
+
+def expect_close(actual: Any, expected: Any, *, what: str = "output",
+                 inputs: Mapping[str, Any] | None = None) -> None:
+    """Fail the running check unless ``actual`` matches ``expected`` within its tolerance."""
+    current = _running.get()
+    if current is None:
+        raise SpecError("expect_close called outside a running check")
+    assignment, spec = current
+    lines = mismatch(actual, expected, lambda dtype: assignment.tolerance_for(dtype, spec))
+    if lines:
+        fail(f"{what} does not match the reference.\n" + "\n".join(lines),
+             inputs=inputs, expected=expected, actual=actual)
+
+
+def expect(condition: bool, message: str, *, inputs: Mapping[str, Any] | None = None,
+           expected: Any = None, actual: Any = None) -> None:
+    """Fail the running check with ``message`` unless ``condition`` holds (property checks)."""
+    if not condition:
+        fail(message, inputs=inputs, expected=expected, actual=actual)
+
+
+def fail(message: str, *, inputs: Mapping[str, Any] | None = None, expected: Any = None,
+         actual: Any = None) -> None:
+    example = None
+    if inputs is not None or expected is not None or actual is not None:
+        example = Counterexample(
+            inputs=tuple((k, describe(v)) for k, v in (inputs or {}).items()),
+            expected=None if expected is None else describe(expected),
+            actual=None if actual is None else describe(actual))
+    raise CheckFailed(message, example)
+
+
+__all__ = ["CheckFailed", "Suite", "check", "expect", "expect_close", "fail", "load_suite", "seed_for"]

@@ -1,0 +1,158 @@
+"""The worker: the only place the student's code runs.
+
+It is forked from the zygote with its limits already in force (see :mod:`grader.zygote`), loads
+the submission's code units into a fresh module, then answers requests over its socket until the
+grader closes it. Replies carry plain data only; objects that cannot travel stay here in
+``handles``. Whatever the student's code prints is captured, capped, and sent back with each reply.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib.abc
+import io
+import socket
+import sys
+import traceback
+import types
+from typing import Any
+
+from grader import wire
+from grader.binding import signature_of
+from grader.submission import SAFE_FUNCTIONS
+
+# Trusted code the student must not import: the reference answers and the suites.
+_HIDDEN_PACKAGES = ("reference", "tests", "grader_suite_")
+
+
+class _HiddenImports(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> None:
+        if fullname.split(".")[0] in _HIDDEN_PACKAGES or fullname.startswith("grader_suite_"):
+            raise ImportError(f"No module named {fullname!r}")
+        return None
+
+
+class _CappedText(io.TextIOBase):
+    """A stdout/stderr that keeps the first ``limit`` characters and counts the rest."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.parts: list[str] = []
+        self.kept = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        room = self.limit - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        if self.dropped:
+            text += f"\n[… {self.dropped} more characters of output not kept]"
+        self.parts, self.kept, self.dropped = [], 0, 0
+        return text
+
+
+class Worker:
+    def __init__(self, sock: socket.socket, output_limit: int):
+        self.sock = sock
+        self.module = types.ModuleType("submission")
+        self.module.__dict__["__builtins__"] = builtins
+        self.handles: dict[int, Any] = {}
+        self.output = _CappedText(output_limit)
+
+    # --- values -------------------------------------------------------------------------------
+    def keep(self, obj: Any) -> wire.Handle:
+        self.handles[id(obj)] = obj
+        return wire.Handle(id(obj), type(obj).__name__)
+
+    def resolve(self, marker: dict[str, Any]) -> Any:
+        if "__fn__" in marker:
+            return SAFE_FUNCTIONS[str(marker["__fn__"])]
+        if "__own__" in marker:
+            return self.module.__dict__[str(marker["__own__"])]
+        return self.handles[int(marker["__handle__"])]
+
+    def target(self, request: dict[str, Any]) -> Any:
+        target = request["target"]
+        obj = self.handles[target] if isinstance(target, int) else self.module.__dict__[target]
+        method = request.get("method")
+        return getattr(obj, method) if method else obj
+
+    # --- requests -----------------------------------------------------------------------------
+    def handle(self, request: dict[str, Any], buffers: list[bytes]) -> Any:
+        op = request["op"]
+        if op == "load":
+            return self.load(request["units"])
+        if op == "defined":
+            return sorted(k for k in self.module.__dict__ if not k.startswith("__"))
+        if op == "signature":
+            sig = signature_of(self.target(request))
+            return None if sig is None else sig.as_plain()
+        if op == "attrs":
+            return sorted(n for n in dir(self.handles[request["target"]]) if not n.startswith("__"))
+        if op == "call":
+            args = wire.decode(request["args"], buffers, self.resolve)
+            kwargs = wire.decode(request["kwargs"], buffers, self.resolve)
+            return self.target(request)(*args, **kwargs)
+        if op == "getattr":
+            return getattr(self.target(request), request["attr"])
+        if op == "setattr":
+            value = wire.decode(request["value"], buffers, self.resolve)
+            setattr(self.target(request), request["attr"], value)
+            return None
+        raise ValueError(f"unknown request {op!r}")
+
+    def load(self, units: list[list[Any]]) -> list[list[str]]:
+        """Run each unit on its own, so one that fails loses only what it defines."""
+        notes = []
+        for source, filename, lineno, where in units:
+            try:
+                code = compile("\n" * (int(lineno) - 1) + source, filename, "exec")
+                exec(code, self.module.__dict__)
+            except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt too
+                first = source.strip().splitlines()[0][:80] if source.strip() else ""
+                notes.append([where, f"{type(exc).__name__}: {exc} (while running `{first}`)"])
+        return notes
+
+    def serve(self) -> None:
+        while True:
+            try:
+                request, buffers = wire.receive(self.sock)
+            except EOFError:
+                return
+            reply_buffers: list[bytes] = []
+            try:
+                value = self.handle(request, buffers)
+                reply = {"value": wire.encode(value, reply_buffers, self.keep)}
+            except BaseException as exc:  # noqa: BLE001 - report, never die, on student errors
+                reply_buffers = []
+                reply = {"error": {"type": type(exc).__name__, "message": str(exc)[:2000],
+                                   "traceback": _student_traceback(exc)}}
+            reply["output"] = self.output.take()
+            wire.send(self.sock, reply, reply_buffers)
+
+
+def _student_traceback(exc: BaseException) -> str:
+    """The traceback without the worker's own frames: the student sees their code only."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "grader/" not in f.filename.replace("\\", "/")]
+    lines = traceback.format_list(frames) + traceback.format_exception_only(exc)
+    return "".join(lines)[-4000:]
+
+
+def run(sock: socket.socket, output_limit: int) -> None:
+    """Entry point in the forked child: hide trusted modules, capture output, serve."""
+    sys.meta_path.insert(0, _HiddenImports())
+    for name in [m for m in sys.modules if m.split(".")[0] in _HIDDEN_PACKAGES]:
+        del sys.modules[name]
+    sys.path[:] = [p for p in sys.path if p and not p.endswith(("/reference", "/tests"))]
+    worker = Worker(sock, output_limit)
+    sys.stdout = sys.stderr = worker.output
+    worker.serve()
