@@ -230,7 +230,9 @@ class WorkerSubmission(Submission):
             return ""
         text = "".join(self.worker.output[mark:])
         limit = self.assignment.limits.output_kb * 1024
-        return text if len(text) <= limit else text[:limit] + "\n[… output trimmed]"
+        if len(text) <= limit:
+            return text
+        return text[:limit] + f"\n[… {len(text) - limit} more characters of output not kept]"
 
     # --- Submission -----------------------------------------------------------------------------
     def _request(self, header: dict[str, Any], timeout: float | None = None) -> Any:

@@ -1,0 +1,59 @@
+"""Fixtures for the engine's own tests: a tiny in-memory assignment and a zygote per sandbox kind."""
+
+from __future__ import annotations
+
+import types
+from pathlib import Path
+
+import pytest
+
+from grader.sandbox import SANDBOX_ENV, WorkerSubmission, Zygote, bubblewrap_works
+from grader.spec import Assignment, Limits, NameSpec, Tolerance
+
+
+def tiny_assignment(limits: Limits = Limits(call_timeout_s=3, load_timeout_s=5, memory_mb=512),
+                    names: dict[str, NameSpec] | None = None) -> Assignment:
+    here = Path(__file__).parent
+    return Assignment(id="tiny", title="tiny", version="1", root=here, project_root=here.parent.parent,
+                      reference=here, suite=here, starter=None, exercises=(), names=names or {},
+                      tolerances={"float64": Tolerance(1e-7, 1e-7), "float32": Tolerance(1.3e-6, 1e-5)},
+                      limits=limits)
+
+
+def units(source: str) -> list[types.SimpleNamespace]:
+    """The whole source as one code unit (the loader's job is tested elsewhere)."""
+    return [types.SimpleNamespace(source=source, filename="student.py", lineno=1, where="line 1")]
+
+
+SANDBOXES = ["bubblewrap", "rlimits"]
+
+
+@pytest.fixture(scope="module", params=SANDBOXES)
+def zygote(request, tmp_path_factory, monkeypatch_module):
+    if request.param == "bubblewrap" and not bubblewrap_works():
+        pytest.skip("bwrap is not installed or cannot create namespaces here (.ci/run installs it)")
+    monkeypatch_module.setenv(SANDBOX_ENV, request.param)
+    z = Zygote(tmp_path_factory.mktemp("scratch"), hidden=[Path(__file__).parent.parent.parent / "reference"])
+    yield z
+    z.close()
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+@pytest.fixture
+def load(zygote):
+    """load(source) -> a WorkerSubmission with a fresh worker running ``source``."""
+    started = []
+
+    def make(source: str, assignment: Assignment | None = None) -> WorkerSubmission:
+        sub = WorkerSubmission(assignment or tiny_assignment(), zygote, units(source))
+        sub.fresh()
+        started.append(sub)
+        return sub
+    yield make
+    for sub in started:
+        sub.close()

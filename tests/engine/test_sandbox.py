@@ -1,0 +1,123 @@
+"""The worker boundary: student code runs in a limited worker; only plain data comes back."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.errors import MissingName, StudentCodeRaised, WorkerLost
+from grader.submission import Fn
+from grader.wire import Handle
+
+PROJECT = Path(__file__).resolve().parent.parent.parent
+
+
+def test_values_round_trip_with_dtype(load):
+    sub = load("import numpy as np\ndef f(x):\n    return x.astype(np.float32) * 2, [1, 'a', None], {'k': np.int64(3)}\n")
+    arr, items, mapping = sub.function("f")(x=np.arange(4.0))
+    assert arr.dtype == np.float32 and arr.tolist() == [0, 2, 4, 6]
+    assert items == [1, "a", None] and mapping == {"k": 3}
+
+
+def test_objects_stay_behind_handles(load):
+    sub = load("class Counter:\n    def __init__(self, start):\n        self.n = start\n"
+               "    def bump(self, by=1):\n        self.n += by\n        return self\n")
+    counter = sub.new("Counter", start=5)
+    returned = counter.call("bump", by=2)
+    assert isinstance(returned, Handle)
+    assert counter.get("n") == 7
+    counter.set("n", np.arange(3))
+    assert counter.get("n").tolist() == [0, 1, 2]
+
+
+def test_safe_functions_travel_by_name(load):
+    sub = load("def apply(fn, x):\n    return fn(x)\n")
+    assert sub.function("apply")(fn=Fn("relu"), x=np.array([-1.0, 2.0])).tolist() == [0.0, 2.0]
+
+
+def test_student_exception_comes_back_with_its_traceback(load):
+    sub = load("def f(x):\n    return 1 / 0\n")
+    with pytest.raises(StudentCodeRaised) as info:
+        sub.function("f")(x=1)
+    assert info.value.exc_type == "ZeroDivisionError"
+    assert 'student.py", line 2' in info.value.traceback
+    assert "grader/" not in info.value.traceback
+
+
+def test_infinite_loop_is_stopped_at_the_call_limit(load):
+    sub = load("def f(x):\n    while True:\n        pass\n")
+    started = time.monotonic()
+    with pytest.raises(WorkerLost) as info:
+        sub.function("f")(x=1)
+    assert info.value.reason == "timeout" and "3 s" in info.value.detail
+    assert time.monotonic() - started < 10
+
+
+def test_os_exit_is_a_crash_with_its_status(load):
+    sub = load("import os\ndef f(x):\n    os._exit(0)\n")
+    with pytest.raises(WorkerLost) as info:
+        sub.function("f")(x=1)
+    assert info.value.reason == "crashed" and "exit status 0" in info.value.detail
+
+
+def test_memory_beyond_the_limit_fails_inside_the_worker(load):
+    sub = load("import numpy as np\ndef f(x):\n    return np.ones((60000, 60000)).sum()\n")
+    with pytest.raises(StudentCodeRaised) as info:
+        sub.function("f")(x=1)
+    assert info.value.exc_type == "MemoryError"
+
+
+def test_no_network(load):
+    sub = load("import socket\ndef f(x):\n    socket.create_connection(('192.0.2.1', 80), timeout=2)\n")
+    with pytest.raises(StudentCodeRaised) as info:
+        sub.function("f")(x=1)
+    assert info.value.exc_type in ("OSError", "TimeoutError", "ConnectionRefusedError")
+    assert "unreachable" in info.value.exc_message.lower() or info.value.exc_type != "TimeoutError"
+
+
+def test_reference_cannot_be_imported(load):
+    sub = load("def f(x):\n    import reference.cnn_numpy\n")
+    with pytest.raises(StudentCodeRaised) as info:
+        sub.function("f")(x=1)
+    assert info.value.exc_type in ("ImportError", "ModuleNotFoundError")
+
+
+def test_printed_output_is_captured_and_capped(load):
+    sub = load("def f(x):\n    print('x' * 10_000_000)\n    print('done')\n    return 1\n")
+    mark = sub.output_mark()
+    assert sub.function("f")(x=1) == 1
+    output = sub.output_since(mark)
+    assert len(output) < 100_000 and "more characters of output not kept" in output
+
+
+def test_a_dead_worker_is_replaced(load):
+    sub = load("import os\ndef die(x):\n    os._exit(3)\ndef ok(x):\n    return x + 1\n")
+    with pytest.raises(WorkerLost):
+        sub.function("die")(x=1)
+    assert sub.function("ok")(x=1) == 2
+
+
+def test_missing_name_says_what_was_looked_for(load):
+    sub = load("def other():\n    pass\n")
+    with pytest.raises(MissingName, match="`f` is not defined"):
+        sub.function("f")
+
+
+def test_monkeypatching_numpy_in_the_worker_does_not_reach_the_grader(load):
+    sub = load("import numpy as np\ndef f(x):\n    np.allclose = lambda *a, **k: True\n    return x\n")
+    sub.function("f")(x=1)
+    assert not np.allclose(np.zeros(2), np.ones(2))
+
+
+def test_project_files_cannot_be_written(load, zygote):
+    target = PROJECT / "grader-sandbox-probe.txt"
+    sub = load(f"def f(x):\n    open({str(target)!r}, 'w').write('x')\n")
+    if zygote.kind.startswith("rlimits+netns (as root"):
+        pytest.skip("running as root without bubblewrap and with Python unreadable by nobody: "
+                    "files stay writable, which the sandbox kind says")
+    with pytest.raises(StudentCodeRaised):
+        sub.function("f")(x=1)
+    assert not target.exists()
