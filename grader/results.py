@@ -76,7 +76,8 @@ class ExerciseResult:
 
     @property
     def possible(self) -> float:
-        return self.exercise.points
+        """Points of the checks that were graded: a student's public-only run is out of its public points."""
+        return sum(c.check.points for c in self.checks)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """What to check: assignments, exercises, checks, names and limits, read from ``assignment.toml``.
 
-Everything here is a frozen dataclass built once per run. Errors in the file are the course
+Everything here is a frozen dataclass built once per run. Mappings inside are plain dicts, not
+read-only proxies, because results (which carry their specs) travel between grading processes by
+pickle; nothing mutates them after loading. Errors in the file are the course
 author's (:class:`~grader.errors.SpecError`) and name the file and key they came from.
 """
 
@@ -9,19 +11,18 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Mapping
 
 from grader.errors import SpecError
 
 # rtol/atol by dtype, as torch.testing.assert_close uses them. Comparisons happen at the looser
 # of the two dtypes involved, so a float32 student is held to float32 against a float64 reference.
-DEFAULT_TOLERANCES: Mapping[str, tuple[float, float]] = MappingProxyType({
+DEFAULT_TOLERANCES: Mapping[str, tuple[float, float]] = {
     "float64": (1e-7, 1e-7),
     "float32": (1.3e-6, 1e-5),
     "float16": (1e-3, 1e-5),
     "bfloat16": (1.6e-2, 1e-5),
-})
+}
 
 
 @dataclass(frozen=True)
@@ -162,9 +163,9 @@ class _AssignmentReader:
             suite=self.existing(project_root / self.get(head, "suite", str, "assignment"), "suite"),
             starter=self.existing(folder / starter, "starter") if starter else None,
             exercises=exercises,
-            names=MappingProxyType(names),
-            tolerances=MappingProxyType({**{k: Tolerance(*v) for k, v in DEFAULT_TOLERANCES.items()},
-                                         **self.tolerances(self.raw.get("tolerance", {}), "tolerance")}),
+            names=names,
+            tolerances={**{k: Tolerance(*v) for k, v in DEFAULT_TOLERANCES.items()},
+                        **self.tolerances(self.raw.get("tolerance", {}), "tolerance")},
             limits=self.limits(self.get(self.raw, "limits", dict, "limits", {})),
         )
 
@@ -216,12 +217,12 @@ class _AssignmentReader:
                      points=float(points), hidden=self.get(table, "hidden", bool, where, False),
                      description=self.get(table, "description", str, where, ""), examples=examples,
                      timeout_s=float(timeout) if timeout is not None else None,
-                     tolerance=MappingProxyType(self.tolerances(table.get("tolerance", {}), f"{where}.tolerance")))
+                     tolerance=self.tolerances(table.get("tolerance", {}), f"{where}.tolerance"))
 
     def name_spec(self, name: str, table: Mapping[str, Any]) -> NameSpec:
         where = f"names.{name}"
         params = self.get(table, "params", dict, where, {})
         methods = self.get(table, "methods", dict, where, {})
         return NameSpec(name=name, aliases=tuple(self.get(table, "aliases", list, where, [])),
-                        params=MappingProxyType({k: tuple(v) for k, v in params.items()}),
-                        methods=MappingProxyType({k: tuple(v) for k, v in methods.items()}))
+                        params={k: tuple(v) for k, v in params.items()},
+                        methods={k: tuple(v) for k, v in methods.items()})

@@ -1,0 +1,134 @@
+"""``grader``: the command line.
+
+    grader grade SUBMISSIONS -a cnn-numpy -o reports/   an instructor grades a class
+    grader check my_notebook.ipynb -a cnn-numpy         a student checks their own work (public checks)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from grader.discovery import discover, open_submission
+from grader.errors import AuthorError, GraderError
+from grader.export import write_result_json, write_summary_csv
+from grader.report import write_student_report, write_summary
+from grader.results import Status, SubmissionResult
+from grader.runner import grade_class
+from grader.spec import Assignment, find_assignment, load_assignment
+
+_MARK = {Status.PASSED: "PASS", Status.FAILED: "FAIL", Status.ERROR: "ERROR", Status.TIMEOUT: "TIMEOUT",
+         Status.CRASHED: "CRASH", Status.MISSING: "MISSING", Status.NOT_RUN: "NOT RUN"}
+
+
+def _assignment(name: str | None) -> Assignment:
+    if name is None:
+        base = Path(__file__).resolve().parent.parent / "assignments"
+        known = sorted(p.parent.name for p in base.glob("*/assignment.toml"))
+        if len(known) != 1:
+            raise AuthorError(f"say which assignment with -a (one of: {', '.join(known)})")
+        name = known[0]
+    return load_assignment(find_assignment(name))
+
+
+def _prefer(assignment: Assignment) -> tuple[str, ...]:
+    return (assignment.starter.name,) if assignment.starter else ()
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    assignment = _assignment(args.assignment)
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="grader-unpack-") as workdir:
+        entries = discover(Path(args.submissions), workdir=Path(workdir), prefer=_prefer(assignment))
+        if not entries:
+            print(f"no submissions found in {args.submissions}", file=sys.stderr)
+            return 2
+        results = _grade_with_progress(assignment, entries, args.jobs, hidden=[Path(args.submissions)])
+    results.sort(key=lambda r: r.student)
+    for result in results:
+        write_result_json(result, out / f"{result.student}.json")
+        write_student_report(result, out, audience="instructor")
+    write_summary_csv(results, out / "grades.csv")
+    index = write_summary(results, out)
+    _print_table(assignment, results)
+    print(f"\nreports: {index}")
+    return 0
+
+
+def _grade_with_progress(assignment: Assignment, entries, jobs: int, hidden) -> list[SubmissionResult]:
+    from tqdm import tqdm
+    results = []
+    with tqdm(total=len(entries), unit="submission", disable=not sys.stderr.isatty() and "GRADER_PROGRESS" not in os.environ) as bar:
+        for result in grade_class(assignment, entries, jobs=jobs, hidden=hidden):
+            results.append(result)
+            bar.set_postfix_str(f"{result.student}: {result.percent:.0f}%")
+            bar.update()
+    return results
+
+
+def _print_table(assignment: Assignment, results: list[SubmissionResult]) -> None:
+    width = max(len(r.student) for r in results)
+    print(f"{'student':<{width}}  {'score':>14}  time")
+    for r in results:
+        print(f"{r.student:<{width}}  {r.earned:6.1f} / {r.possible:<5.1f}  {r.duration_s:5.1f}s"
+              + (f"  ({r.load_error.splitlines()[0][:60]})" if r.load_error else ""))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    assignment = _assignment(args.assignment)
+    with tempfile.TemporaryDirectory(prefix="grader-unpack-") as workdir:
+        entry = open_submission(Path(args.file), workdir=Path(workdir), prefer=_prefer(assignment))
+        (result,) = list(grade_class(assignment, [entry], jobs=1, public_only=True))
+    for ex in result.exercises:
+        print(f"\n{ex.exercise.title}  {ex.earned:g} / {ex.possible:g}")
+        for note in (n for b in ex.bindings for n in b.notes):
+            print(f"  note: {note}")
+        for check in ex.checks:
+            print(f"  [{_MARK[check.status]:>7}] {check.check.id}  {check.earned:g}/{check.check.points:g}")
+            if not check.passed:
+                print("            " + check.message.replace("\n", "\n            "))
+    hidden = sum(1 for c in assignment.checks if c.hidden)
+    print(f"\npublic checks: {result.earned:g} / {result.possible:g} points"
+          + (f"; {hidden} hidden checks are graded after the deadline" if hidden else ""))
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"report: {write_student_report(result, out, audience='student')}")
+    return 0 if all(c.passed for ex in result.exercises for c in ex.checks) else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="grader", description="Grade deep-learning homework against reference implementations.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    grade = commands.add_parser("grade", help="grade a folder of submissions")
+    grade.add_argument("submissions", help="folder with one .py/.ipynb/folder/zip per student")
+    grade.add_argument("-a", "--assignment", help="assignment id (e.g. cnn-numpy) or folder")
+    grade.add_argument("-o", "--output", default="reports", help="where reports go (default: reports/)")
+    grade.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                       help="submissions graded at once (default: number of cores)")
+    grade.set_defaults(run=cmd_grade)
+    check = commands.add_parser("check", help="check your own work against the public checks")
+    check.add_argument("file", help="your notebook or module")
+    check.add_argument("-a", "--assignment", help="assignment id (e.g. cnn-numpy) or folder")
+    check.add_argument("-o", "--output", default=".", help="where the HTML report goes (default: here)")
+    check.set_defaults(run=cmd_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except AuthorError as exc:
+        print(f"grader: problem in the assignment (course author): {exc}", file=sys.stderr)
+        return 3
+    except GraderError as exc:
+        print(f"grader: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

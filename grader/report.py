@@ -1,0 +1,239 @@
+"""HTML reports: one self-contained page per student and a class overview (``index.html``).
+
+The templates in ``grader/templates`` do the layout; this module decides what each audience sees
+and hands the templates small typed views. Everything that came from a submission is escaped by
+jinja's autoescape, and a page needs no network and no JavaScript.
+
+Audiences:
+
+- ``"instructor"`` sees every check, hidden ones included, with their messages and inputs.
+- ``"student"`` sees the public checks in full and, per exercise, one count line for the hidden
+  ones ("2 hidden checks: 1 passed"). The page never says that everything passed while hidden
+  checks exist.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup, escape
+
+from grader.errors import InternalError
+from grader.results import Binding, CheckResult, ExerciseResult, Status, SubmissionResult
+
+AUDIENCES = ("instructor", "student")
+OUTPUT_SHOWN_CHARS = 4000   # printed output kept on the page; the run already capped it at output_kb
+
+# Text labels, so a status reads the same printed in black and white as on screen.
+STATUS_LABELS: dict[Status, str] = {
+    Status.PASSED: "PASSED", Status.FAILED: "FAILED", Status.ERROR: "ERROR",
+    Status.TIMEOUT: "TIMED OUT", Status.CRASHED: "CRASHED", Status.MISSING: "MISSING",
+    Status.NOT_RUN: "NOT RUN",
+}
+
+__all__ = ["AUDIENCES", "STATUS_LABELS", "render_student_report", "render_summary", "report_filename",
+           "write_student_report", "write_summary"]
+
+
+# --- views: what a template gets -----------------------------------------------------------------
+@dataclass(frozen=True)
+class HiddenSummary:
+    """What a student is told about an exercise's hidden checks."""
+
+    total: int          # hidden checks in the exercise's spec
+    graded: int         # of those, how many have a result in this run
+    passed: int
+
+    @property
+    def line(self) -> str:
+        """``"2 hidden checks: 1 passed"``, or that they are graded later when none ran here."""
+        noun = "hidden check" if self.total == 1 else "hidden checks"
+        if self.graded == 0:
+            return f"{self.total} {noun}: not run here; they are graded after the deadline"
+        ran = f" of the {self.graded} graded" if self.graded < self.total else ""
+        return f"{self.total} {noun}: {self.passed}{ran} passed"
+
+
+@dataclass(frozen=True)
+class ExerciseView:
+    result: ExerciseResult
+    checks: tuple[CheckResult, ...]       # the checks this audience sees in full
+    hidden: HiddenSummary | None          # set for the student audience when hidden checks exist
+    binding_notes: tuple[str, ...]        # aliases and argument matching, said plainly
+    missing: tuple[str, ...]              # names the submission does not define
+
+
+def _binding_notes(binding: Binding) -> tuple[str, ...]:
+    """The binding's own notes; an alias with no note gets one, so it is never silent."""
+    if binding.notes:
+        return binding.notes
+    if binding.via_alias:
+        return (f"`{binding.name}` found under the name `{binding.bound_to}`",)
+    return ()
+
+
+def _hidden_summary(result: ExerciseResult) -> HiddenSummary | None:
+    total = sum(1 for c in result.exercise.checks if c.hidden)
+    graded = [r for r in result.checks if r.check.hidden]
+    if not total and not graded:
+        return None
+    return HiddenSummary(total=max(total, len(graded)), graded=len(graded),
+                         passed=sum(1 for r in graded if r.passed))
+
+
+def exercise_view(result: ExerciseResult, audience: str) -> ExerciseView:
+    """What ``audience`` sees of one exercise."""
+    student = audience == "student"
+    return ExerciseView(
+        result=result,
+        checks=tuple(r for r in result.checks if not (student and r.check.hidden)),
+        hidden=_hidden_summary(result) if student else None,
+        binding_notes=tuple(n for b in result.bindings for n in _binding_notes(b)),
+        missing=tuple(b.name for b in result.bindings if b.bound_to is None),
+    )
+
+
+def verdict(result: SubmissionResult, audience: str) -> str:
+    """One sentence on how the checks went, for the top of the page.
+
+    "All ... passed" is said only when every check of every exercise has a result and passed, and
+    for students only when the assignment has no hidden checks; otherwise it gives the counts.
+    """
+    student = audience == "student"
+    specs = [c for e in result.exercises for c in e.exercise.checks]
+    ran = [r for e in result.exercises for r in e.checks]
+    shown = [r for r in ran if not (student and r.check.hidden)]
+    passed = sum(1 for r in shown if r.passed)
+    hidden = sum(1 for c in specs if c.hidden) if student else 0
+    if shown and passed == len(shown) == len(ran) == len(specs) and not hidden:
+        return f"All {len(specs)} checks passed."
+    if hidden:
+        counted = "is" if hidden == 1 else "are"
+        return (f"{passed} of {len(shown)} public checks passed. "
+                f"{hidden} hidden {'check' if hidden == 1 else 'checks'} {counted} counted separately below.")
+    said = f"{passed} of {len(shown)} checks passed."
+    if len(ran) < len(specs):
+        said += f" {len(specs) - len(ran)} checks of the assignment were not part of this run."
+    return said
+
+
+# --- formatting, used by both templates ----------------------------------------------------------
+def _points(value: float) -> str:
+    return format(value, "g")
+
+
+def _milliseconds(seconds: float) -> str:
+    ms = seconds * 1000
+    return f"{ms:.1f} ms" if ms < 10 else f"{ms:,.0f} ms"
+
+
+def _inline_code(text: str) -> Markup:
+    """``text`` escaped, with each `backticked` name set as code (notes are written that way)."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
+
+
+def _trimmed(text: str, limit: int = OUTPUT_SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, with a last line saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}\n… trimmed: {len(text) - limit:,} more characters not shown"
+
+
+def report_filename(student: str) -> str:
+    """``<student>.html``; refuses a name that would land outside the report folder."""
+    if not student or student in (".", "..") or any(c in student for c in "/\\\0"):
+        raise InternalError(f"student name {student!r} cannot be a report file name; please report "
+                            f"this with the submission's folder layout")
+    return f"{student}.html"
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("grader", "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(points=_points, ms=_milliseconds, trimmed=_trimmed, code=_inline_code,
+                       label=STATUS_LABELS.__getitem__, href=lambda s: quote(report_filename(s)))
+    return env
+
+
+# --- student report ------------------------------------------------------------------------------
+def render_student_report(result: SubmissionResult, *, audience: str = "instructor") -> str:
+    """The student's report as one HTML page, with what ``audience`` may see (see module doc)."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience={audience!r}; use one of {', '.join(AUDIENCES)}")
+    return _environment().get_template("student.html.j2").render(
+        result=result, audience=audience, verdict=verdict(result, audience),
+        exercises=[exercise_view(e, audience) for e in result.exercises])
+
+
+def write_student_report(result: SubmissionResult, out_dir: Path, audience: str = "instructor") -> Path:
+    """Write ``<out_dir>/<student>.html`` and return its path."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / report_filename(result.student)
+    path.write_text(render_student_report(result, audience=audience), encoding="utf-8")
+    return path
+
+
+# --- class overview ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    id: str
+    title: str
+    possible: float
+
+
+def _columns(results: list[SubmissionResult]) -> list[Column]:
+    """One column per exercise id, in the order exercises first appear."""
+    seen: dict[str, Column] = {}
+    for r in results:
+        for e in r.exercises:
+            seen.setdefault(e.exercise.id, Column(e.exercise.id, e.exercise.title, e.possible))
+    return list(seen.values())
+
+
+def status_counts(results: list[SubmissionResult]) -> dict[Status, int]:
+    """How many check results have each status, every status listed (zeros included)."""
+    counts = Counter(r.status for s in results for e in s.exercises for r in e.checks)
+    return {status: counts[status] for status in Status}
+
+
+def _distinct(values) -> str:
+    return ", ".join(dict.fromkeys(values)) or "none"
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    result: SubmissionResult
+    earned: dict[str, float]            # exercise id -> points earned
+    counts: dict[Status, int]           # statuses that occur, in Status order
+
+
+def _summary_row(result: SubmissionResult) -> SummaryRow:
+    return SummaryRow(result=result, earned={e.exercise.id: e.earned for e in result.exercises},
+                      counts={s: n for s, n in status_counts([result]).items() if n})
+
+
+def render_summary(results: list[SubmissionResult]) -> str:
+    """The class overview as one HTML page: students (in the order given) × exercises, with links."""
+    return _environment().get_template("summary.html.j2").render(
+        assignment=_distinct(r.assignment for r in results),
+        assignment_version=_distinct(r.assignment_version for r in results),
+        grader_version=_distinct(r.grader_version for r in results),
+        columns=_columns(results), rows=[_summary_row(r) for r in results],
+        counts=status_counts(results))
+
+
+def write_summary(results: list[SubmissionResult], out_dir: Path) -> Path:
+    """Write ``<out_dir>/index.html`` and return its path."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "index.html"
+    path.write_text(render_summary(results), encoding="utf-8")
+    return path
