@@ -1,0 +1,274 @@
+"""Discovery: LMS names, unique ids, choosing the file to grade, safe zip extraction, hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from grader import discovery
+from grader.discovery import SubmissionFile, discover, open_submission, student_id, submitted_at
+from grader.errors import GraderError, SubmissionUnreadable
+
+NOTEBOOK = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+
+
+def make_files(root: Path, files: dict[str, str]) -> Path:
+    """Create ``files`` (relative path -> text) under ``root``; returns ``root``."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def make_zip(path: Path, members: dict[str, str]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in members.items():
+            zf.writestr(name, text)
+    return path
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    path = tmp_path / "work"
+    path.mkdir()
+    return path
+
+
+def by_student(entries: list[SubmissionFile]) -> dict[str, SubmissionFile]:
+    return {e.student: e for e in entries}
+
+
+# --- names --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, expected", [
+    ("Doe Jane_123456_assignsubmission_file_", "doe_jane"),
+    ("Doe Jane_123456_assignsubmission_file_cnn_numpy.ipynb", "doe_jane"),
+    ("Doe-Ünal Kim_42_assignsubmission_onlinetext_", "doe-unal_kim"),
+    ("doejane_12345_6789012_hw2.ipynb", "doejane"),
+    ("doejane_LATE_12345_6789012_hw2-1.ipynb", "doejane"),
+    ("Assignment 2_jdoe3_attempt_2026-10-03-14-22-10_hw2.ipynb", "jdoe3"),
+    ("HW_2_jdoe3_attempt_2026-10-03-14-22-10_hw2.ipynb", "jdoe3"),
+    ("doe_jane_40017_attempt_2026-10-03-14-22-10_cnn.ipynb", "doe_jane_40017"),
+    ("Assignment 2_40017_attempt_2026-10-03-14-22-10_hw2.ipynb", "assignment_2_40017"),
+    ("student_a.ipynb", "student_a"),
+    ("Student A (final).zip", "student_a_final"),
+    ("..hidden..py", "hidden"),
+    ("???.py", "student"),
+])
+def test_student_id_from_lms_names(name, expected):
+    assert student_id(name) == expected
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Assignment 2_jdoe3_attempt_2026-10-03-14-22-10_hw2.ipynb", "2026-10-03T14:22:10"),
+    ("Assignment 2_jdoe3_attempt_2026-10-03-14-22-10.txt", "2026-10-03T14:22:10"),
+    ("Assignment 2_jdoe3_attempt_2026-13-03-14-22-10_hw2.ipynb", None),
+    ("doejane_12345_6789012_hw2.ipynb", None),
+    ("Doe Jane_123456_assignsubmission_file_", None),
+])
+def test_submitted_at_from_lms_names(name, expected):
+    assert submitted_at(name) == expected
+
+
+# --- discover -------------------------------------------------------------------------------------
+def test_discover_finds_one_entry_per_submission_and_ignores_junk(tmp_path, workdir):
+    folder = make_files(tmp_path / "subs", {
+        "student_a.py": "X = 1",
+        "doejane_12345_6789012_hw2.ipynb": NOTEBOOK,
+        "Roe Max_123_assignsubmission_file_/hw2.ipynb": NOTEBOOK,
+        "Assignment 2_jdoe3_attempt_2026-10-03-14-22-10_hw2.ipynb": NOTEBOOK,
+        "Assignment 2_jdoe3_attempt_2026-10-03-14-22-10.txt": "receipt",
+        "grades.csv": "id,grade",
+        ".DS_Store": "",
+        "__MACOSX/._student_a.py": "",
+        "__pycache__/x.pyc": "",
+        ".ipynb_checkpoints/x-checkpoint.ipynb": NOTEBOOK,
+    })
+    make_zip(folder / "student_c.zip", {"hw2/hw2.ipynb": NOTEBOOK})
+    entries = discover(folder, workdir=workdir)
+    assert [e.student for e in entries] == ["doejane", "jdoe3", "roe_max", "student_a", "student_c"]
+    found = by_student(entries)
+    assert all(e.problem is None for e in entries)
+    assert found["roe_max"].path == folder / "Roe Max_123_assignsubmission_file_" / "hw2.ipynb"
+    assert found["roe_max"].origin == folder / "Roe Max_123_assignsubmission_file_"
+    assert found["jdoe3"].submitted_at == "2026-10-03T14:22:10"
+    assert found["student_a"].path == found["student_a"].origin == folder / "student_a.py"
+    assert found["student_c"].path == workdir / "student_c" / "hw2" / "hw2.ipynb"
+    assert found["student_c"].origin == folder / "student_c.zip"
+
+
+def test_duplicate_ids_get_suffixes_in_name_order(tmp_path, workdir):
+    folder = make_files(tmp_path / "subs", {
+        "doejane_1_10_hw2.ipynb": NOTEBOOK,
+        "doejane_1_11_helper.py": "X = 1",
+        "doejane_LATE_1_12_hw2.ipynb": NOTEBOOK,
+        "doejane-2.py": "X = 2",
+    })
+    entries = by_student(discover(folder, workdir=workdir))
+    assert {k: v.origin.name for k, v in entries.items()} == {
+        "doejane": "doejane_1_10_hw2.ipynb",
+        "doejane-3": "doejane_1_11_helper.py",
+        "doejane-2": "doejane-2.py",
+        "doejane-4": "doejane_LATE_1_12_hw2.ipynb",
+    }
+    assert discover(folder, workdir=workdir) == discover(folder, workdir=workdir)
+
+
+def test_one_bad_entry_does_not_stop_discovery(tmp_path, workdir):
+    folder = make_files(tmp_path / "subs", {"student_a.ipynb": NOTEBOOK, "student_b.zip": "not a zip",
+                                            "student_c.rar": "rar", "student_d/notes.txt": "hello"})
+    entries = by_student(discover(folder, workdir=workdir))
+    assert entries["student_a"].problem is None
+    assert "student_b.zip: not a readable zip file" in entries["student_b"].problem
+    assert entries["student_b"].path == folder / "student_b.zip"
+    assert "student_c.rar: cannot grade a '.rar' file" in entries["student_c"].problem
+    assert "student_d: no .ipynb or .py file in it (found: notes.txt)" in entries["student_d"].problem
+
+
+def test_discover_skips_a_workdir_inside_the_folder(tmp_path):
+    folder = make_files(tmp_path / "subs", {"student_a.py": "X = 1"})
+    make_zip(folder / "student_b.zip", {"b.py": "X = 2"})
+    entries = discover(folder, workdir=folder / "unpacked")
+    assert [e.student for e in entries] == ["student_a", "student_b"]
+    assert [e.student for e in discover(folder, workdir=folder / "unpacked")] == ["student_a", "student_b"]
+
+
+def test_discover_needs_a_folder(tmp_path, workdir):
+    with pytest.raises(GraderError, match="not a folder of submissions"):
+        discover(tmp_path / "missing", workdir=workdir)
+
+
+# --- choosing the file in a folder or zip ---------------------------------------------------------
+def test_two_notebooks_and_a_prefer_name(tmp_path, workdir):
+    sub = make_files(tmp_path / "student_a", {"cnn_numpy.ipynb": NOTEBOOK, "scratch.ipynb": NOTEBOOK})
+    chosen = open_submission(sub, workdir=workdir, prefer=("cnn_numpy.ipynb",))
+    assert chosen.path == sub / "cnn_numpy.ipynb" and chosen.problem is None
+
+
+def test_two_notebooks_without_a_prefer_name_is_a_problem_listing_both(tmp_path, workdir):
+    sub = make_files(tmp_path / "student_a", {"a.ipynb": NOTEBOOK, "b.ipynb": NOTEBOOK})
+    entry = open_submission(sub, workdir=workdir)
+    assert entry.problem == ("student_a: cannot tell which file to grade among a.ipynb, b.ipynb. "
+                             "Submit only your solution.")
+    assert entry.path == sub
+
+
+def test_prefer_matches_a_renamed_copy_when_it_is_the_only_one(tmp_path, workdir):
+    sub = make_files(tmp_path / "student_a", {"Copy of cnn_numpy.ipynb": NOTEBOOK, "draft.ipynb": NOTEBOOK})
+    assert open_submission(sub, workdir=workdir, prefer=("cnn_numpy.ipynb",)).path.name == "Copy of cnn_numpy.ipynb"
+
+
+def test_prefer_takes_the_shallowest_match(tmp_path, workdir):
+    sub = make_files(tmp_path / "student_a", {"hw/cnn_numpy.ipynb": NOTEBOOK, "hw/old/cnn_numpy.ipynb": NOTEBOOK})
+    assert open_submission(sub, workdir=workdir, prefer=("cnn_numpy.ipynb",)).path == sub / "hw" / "cnn_numpy.ipynb"
+
+
+def test_single_notebook_wins_over_helper_modules_tests_and_checkpoints(tmp_path, workdir):
+    sub = make_files(tmp_path / "student_a", {
+        "hw2.ipynb": NOTEBOOK, "utils.py": "X = 1", "test_hw2.py": "", "tests/check.py": "",
+        ".ipynb_checkpoints/hw2-checkpoint.ipynb": NOTEBOOK})
+    assert open_submission(sub, workdir=workdir).path == sub / "hw2.ipynb"
+
+
+def test_single_module_is_chosen(tmp_path, workdir):
+    sub = make_files(tmp_path / "student_a", {"solution.py": "X = 1", "conftest.py": ""})
+    assert open_submission(sub, workdir=workdir).path == sub / "solution.py"
+
+
+def test_folder_holding_one_zip_is_looked_into(tmp_path, workdir):
+    sub = tmp_path / "Roe Max_123_assignsubmission_file_"
+    sub.mkdir()
+    make_zip(sub / "upload.zip", {"hw2.ipynb": NOTEBOOK})
+    entry = open_submission(sub, workdir=workdir)
+    assert (entry.student, entry.path, entry.problem) == ("roe_max", workdir / "roe_max" / "hw2.ipynb", None)
+
+
+def test_empty_folder_is_a_problem(tmp_path, workdir):
+    sub = make_files(tmp_path / "student_a", {})
+    assert "no .ipynb or .py file in it (found: nothing)" in open_submission(sub, workdir=workdir).problem
+
+
+def test_open_submission_of_a_missing_path_raises(tmp_path, workdir):
+    with pytest.raises(SubmissionUnreadable, match="no such file or folder"):
+        open_submission(tmp_path / "typo.ipynb", workdir=workdir)
+
+
+def test_extracting_twice_never_writes_over_a_folder(tmp_path, workdir):
+    archive = make_zip(tmp_path / "student_a.zip", {"a.py": "X = 1"})
+    first = open_submission(archive, workdir=workdir)
+    second = open_submission(archive, workdir=workdir)
+    assert first.path == workdir / "student_a" / "a.py"
+    assert second.path == workdir / "student_a-2" / "a.py"
+
+
+# --- zips that must be refused ------------------------------------------------------------------
+@pytest.mark.parametrize("member", ["../evil.py", "hw/../../evil.py", "/tmp/evil.py", "..\\evil.py", "C:/evil.py"])
+def test_zip_slip_is_refused_and_nothing_is_written(tmp_path, workdir, member):
+    archive = make_zip(tmp_path / "student_a.zip", {"hw2.ipynb": NOTEBOOK, member: "X = 1"})
+    entry = open_submission(archive, workdir=workdir)
+    assert "would be written outside the folder" in entry.problem
+    assert entry.path == archive
+    assert not (tmp_path / "evil.py").exists() and not list(workdir.rglob("*"))
+
+
+def test_corrupt_zip_is_a_problem(tmp_path, workdir):
+    archive = make_zip(tmp_path / "student_a.zip", {"hw2.ipynb": NOTEBOOK * 50})
+    data = bytearray(archive.read_bytes())
+    data[40:200] = b"\0" * 160   # overwrite the member's compressed data and its header
+    archive.write_bytes(bytes(data))
+    entry = open_submission(archive, workdir=workdir)
+    assert entry.problem.startswith("student_a.zip: not a readable zip file") and entry.path == archive
+
+
+def test_zip_with_too_many_members_is_refused(tmp_path, workdir, monkeypatch):
+    monkeypatch.setattr(discovery, "MAX_ZIP_MEMBERS", 3)
+    archive = make_zip(tmp_path / "student_a.zip", {f"f{i}.py": "" for i in range(4)})
+    assert "4 files in the zip (at most 3)" in open_submission(archive, workdir=workdir).problem
+
+
+def test_zip_that_unpacks_too_large_is_refused(tmp_path, workdir, monkeypatch):
+    monkeypatch.setattr(discovery, "MAX_ZIP_BYTES", 1000)
+    archive = make_zip(tmp_path / "student_a.zip", {"hw2.py": "X = 1\n" * 400})
+    assert "unpacks to more than" in open_submission(archive, workdir=workdir).problem
+    assert not list(workdir.rglob("*.py"))
+
+
+def test_extracted_bytes_are_counted_even_if_declared_sizes_lie(tmp_path, monkeypatch):
+    archive = make_zip(tmp_path / "a.zip", {"hw2.py": "X = 1\n" * 400})
+    monkeypatch.setattr(discovery, "MAX_ZIP_BYTES", 1000)
+
+    def trust_declared_sizes(zf, label):   # as if the archive had declared tiny sizes
+        return [(info, discovery.PurePosixPath(info.filename)) for info in zf.infolist()]
+    monkeypatch.setattr(discovery, "_checked_members", trust_declared_sizes)
+    with pytest.raises(SubmissionUnreadable, match="unpacks to more than"):
+        discovery.extract_zip(archive, tmp_path / "out")
+
+
+def test_macosx_members_are_not_extracted(tmp_path, workdir):
+    archive = make_zip(tmp_path / "student_a.zip", {"hw2.ipynb": NOTEBOOK, "__MACOSX/._hw2.ipynb": "junk"})
+    entry = open_submission(archive, workdir=workdir)
+    assert entry.path == workdir / "student_a" / "hw2.ipynb"
+    assert not (workdir / "student_a" / "__MACOSX").exists()
+
+
+# --- hashes ---------------------------------------------------------------------------------------
+def test_file_and_zip_hashes_are_of_their_bytes(tmp_path, workdir):
+    module = make_files(tmp_path, {"student_a.py": "X = 1"}) / "student_a.py"
+    archive = make_zip(tmp_path / "student_b.zip", {"b.py": "X = 2"})
+    for path in (module, archive):
+        assert open_submission(path, workdir=workdir).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_folder_hash_covers_names_and_contents_and_is_stable(tmp_path, workdir):
+    sub = make_files(tmp_path / "student_a", {"hw2.ipynb": NOTEBOOK, "data/w.txt": "1"})
+    first = open_submission(sub, workdir=workdir).sha256
+    assert open_submission(sub, workdir=workdir).sha256 == first
+    (sub / "data" / "w.txt").write_text("2", encoding="utf-8")
+    changed_content = open_submission(sub, workdir=workdir).sha256
+    (sub / "data" / "w.txt").rename(sub / "data" / "v.txt")
+    renamed = open_submission(sub, workdir=workdir).sha256
+    assert len({first, changed_content, renamed}) == 3
