@@ -28,6 +28,7 @@ def run_check(suite: Suite, check: Check, submission: Submission) -> CheckResult
                            output, seed_for(check.id))
 
     try:
+        submission.seed(seed_for(check.id))
         with running_check(suite.assignment, check):
             fn(submission)
     except CheckFailed as exc:

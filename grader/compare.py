@@ -101,13 +101,14 @@ def _mismatch_numeric(actual: Any, expected: Any, tolerance_for: ToleranceFor, w
     diff = np.where(np.isnan(diff), np.inf, diff)
     worst = np.unravel_index(int(np.argmax(np.where(close, -1.0, diff))), close.shape) if close.ndim else ()
     shape = f"Shapes match: {tuple(exp.shape)}." if exp.ndim else "Both are scalars."
-    rel = diff[worst] / max(abs(float(np.abs(e[worst]))), np.finfo(float).tiny)
+    expected_at = abs(float(e[worst]))
+    rel = f"{diff[worst] / expected_at:.4g}" if expected_at > 0 else "n/a (expected 0)"
     return [
         f"Values differ{where}. {shape}",
         f"Mismatched elements: {bad} / {n} ({100.0 * bad / n:.1f}%)",
         f"Greatest absolute difference: {diff[worst]:.4g} at index {tuple(int(i) for i in worst)} "
         f"(up to {tol.atol + tol.rtol * abs(float(e[worst])):.3g} allowed; {tol})",
-        f"Greatest relative difference: {rel:.4g} (expected {_num(e[worst])}, got {_num(a[worst])})",
+        f"Greatest relative difference: {rel} (expected {_num(e[worst])}, got {_num(a[worst])})",
     ]
 
 

@@ -235,6 +235,9 @@ class WorkerSubmission(Submission):
         return text[:limit] + f"\n[… {len(text) - limit} more characters of output not kept]"
 
     # --- Submission -----------------------------------------------------------------------------
+    def seed(self, value: int) -> None:
+        self._request({"op": "seed", "value": value})
+
     def _request(self, header: dict[str, Any], timeout: float | None = None) -> Any:
         return self._live().request(header, timeout=timeout)
 

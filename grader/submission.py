@@ -36,7 +36,7 @@ def _leaky_relu(x: Any, alpha: float = 0.01) -> Any:
 SAFE_FUNCTIONS: Mapping[str, Callable[..., Any]] = {
     "identity": lambda x: x,
     "relu": lambda x: np.maximum(x, 0),
-    "sigmoid": lambda x: 1.0 / (1.0 + np.exp(-x)),
+    "sigmoid": lambda x: np.exp(-np.logaddexp(0.0, -x)),   # no overflow for large |x|
     "tanh": np.tanh,
     "leaky_relu": _leaky_relu,
 }
@@ -97,6 +97,11 @@ class Submission(abc.ABC):
             exc.counterexample = Counterexample(  # type: ignore[attr-defined]
                 inputs=(("call", label),) + tuple((k, describe(v)) for k, v in kwargs.items()))
             raise
+
+    def seed(self, value: int) -> None:
+        """Seed the global generators (random, numpy, torch) where the student's code runs."""
+        from grader.worker import seed_everything
+        seed_everything(value)
 
     def bindings(self) -> tuple[Binding, ...]:
         return tuple(self._bindings.values())
@@ -187,10 +192,12 @@ class Instance:
         return sub._traced(f"{self._class_name}.{method}", kwargs, sub._call, self._handle, bound, args, kw)
 
     def get(self, attr: str) -> Any:
-        return self._submission._getattr(self._handle, attr)
+        sub = self._submission
+        return sub._traced(f"{self._class_name}.{attr}", {}, sub._getattr, self._handle, attr)
 
     def set(self, attr: str, value: Any) -> None:
-        self._submission._setattr(self._handle, attr, value)
+        sub = self._submission
+        sub._traced(f"{self._class_name}.{attr} = …", {"value": value}, sub._setattr, self._handle, attr, value)
 
 
 class LocalSubmission(Submission):
@@ -228,8 +235,14 @@ class LocalSubmission(Submission):
         return self._call(target, None, args, kwargs)
 
     def _getattr(self, handle: Any, attr: str) -> Any:
-        return getattr(handle, attr)
+        try:
+            return getattr(handle, attr)
+        except AttributeError as exc:   # same shape as from a worker
+            raise StudentCodeRaised(type(exc).__name__, str(exc)) from exc
 
     def _setattr(self, handle: Any, attr: str, value: Any) -> None:
-        setattr(handle, attr, value)
+        try:
+            setattr(handle, attr, value)
+        except AttributeError as exc:
+            raise StudentCodeRaised(type(exc).__name__, str(exc)) from exc
 
