@@ -1,0 +1,398 @@
+"""The grading suite of cnn-numpy: one ``@check`` per check in assignments/cnn-numpy/assignment.toml.
+
+Each check calls the student's code through ``sub`` with the reference's keyword names and compares
+here, in the grading process. Where a wrong answer has a well-known cause (no filter multiply, loops
+that ignore the padding, pooling across channels, ...) the check recognises it and says so; the
+inputs come from cnn_numpy_strategies.py, which explains why array values lie on a 1/8 grid.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grader.compare import describe
+from grader.errors import StudentCodeRaised
+from grader.submission import SAFE_FUNCTIONS, Fn
+from grader.suite import check, expect, expect_close, fail
+from reference import cnn_numpy as ref
+
+
+def _load_sibling(stem: str) -> ModuleType:
+    """Import tests/suites/<stem>.py. Suites are loaded from a file path, not as a package."""
+    name = f"grader_suite_{stem}"
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{stem}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module          # dataclasses look their module up while it runs
+    spec.loader.exec_module(module)
+    return module
+
+
+cases = _load_sibling("cnn_numpy_strategies")
+_expect = _load_sibling("cnn_numpy_expect")
+as_array, expect_shape, expect_matches = _expect.as_array, _expect.expect_shape, _expect.expect_matches
+expect_rows_sum_to_one, expect_distribution = _expect.expect_rows_sum_to_one, _expect.expect_distribution
+expect_layer_shapes, expect_mlp_parameters = _expect.expect_layer_shapes, _expect.expect_mlp_parameters
+
+
+# --- activations -----------------------------------------------------------------------------------
+@check("activations.elementwise")
+@given(x=cases.activation_inputs())
+def elementwise_activations_match(sub, x):
+    for name in ("sigmoid", "tanh", "relu"):
+        expect_close(sub.function(name)(x=x), getattr(ref, name)(x), what=f"{name}(x)", inputs={"x": x})
+
+
+@check("activations.leaky-relu")
+@given(x=cases.activation_inputs(), alpha=st.integers(1, 50).map(lambda k: k / 100))
+def leaky_relu_uses_its_slope(sub, x, alpha):
+    leaky = sub.function("leaky_relu")
+    expect_close(leaky(x=x), ref.leaky_relu(x), what="leaky_relu(x) (default alpha=0.01)", inputs={"x": x})
+    expect_close(leaky(x=x, alpha=alpha), ref.leaky_relu(x, alpha), what=f"leaky_relu(x, alpha={alpha})",
+                 inputs={"x": x, "alpha": alpha})
+
+
+def _softmax_is_right(sub, x: np.ndarray) -> None:
+    actual = as_array(sub.function("softmax")(x=x), "softmax(x)", {"x": x})
+    expect(bool(np.all(np.isfinite(actual))), "softmax(x) returned nan or inf: exp overflows for large inputs; "
+           "subtract the maximum of each row before taking exp.", inputs={"x": x}, actual=actual)
+    expect_shape(actual, x.shape, "softmax(x)", {"x": x}, "softmax keeps the shape of its input.")
+    expect_rows_sum_to_one(actual, x, "softmax(x)")
+    expect_close(actual, ref.softmax(x), what="softmax(x)", inputs={"x": x})
+
+
+@check("activations.softmax")
+@given(x=cases.logits())
+def softmax_normalises_the_last_axis(sub, x):
+    _softmax_is_right(sub, x)
+
+
+@check("activations.softmax-stable")
+@given(x=cases.large_logits())
+def softmax_survives_large_inputs(sub, x):
+    _softmax_is_right(sub, x)
+
+
+# --- output size -----------------------------------------------------------------------------------
+@check("output-dims.formula")
+@given(case=cases.dims_cases())
+def output_dims_follow_the_formula(sub, case):
+    expected = ref.calculate_output_activation_map_dimensions(**case)
+    actual = sub.function("calculate_output_activation_map_dimensions")(**case)
+    pair = tuple(np.asarray(actual).ravel().tolist()) if isinstance(actual, (tuple, list, np.ndarray)) else None
+    args = ", ".join(f"{k}={v}" for k, v in case.items())
+    expect(pair == expected, f"calculate_output_activation_map_dimensions({args}) returned {actual!r}; expected "
+           f"{expected} = ((H - Fh + 2P) // S + 1, (W - Fw + 2P) // S + 1).", inputs=case)
+
+
+# --- convolution -----------------------------------------------------------------------------------
+def student_conv(sub, case, activation: str = "identity") -> Any:
+    return sub.function("convolution_function")(input_image=case.image, stride=case.stride, filter=case.kernel,
+                                                activation_function=Fn(activation), padding=case.padding)
+
+
+def reference_conv(case, activation: str = "identity", kernel: np.ndarray | None = None) -> np.ndarray:
+    return ref.convolution_function(case.image, case.stride, case.kernel if kernel is None else kernel,
+                                    SAFE_FUNCTIONS[activation], case.padding)
+
+
+@check("conv.value")
+@given(case=cases.conv_cases())
+def conv_matches_reference(sub, case):
+    expected = reference_conv(case)
+    expect_close(student_conv(sub, case), expected, what=case.label(), inputs=case.as_inputs())
+
+
+@check("conv.shape")
+@given(case=cases.conv_cases())
+def conv_has_the_output_size(sub, case):
+    actual = as_array(student_conv(sub, case), case.label(), case.as_inputs())
+    expect_shape(actual, case.out_shape(), case.label(), case.as_inputs(),
+                 "The map is 2-D, ((H - Fh + 2P) // S + 1, (W - Fw + 2P) // S + 1).")
+
+
+@check("conv.activation")
+@given(case=cases.conv_cases(), name=st.sampled_from(cases.ACTIVATION_NAMES))
+def conv_applies_the_activation(sub, case, name):
+    expected = reference_conv(case, name)
+    expect_matches(student_conv(sub, case, name), expected, case.label(name), case.as_inputs(),
+                   [(reference_conv(case), f"the {name} passed as activation_function was not applied to the map.")])
+
+
+@check("conv.padding-border")
+@given(case=cases.conv_cases(paddings=(1, 2), strides=(1, 1)))
+def conv_computes_the_padded_border(sub, case):
+    expected = reference_conv(case)
+    # what loops over the unpadded image (range(H - Fh + 1)) leave behind: zeros at the bottom and right
+    rows, cols = (max(side - f + 1, 0) for side, f in zip(case.image.shape[:2], case.kernel.shape[:2]))
+    unwritten = expected.copy()
+    unwritten[rows:, :] = 0.0
+    unwritten[:, cols:] = 0.0
+    expect_matches(student_conv(sub, case), expected, case.label(), case.as_inputs(),
+                   [(unwritten, f"the last rows and columns are 0. Your loops seem to stop at the unpadded size "
+                                f"(H - Fh + 1 = {rows}); with padding they must cover all {expected.shape[0]} rows "
+                                f"and {expected.shape[1]} columns of the output.")])
+
+
+@check("conv.uses-filter")
+@given(case=cases.centre_tap_cases())
+def conv_multiplies_by_the_filter(sub, case):
+    expected = reference_conv(case)     # the channel sum of the image
+    expect_matches(student_conv(sub, case), expected, case.label() + " with a centre-tap filter", case.as_inputs(),
+                   [(reference_conv(case, kernel=np.ones_like(case.kernel)),
+                     "each value is the plain sum of its window: multiply the window by the filter before summing.")])
+
+
+@check("conv.cross-correlation")
+@given(case=cases.corner_tap_cases())
+def conv_does_not_flip_the_filter(sub, case):
+    expected = reference_conv(case)
+    expect_matches(student_conv(sub, case), expected, case.label() + " with a corner-tap filter", case.as_inputs(),
+                   [(reference_conv(case, kernel=case.kernel[::-1, ::-1, :]),
+                     "the filter is flipped (true convolution). Here out[i, j] = sum of "
+                     "X[i*S + u, j*S + v, c] * K[u, v, c], with no flip (cross-correlation).")])
+
+
+@check("conv.rejects-negative-padding")
+@given(case=cases.conv_cases(min_side=5, max_filter=2, paddings=(0, 0)), padding=st.integers(-2, -1))
+def conv_rejects_negative_padding(sub, case, padding):
+    bad = cases.ConvCase(case.image, case.kernel, case.stride, padding)
+    try:
+        returned = student_conv(sub, bad)
+    except StudentCodeRaised as raised:
+        # ValueError only: a stub that raises NotImplementedError must not earn these points
+        expect(raised.exc_type == "ValueError", f"{bad.label()} raised {raised.exc_type}; a negative padding "
+               f"should raise ValueError.", inputs=bad.as_inputs())
+        return
+    fail(f"{bad.label()} returned {describe(returned)} instead of raising an error: a negative padding has "
+         f"no meaning (raise ValueError).", inputs=bad.as_inputs())
+
+
+@check("conv.emboss-regression")
+def conv_embosses_a_picture(sub):
+    case = cases.ConvCase(cases.synthetic_logo(), ref.get_embossing_filter(), 1, 1)
+    expected = reference_conv(case)
+    expect_close(student_conv(sub, case), expected, what=case.label() + " (256x256 uint8 picture, emboss filter)",
+                 inputs=case.as_inputs())
+
+
+@check("emboss.filter")
+def emboss_filter_is_stacked_per_channel(sub):
+    what = "get_embossing_filter()"
+    actual = as_array(sub.function("get_embossing_filter")(), what)
+    expected = ref.get_embossing_filter()
+    expect_shape(actual, expected.shape, what, None, "It is an (Fh, Fw, C) filter for a 3-channel image.")
+    expect_matches(actual, expected, what, {}, [(np.stack([ref.EMBOSS_KERNEL] * 3, axis=0),
+                   "the kernel is stacked along axis 0, so filter[:, :, c] is not the emboss kernel. "
+                   "Filters are (Fh, Fw, C): stack the three copies along the last axis.")])
+
+
+# --- pooling ---------------------------------------------------------------------------------------
+def student_pool(sub, case, name: str = "pooling_function") -> Any:
+    return sub.function(name)(activation_map=case.maps, pool_type=case.pool_type, stride=case.stride,
+                              filter_size=case.filter_size)
+
+
+def reference_pool(case, pool_type: str | None = None) -> np.ndarray:
+    return ref.pooling_function(case.maps, pool_type or case.pool_type, case.stride, case.filter_size)
+
+
+@check("pooling.max")
+@given(case=cases.pool_cases(pool_types=("max",)))
+def max_pooling_matches(sub, case):
+    expected = reference_pool(case)
+    expect_close(student_pool(sub, case), expected, what=case.label(), inputs=case.as_inputs())
+
+
+@check("pooling.average")
+@given(case=cases.pool_cases(pool_types=("average",)))
+def average_pooling_matches(sub, case):
+    expected = reference_pool(case)
+    expect_matches(student_pool(sub, case), expected, case.label(), case.as_inputs(),
+                   [(reference_pool(case, "max"), "average pooling returned the maximum of each window.")])
+
+
+@check("pooling.channels-separate")
+@given(case=cases.constant_channel_maps())
+def pooling_keeps_channels_apart(sub, case):
+    expected = reference_pool(case)
+    actual = as_array(student_pool(sub, case), case.label(), case.as_inputs())
+    expect_shape(actual, expected.shape, case.label(), case.as_inputs())
+    identical = all(np.array_equal(actual[..., 0], actual[..., c]) for c in range(actual.shape[-1]))
+    expect(not identical, f"{case.label()}: the channels were filled with the different constants "
+           f"{case.maps[0, 0].tolist()}, but every output channel is the same. Pool each channel on its own "
+           f"(window[:, :, c]), not all channels at once.", inputs=case.as_inputs(), expected=expected, actual=actual)
+    expect_close(actual, expected, what=case.label(), inputs=case.as_inputs())
+
+
+@check("pooling.no-rescaling")
+@given(case=cases.pool_cases(limit=(0, 255), step=1))
+def pooling_does_not_rescale(sub, case):
+    expected = reference_pool(case)
+    expect_matches(student_pool(sub, case), expected, case.label() + " on values 0-255", case.as_inputs(),
+                   [(expected / 255.0, "the pooled values are divided by 255. Pooling takes the max or mean "
+                                       "of the values as they are; it does not rescale them.")])
+
+
+@check("pooling.flat-map-int-size")
+@given(case=cases.pool_cases(flat=True, square_int=True))
+def pooling_accepts_flat_maps_and_int_sizes(sub, case):
+    expected = reference_pool(case)
+    actual = as_array(student_pool(sub, case), case.label(), case.as_inputs())
+    expect_shape(actual, expected.shape, case.label(), case.as_inputs(), "A 2-D map gives a 2-D result.")
+    expect_close(actual, expected, what=case.label(), inputs=case.as_inputs())
+
+
+# --- layers ----------------------------------------------------------------------------------------
+def student_layer(sub, case) -> tuple[np.ndarray, list[Any]]:
+    """The student's (maps, filters) for a LayerCase; filters may come back as a list or one array."""
+    result = sub.function("convolution_layer")(
+        input_image=case.image, number_of_filters=case.number_of_filters, filter_dimensions=case.filter_dimensions,
+        stride=case.stride, padding=case.padding, activation=Fn(case.activation))
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        fail(f"{case.label()} should return a pair (maps, filters); it returned {describe(result)}.",
+             inputs=case.as_inputs())
+    maps, filters = result
+    filters = list(filters) if isinstance(filters, (tuple, list)) else list(as_array(filters, case.label()))
+    return as_array(maps, case.label(), case.as_inputs()), filters
+
+
+@check("conv-layer.shape")
+@given(case=cases.layer_cases())
+def conv_layer_returns_stacked_maps(sub, case):
+    expect_layer_shapes(case, *student_layer(sub, case))
+
+
+@check("conv-layer.maps-match-filters")
+@given(case=cases.layer_cases())
+def conv_layer_maps_come_from_its_filters(sub, case):
+    maps, filters = student_layer(sub, case)
+    expect_layer_shapes(case, maps, filters)
+    for k, kernel in enumerate(filters):
+        conv = cases.ConvCase(case.image, np.asarray(kernel), case.stride, case.padding)
+        expect_matches(maps[:, :, k], reference_conv(conv, case.activation),
+                       f"maps[:, :, {k}] of {case.label()} (it must be the convolution of the image with "
+                       f"the filters[{k}] returned next to it)", {**case.as_inputs(), f"filters[{k}]": kernel},
+                       [(reference_conv(conv), f"the {case.activation} activation was not applied.")])
+
+
+@check("pooling-layer.global-average")
+@given(maps=cases.channel_maps())
+def global_average_pooling_is_the_channel_mean(sub, maps):
+    expect_global_average(sub, maps, f"pooling_layer(activation_map {maps.shape}, pool_type='global_average')")
+
+
+def expect_global_average(sub, maps: np.ndarray, what: str) -> None:
+    inputs = {"activation_map": maps, "pool_type": "global_average"}
+    expected = ref.pooling_layer(maps, "global_average")
+    actual = as_array(sub.function("pooling_layer")(**inputs), what, inputs)
+    expect_shape(actual, expected.shape, what, inputs,
+                 "Global average pooling gives one value per channel: the mean over axes (0, 1).")
+    expect_close(actual, expected, what=what, inputs=inputs)
+
+
+@check("pooling-layer.windowed")
+@given(case=cases.pool_cases())
+def pooling_layer_pools_windows(sub, case):
+    expected = ref.pooling_layer(case.maps, case.pool_type, case.stride, case.filter_size)
+    expect_close(student_pool(sub, case, "pooling_layer"), expected, what=case.label("pooling_layer"),
+                 inputs=case.as_inputs())
+
+
+@check("pooling-layer.gap-regression")
+def global_average_of_a_picture(sub):
+    expect_global_average(sub, cases.synthetic_logo(),
+                          "pooling_layer(256x256x3 uint8 picture, pool_type='global_average')")
+
+
+# --- multi-layer perceptron ------------------------------------------------------------------------
+def student_mlp(sub, case):
+    return sub.new("MultiLayerPerceptron", input_layer_size=case.input_size,
+                   no_of_hidden_layers=len(case.hidden_sizes), hidden_layer_sizes=list(case.hidden_sizes),
+                   act_function=Fn(case.activation), output_size=case.output_size)
+
+
+def reference_mlp(case, weights: list[np.ndarray], biases: list[np.ndarray], use_softmax: bool) -> np.ndarray:
+    """The reference forward pass with the given parameters (the student's own, or ones we set)."""
+    model = ref.MultiLayerPerceptron(case.input_size, len(case.hidden_sizes), list(case.hidden_sizes),
+                                     SAFE_FUNCTIONS[case.activation], case.output_size)
+    model.weights, model.biases = list(weights), list(biases)
+    return model.forward_prop(case.x, use_softmax)
+
+
+def mlp_forward(model, case, use_softmax: bool) -> Any:
+    return model.call("forward_prop", input_vector=case.x, use_softmax_in_output_layer=use_softmax)
+
+
+@check("mlp.parameters")
+@given(case=cases.mlp_cases())
+def mlp_parameters_have_layer_shapes(sub, case):
+    expect_mlp_parameters(student_mlp(sub, case), case)
+
+
+@check("mlp.forward")
+@given(case=cases.mlp_cases())
+def mlp_forward_matches_reference(sub, case):
+    model = student_mlp(sub, case)
+    expected = reference_mlp(case, *expect_mlp_parameters(model, case), use_softmax=True)
+    expect_close(mlp_forward(model, case, True), expected, what=f"{case.label()}.forward_prop(x) "
+                 "with your weights and biases", inputs={"x": case.x})
+
+
+def student_mlp_with(sub, case, weights: list[np.ndarray], biases: list[np.ndarray]):
+    """The student's MLP with its parameters replaced by ours (after checking the shapes it made)."""
+    model = student_mlp(sub, case)
+    expect_mlp_parameters(model, case)
+    model.set("weights", weights)
+    model.set("biases", biases)
+    return model
+
+
+@check("mlp.biases")
+@given(drawn=cases.mlp_cases_with_parameters())
+def mlp_adds_its_biases(sub, drawn):
+    case, weights, biases = drawn
+    expected = reference_mlp(case, weights, biases, use_softmax=False)
+    without_biases = reference_mlp(case, weights, [0 * b for b in biases], use_softmax=False)
+    actual = mlp_forward(student_mlp_with(sub, case, weights, biases), case, False)
+    expect_matches(actual, expected, f"{case.label()}.forward_prop(x, False) with non-zero biases",
+                   {"x": case.x, "weights": weights, "biases": biases},
+                   [(without_biases, "the output is what zero biases give: every layer must add its bias, "
+                                     "x @ W + b.")])
+
+
+@check("mlp.linear-output")
+@given(drawn=cases.mlp_cases_with_parameters())
+def mlp_output_layer_is_linear(sub, drawn):
+    case, weights, biases = drawn
+    expected = reference_mlp(case, weights, biases, use_softmax=False)
+    actual = mlp_forward(student_mlp_with(sub, case, weights, biases), case, False)
+    expect_matches(actual, expected, f"{case.label()}.forward_prop(x, False)",
+                   {"x": case.x, "weights": weights, "biases": biases},
+                   [(SAFE_FUNCTIONS[case.activation](expected), f"the {case.activation} is applied to the output "
+                     "layer too; the output layer is linear (x @ W + b), only hidden layers use act_function.")])
+
+
+@check("mlp.softmax")
+@given(case=cases.mlp_cases(limit=10.0))
+def mlp_softmax_output_is_a_distribution(sub, case):
+    what = f"{case.label()}.forward_prop(x)"
+    scores = as_array(mlp_forward(student_mlp(sub, case), case, True), what, {"x": case.x})
+    expect_distribution(scores, (case.output_size,), what, {"x": case.x})
+
+
+@check("cnn.output")
+def cnn_returns_class_probabilities(sub):
+    for side in (16, 32):       # the smallest size the network accepts is 12
+        image = np.random.default_rng(side).random((side, side, 3))      # the same picture for everyone
+        what = f"CNN(input_image {image.shape})"
+        scores = as_array(sub.function("CNN")(input_image=image), what, {"input_image": image})
+        expect_distribution(scores, (1000,), what, {"input_image": image})
