@@ -1,0 +1,25 @@
+# The two commands a newcomer types: `make demo` and `make test`. Both build .venv the first time.
+VENV   := .venv
+PYTHON := python3
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: demo test bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	rm -f $(VENV)/.installed-*
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -c requirements.lock -e .
+	touch $@
+
+demo: $(STAMP)
+	$(VENV)/bin/grader grade assignments/cnn-numpy/examples -a cnn-numpy -o reports/cnn-numpy
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+bench: $(STAMP)
+	$(VENV)/bin/python benchmarks/bench_grading.py
+
+clean:
+	rm -rf $(VENV) reports/cnn-numpy

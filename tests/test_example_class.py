@@ -1,0 +1,118 @@
+"""The bundled example class, graded end to end through the CLI and real worker processes.
+
+This is the instructor's path (``grader grade``), and the place where hostile submissions prove
+they cannot take the run down or inflate their score.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from grader.cli import main
+from grader.export import result_from_dict
+from grader.results import Status, SubmissionResult
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "assignments" / "cnn-numpy" / "examples"
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> dict[str, SubmissionResult]:
+    out = tmp_path_factory.mktemp("reports")
+    assert main(["grade", str(EXAMPLES), "-a", "cnn-numpy", "-o", str(out), "-j", "2"]) == 0
+    results = {}
+    for path in sorted(out.glob("*.json")):
+        result = result_from_dict(json.loads(path.read_text()))
+        results[result.student] = result
+        assert (out / f"{result.student}.html").is_file()
+    assert (out / "index.html").is_file() and (out / "grades.csv").is_file()
+    return results
+
+
+def statuses(result: SubmissionResult, exercise: str) -> set[Status]:
+    (ex,) = [e for e in result.exercises if e.exercise.id == f"cnn-numpy.{exercise}"]
+    return {c.status for c in ex.checks}
+
+
+def messages(result: SubmissionResult, exercise: str) -> str:
+    (ex,) = [e for e in result.exercises if e.exercise.id == f"cnn-numpy.{exercise}"]
+    return "\n".join(c.message for c in ex.checks)
+
+
+def test_every_example_gets_a_complete_report(graded):
+    assert set(graded) == {"student_a", "student_c", "doe_jane", "loops_forever", "exits_early",
+                           "memory_hog", "patches_numpy", "syntax_error"} or len(graded) == 8
+    for result in graded.values():
+        assert {e.exercise.id for e in result.exercises} == {
+            f"cnn-numpy.{x}" for x in ("activations", "output-dims", "conv", "emboss", "pooling",
+                                       "conv-layer", "pooling-layer", "mlp", "cnn")}
+        assert all(e.checks for e in result.exercises)
+
+
+def test_a_correct_notebook_with_messy_cells_scores_full_marks(graded):
+    result = graded["student_a"]
+    assert result.percent == 100.0, [(c.check.id, c.message) for e in result.exercises for c in e.checks if not c.passed]
+    skipped = " ".join(n.what for n in result.load_notes)
+    assert "read_image" in skipped or "logo.jpeg" in skipped   # the cell reading a missing image did not run
+
+
+def test_a_float32_module_in_a_zip_scores_full_marks(graded):
+    assert graded["student_c"].percent == 100.0
+
+
+def test_the_lms_named_notebook_loses_points_where_its_bugs_are(graded):
+    result = graded[next(s for s in graded if s.startswith("doe_jane"))]
+    assert Status.FAILED in statuses(result, "conv")
+    assert Status.FAILED in statuses(result, "pooling")
+    assert statuses(result, "activations") == {Status.PASSED}
+    assert 0 < result.percent < 100
+
+
+def test_an_infinite_loop_times_out_and_says_so(graded):
+    result = graded["loops_forever"]
+    assert Status.TIMEOUT in statuses(result, "conv")
+    assert "ran for more than" in messages(result, "conv")
+    assert result.percent < 20
+
+
+def test_os_exit_is_reported_as_a_crash(graded):
+    result = graded["exits_early"]
+    assert Status.CRASHED in statuses(result, "pooling")
+    assert "exit status 0" in messages(result, "pooling")
+    assert result.percent < 20
+
+
+def test_a_30_gb_allocation_fails_with_a_memory_error(graded):
+    result = graded["memory_hog"]
+    assert statuses(result, "mlp") <= {Status.ERROR, Status.CRASHED}
+    assert "MemoryError" in messages(result, "mlp") or "memory" in messages(result, "mlp")
+    assert result.percent < 20
+
+
+def test_monkeypatching_numpy_earns_nothing_it_did_not_compute(graded):
+    result = graded["patches_numpy"]
+    assert Status.FAILED in statuses(result, "conv")
+    assert statuses(result, "mlp") == {Status.MISSING}
+    assert result.percent < 20
+
+
+def test_a_syntax_error_is_named_and_nothing_is_graded_as_passed(graded):
+    result = graded["syntax_error"]
+    assert result.earned == 0
+    assert "SyntaxError" in (result.load_error or "") + " ".join(n.what for n in result.load_notes)
+
+
+def test_grading_twice_gives_identical_scores(tmp_path):
+    picks = tmp_path / "class"
+    picks.mkdir()
+    for name in ("student_a.ipynb", "doe_jane_40017_attempt_2026-10-03-14-22-10_cnn.ipynb", "patches_numpy.py"):
+        (picks / name).write_bytes((EXAMPLES / name).read_bytes())
+    runs = []
+    for run in ("first", "second"):
+        assert main(["grade", str(picks), "-a", "cnn-numpy", "-o", str(tmp_path / run), "-j", "1"]) == 0
+        runs.append({p.name: [(c["id"], c["status"], c["earned"], c["message"])
+                              for e in json.loads(p.read_text())["exercises"] for c in e["checks"]]
+                     for p in sorted((tmp_path / run).glob("*.json"))})
+    assert runs[0] == runs[1]
