@@ -47,13 +47,27 @@ def bubblewrap_works() -> bool:
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         return False
-    probe = [bwrap, *_bwrap_flags([], Path(tempfile.gettempdir())), "true"]
+    # Run the real interpreter, so a sandbox that cannot see it falls back instead of failing later.
+    probe = [bwrap, *_bwrap_flags([], Path(tempfile.gettempdir())), sys.executable, "-c", "import grader"]
     return subprocess.run(probe, capture_output=True, timeout=30).returncode == 0
 
 
+def _visible_paths() -> list[str]:
+    """What the worker must still see after /tmp is made private: the interpreter, its import
+    path and the project (a clone under /tmp is common in CI). Parents first, so none is covered."""
+    project = Path(__file__).resolve().parent.parent
+    paths = {sys.prefix, sys.base_prefix, str(Path(sys.executable).resolve().parent), str(project),
+             *(p for p in sys.path if p)}
+    existing = {str(Path(p).resolve()) for p in paths if Path(p).exists()}
+    return sorted(existing, key=lambda p: (p.count("/"), p))
+
+
 def _bwrap_flags(hidden: Sequence[Path], scratch_root: Path) -> list[str]:
-    flags = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-             "--bind", str(scratch_root), str(scratch_root),
+    flags = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    for path in _visible_paths():
+        if path.startswith("/tmp/") or path == "/tmp":
+            flags += ["--ro-bind", path, path]
+    flags += ["--bind", str(scratch_root), str(scratch_root),
              "--unshare-net", "--unshare-ipc", "--unshare-uts",
              "--unshare-user", "--uid", "65534", "--gid", "65534", "--die-with-parent"]
     for path in hidden:
