@@ -102,7 +102,7 @@ def _mismatch_numeric(actual: Any, expected: Any, tolerance_for: ToleranceFor, w
     worst = np.unravel_index(int(np.argmax(np.where(close, -1.0, diff))), close.shape) if close.ndim else ()
     shape = f"Shapes match: {tuple(exp.shape)}." if exp.ndim else "Both are scalars."
     expected_at = abs(float(e[worst]))
-    rel = f"{diff[worst] / expected_at:.4g}" if expected_at > 0 else "n/a (expected 0)"
+    rel = f"{diff[worst] / expected_at:.4g}" if expected_at > 0 else "n/a"
     return [
         f"Values differ{where}. {shape}",
         f"Mismatched elements: {bad} / {n} ({100.0 * bad / n:.1f}%)",
