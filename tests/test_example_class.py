@@ -116,3 +116,19 @@ def test_grading_twice_gives_identical_scores(tmp_path):
                               for e in json.loads(p.read_text())["exercises"] for c in e["checks"]]
                      for p in sorted((tmp_path / run).glob("*.json"))})
     assert runs[0] == runs[1]
+
+
+def test_student_check_runs_public_checks_only_and_never_claims_all_passed(tmp_path, capsys):
+    assert main(["check", str(EXAMPLES / "student_a.ipynb"), "-a", "cnn-numpy", "-o", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "hidden checks are graded after the deadline" in printed
+    assert "emboss-regression" not in printed          # a hidden check: not run, not shown
+    page = (tmp_path / "student_a.html").read_text()
+    assert "hidden check" in page and "All 30 checks passed" not in page
+
+
+def test_student_check_exits_non_zero_and_shows_the_failure(tmp_path, capsys):
+    submission = EXAMPLES / "doe_jane_40017_attempt_2026-10-03-14-22-10_cnn.ipynb"
+    assert main(["check", str(submission), "-a", "cnn-numpy", "-o", str(tmp_path)]) == 1
+    printed = capsys.readouterr().out
+    assert "[   FAIL] cnn-numpy.conv.value" in printed and "Mismatched elements" in printed
