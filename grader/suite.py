@@ -144,6 +144,20 @@ def expect_close(actual: Any, expected: Any, *, what: str = "output",
              inputs=inputs, expected=expected, actual=actual)
 
 
+def expect_gradients_close(actual: Mapping[str, Any], expected: Mapping[str, Any], *,
+                           what: str = "gradients", inputs: Mapping[str, Any] | None = None) -> None:
+    """Fail the running check unless every gradient in ``expected`` (name -> array) is matched by
+    ``actual`` within the check's tolerance. The message is a table of the worst entries."""
+    from grader.gradients import gradient_mismatch
+    current = _running.get()
+    if current is None:
+        raise SpecError("expect_gradients_close called outside a running check")
+    assignment, spec = current
+    lines = gradient_mismatch(actual, expected, lambda dtype: assignment.tolerance_for(dtype, spec))
+    if lines:
+        fail(f"{what} do not match.\n" + "\n".join(lines), inputs=inputs)
+
+
 def expect(condition: bool, message: str, *, inputs: Mapping[str, Any] | None = None,
            expected: Any = None, actual: Any = None) -> None:
     """Fail the running check with ``message`` unless ``condition`` holds (property checks)."""
@@ -162,4 +176,5 @@ def fail(message: str, *, inputs: Mapping[str, Any] | None = None, expected: Any
     raise CheckFailed(message, example)
 
 
-__all__ = ["CheckFailed", "Suite", "check", "expect", "expect_close", "fail", "load_suite", "seed_for"]
+__all__ = ["CheckFailed", "Suite", "check", "expect", "expect_close", "expect_gradients_close", "fail",
+           "load_suite", "seed_for"]
