@@ -278,6 +278,13 @@ class WorkerSubmission(Submission):
     def _construct(self, target: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         return self._call(target, None, args, kwargs)
 
+    def _vjp(self, handle: Any, method: str, args: list[Any], kwargs: dict[str, Any], cotangent: Any) -> dict[str, Any]:
+        buffers: list[bytes] = []
+        header = {"op": "vjp", "target": self._target(handle), "method": method,
+                  "args": wire.encode(list(args), buffers), "kwargs": wire.encode(dict(kwargs), buffers),
+                  "cotangent": wire.encode(cotangent, buffers)}
+        return self._live().request(header, buffers, timeout=self.call_timeout)
+
     def _getattr(self, handle: Any, attr: str) -> Any:
         return self._request({"op": "getattr", "target": self._target(handle), "method": None, "attr": attr})
 

@@ -170,6 +170,10 @@ class Submission(abc.ABC):
         """Instantiate class ``target``; returns a handle."""
 
     @abc.abstractmethod
+    def _vjp(self, handle: Any, method: str, args: list[Any], kwargs: dict[str, Any], cotangent: Any) -> dict[str, Any]:
+        """Vector-Jacobian product of ``method`` on instance ``handle`` (see Instance.vjp)."""
+
+    @abc.abstractmethod
     def _getattr(self, handle: Any, attr: str) -> Any: ...
 
     @abc.abstractmethod
@@ -190,6 +194,24 @@ class Instance:
         plan = sub._plan(self._class_name, method, sub._signature(self._handle, bound), kwargs)
         args, kw = plan.apply(sub._resolve(kwargs))
         return sub._traced(f"{self._class_name}.{method}", kwargs, sub._call, self._handle, bound, args, kw)
+
+    def vjp(self, method: str, cotangent: Any, **kwargs: Any) -> dict[str, Any]:
+        """Call ``method`` and backpropagate ``cotangent`` from its output, where the object lives.
+
+        Returns ``{"output", "inputs", "parameters"}``: the output, the gradient of each floating
+        tensor argument (by canonical name), and of each of the module's named parameters.
+        """
+        sub = self._submission
+        bound = resolve_method(sub.name_spec(self._class_name), method, sub._methods(self._handle))
+        plan = sub._plan(self._class_name, method, sub._signature(self._handle, bound), kwargs)
+        args, kw = plan.apply(sub._resolve(kwargs))
+        result = sub._traced(f"{self._class_name}.{method} (backward)", kwargs, sub._vjp,
+                             self._handle, bound, args, kw, cotangent)
+        renamed = {student: canonical for canonical, student in plan.keywords.items()}
+        positional = dict(enumerate(plan.positional))
+        result["inputs"] = {renamed.get(k, positional.get(int(k), k) if k.isdigit() else k): v
+                            for k, v in result["inputs"].items()}
+        return result
 
     def get(self, attr: str) -> Any:
         sub = self._submission
@@ -233,6 +255,14 @@ class LocalSubmission(Submission):
 
     def _construct(self, target: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         return self._call(target, None, args, kwargs)
+
+    def _vjp(self, handle: Any, method: str, args: list[Any], kwargs: dict[str, Any], cotangent: Any) -> dict[str, Any]:
+        from grader.worker import vector_jacobian_product
+        try:
+            return vector_jacobian_product(getattr(handle, method), list(map(self._unwrap, args)),
+                                           {k: self._unwrap(v) for k, v in kwargs.items()}, cotangent)
+        except Exception as exc:
+            raise StudentCodeRaised(type(exc).__name__, str(exc), traceback.format_exc()) from exc
 
     def _getattr(self, handle: Any, attr: str) -> Any:
         try:

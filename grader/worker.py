@@ -105,6 +105,11 @@ class Worker:
             args = wire.decode(request["args"], buffers, self.resolve)
             kwargs = wire.decode(request["kwargs"], buffers, self.resolve)
             return self.target(request)(*args, **kwargs)
+        if op == "vjp":
+            args = wire.decode(request["args"], buffers, self.resolve)
+            kwargs = wire.decode(request["kwargs"], buffers, self.resolve)
+            cotangent = wire.decode(request["cotangent"], buffers, self.resolve)
+            return vector_jacobian_product(self.target(request), args, kwargs, cotangent)
         if op == "getattr":
             return getattr(self.target(request), request["attr"])
         if op == "setattr":
@@ -141,6 +146,41 @@ class Worker:
                                    "traceback": _student_traceback(exc)}}
             reply["output"] = self.output.take()
             wire.send(self.sock, reply, reply_buffers)
+
+
+def vector_jacobian_product(fn: Any, args: list[Any], kwargs: dict[str, Any], cotangent: Any) -> dict[str, Any]:
+    """Call ``fn`` with every floating tensor argument requiring grad, then backpropagate
+    ``cotangent`` from its output. Returns the output and the gradients, all plain tensors:
+
+    ``{"output": y, "inputs": {"0": dx, "h": dh, ...}, "parameters": {"fc.weight": dW, ...}}``
+
+    Parameters are those of ``fn``'s object when it is a bound method of an ``nn.Module``. A
+    gradient that does not flow back is reported as zeros, so a forgotten bias reads as 0, not as
+    an error.
+    """
+    import torch
+    leaves: dict[str, Any] = {}
+
+    def leaf(key: str, value: Any) -> Any:
+        if isinstance(value, torch.Tensor) and value.is_floating_point():
+            value = value.detach().clone().requires_grad_(True)
+            leaves[key] = value
+        return value
+    args = [leaf(str(i), a) for i, a in enumerate(args)]
+    kwargs = {k: leaf(k, v) for k, v in kwargs.items()}
+    owner = getattr(fn, "__self__", None)
+    params = dict(owner.named_parameters()) if isinstance(owner, torch.nn.Module) else {}
+    output = fn(*args, **kwargs)
+    outputs = output if isinstance(output, (tuple, list)) else (output,)
+    cotangents = cotangent if isinstance(cotangent, (tuple, list)) else (cotangent,)
+    pairs = [(o, c) for o, c in zip(outputs, cotangents) if isinstance(o, torch.Tensor) and c is not None]
+    wrt = list(leaves.values()) + list(params.values())
+    grads = torch.autograd.grad([o for o, _ in pairs], wrt, [c.to(o.dtype) for o, c in pairs],
+                                allow_unused=True) if pairs and wrt else [None] * len(wrt)
+    grads = [torch.zeros_like(w) if g is None else g for g, w in zip(grads, wrt)]
+    return {"output": output,
+            "inputs": dict(zip(leaves, grads[:len(leaves)])),
+            "parameters": dict(zip(params, grads[len(leaves):]))}
 
 
 def seed_everything(seed: int) -> None:

@@ -121,3 +121,57 @@ def test_project_files_cannot_be_written(load, zygote):
     with pytest.raises(StudentCodeRaised):
         sub.function("f")(x=1)
     assert not target.exists()
+
+
+RNN_CELL = '''
+import torch
+from torch import nn
+
+class Cell(nn.Module):
+    def __init__(self, input_size, hidden_size, use_bias=True):
+        super().__init__()
+        self.W_xh = nn.Parameter(torch.randn(hidden_size, input_size, dtype=torch.float64))
+        self.W_hh = nn.Parameter(torch.randn(hidden_size, hidden_size, dtype=torch.float64))
+        self.b_h = nn.Parameter(torch.randn(hidden_size, dtype=torch.float64))
+        self.use_bias = use_bias
+
+    def forward(self, x, h):
+        pre = x @ self.W_xh.T + h @ self.W_hh.T
+        return torch.tanh(pre + self.b_h if self.use_bias else pre)
+'''
+
+
+def reference_vjp(state, x, h, cotangent):
+    import torch
+    cell = torch.nn.RNNCell(3, 4, dtype=torch.float64)
+    with torch.no_grad():
+        cell.weight_ih.copy_(state["W_xh"]), cell.weight_hh.copy_(state["W_hh"])
+        cell.bias_ih.copy_(state["b_h"]), cell.bias_hh.zero_()
+    x, h = x.clone().requires_grad_(True), h.clone().requires_grad_(True)
+    out = cell(x, h)
+    out.backward(cotangent)
+    return out.detach(), {"x": x.grad, "h": h.grad, "W_xh": cell.weight_ih.grad,
+                          "W_hh": cell.weight_hh.grad, "b_h": cell.bias_ih.grad}
+
+
+@pytest.mark.parametrize("use_bias", [True, False], ids=["correct", "forgets-bias"])
+def test_backward_of_a_module_runs_in_the_worker_and_returns_plain_gradients(load, use_bias):
+    import torch
+
+    from grader.gradients import gradient_mismatch
+    from grader.spec import Tolerance
+    sub = load(RNN_CELL)
+    cell = sub.new("Cell", input_size=3, hidden_size=4, use_bias=use_bias)
+    state = {name: cell.get(name).detach() for name in ("W_xh", "W_hh", "b_h")}
+    assert all(isinstance(t, torch.Tensor) and t.dtype == torch.float64 for t in state.values())
+    g = torch.Generator().manual_seed(0)
+    x, h, cot = (torch.randn(2, n, dtype=torch.float64, generator=g) for n in (3, 4, 4))
+    result = cell.vjp("forward", cot, x=x, h=h)
+    expected_out, expected = reference_vjp(state, x, h, cot)
+    actual = {**result["inputs"], **result["parameters"]}
+    lines = gradient_mismatch(actual, expected, lambda d: Tolerance(1e-10, 1e-10))
+    if use_bias:
+        assert torch.allclose(result["output"], expected_out) and lines == []
+    else:
+        assert not actual["b_h"].any()            # no gradient flowed: reported as zeros
+        assert "b_h" in lines[0] and lines[1].split()[0] == "parameter"
