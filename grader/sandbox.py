@@ -214,6 +214,7 @@ class WorkerSubmission(Submission):
         self.worker: WorkerProcess | None = None
         self.load_notes: list[list[str]] = []
         self._defined_names: list[str] | None = None
+        self._cache: dict[tuple[str, Any, str | None], Any] = {}
 
     # --- worker lifecycle ---------------------------------------------------------------------
     def fresh(self) -> None:
@@ -226,6 +227,7 @@ class WorkerSubmission(Submission):
         self._defined_names = self.worker.request({"op": "defined"})
 
     def close(self) -> None:
+        self._cache.clear()
         if self.worker is not None:
             self.worker.kill()
             self.worker = None
@@ -262,12 +264,21 @@ class WorkerSubmission(Submission):
     def _target(self, target: Any) -> Any:
         return target.id if isinstance(target, wire.Handle) else target
 
+    # Signatures and attribute lists are asked for once per worker, not once per call: a call is on
+    # the hot path (every hypothesis example), and an extra round trip per call doubled its cost.
+    # Handle ids stay unique for a worker's life because the worker never drops a kept object.
     def _signature(self, target: Any, method: str | None) -> Signature | None:
-        plain = self._request({"op": "signature", "target": self._target(target), "method": method})
-        return None if plain is None else Signature.from_plain(plain)
+        key = ("signature", self._target(target), method)
+        if key not in self._cache:
+            plain = self._request({"op": "signature", "target": key[1], "method": method})
+            self._cache[key] = None if plain is None else Signature.from_plain(plain)
+        return self._cache[key]
 
     def _methods(self, handle: Any) -> list[str]:
-        return self._request({"op": "attrs", "target": self._target(handle)})
+        key = ("attrs", self._target(handle), None)
+        if key not in self._cache:
+            self._cache[key] = self._request({"op": "attrs", "target": key[1]})
+        return self._cache[key]
 
     def _call(self, target: Any, method: str | None, args: list[Any], kwargs: dict[str, Any]) -> Any:
         buffers: list[bytes] = []

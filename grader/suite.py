@@ -131,14 +131,19 @@ class running_check:
         _running.reset(self.token)
 
 
+def _running_tolerances(caller: str) -> Callable[[str], Any]:
+    """dtype -> Tolerance for the running check (its overrides first, then the assignment's)."""
+    current = _running.get()
+    if current is None:
+        raise SpecError(f"{caller} called outside a running check")
+    assignment, spec = current
+    return lambda dtype: assignment.tolerance_for(dtype, spec)
+
+
 def expect_close(actual: Any, expected: Any, *, what: str = "output",
                  inputs: Mapping[str, Any] | None = None) -> None:
     """Fail the running check unless ``actual`` matches ``expected`` within its tolerance."""
-    current = _running.get()
-    if current is None:
-        raise SpecError("expect_close called outside a running check")
-    assignment, spec = current
-    lines = mismatch(actual, expected, lambda dtype: assignment.tolerance_for(dtype, spec))
+    lines = mismatch(actual, expected, _running_tolerances("expect_close"))
     if lines:
         fail(f"{what} does not match the reference.\n" + "\n".join(lines),
              inputs=inputs, expected=expected, actual=actual)
@@ -149,11 +154,7 @@ def expect_gradients_close(actual: Mapping[str, Any], expected: Mapping[str, Any
     """Fail the running check unless every gradient in ``expected`` (name -> array) is matched by
     ``actual`` within the check's tolerance. The message is a table of the worst entries."""
     from grader.gradients import gradient_mismatch
-    current = _running.get()
-    if current is None:
-        raise SpecError("expect_gradients_close called outside a running check")
-    assignment, spec = current
-    lines = gradient_mismatch(actual, expected, lambda dtype: assignment.tolerance_for(dtype, spec))
+    lines = gradient_mismatch(actual, expected, _running_tolerances("expect_gradients_close"))
     if lines:
         fail(f"{what} do not match.\n" + "\n".join(lines), inputs=inputs)
 
