@@ -68,6 +68,14 @@ def resolve_method(spec: NameSpec, method: str, defined: Sequence[str]) -> str:
     raise MissingName(f"{spec.name}.{method}", tuple(f"{spec.name}.{a}" for a in spec.methods.get(method, ())))
 
 
+def resolve_attribute(spec: NameSpec, attr: str, defined: Sequence[str]) -> str:
+    """The student's name for attribute ``attr`` of an object of ``spec``'s class."""
+    for candidate in (attr, *spec.attributes.get(attr, ())):
+        if candidate in defined:
+            return candidate
+    raise MissingName(f"{spec.name}.{attr}", tuple(f"{spec.name}.{a}" for a in spec.attributes.get(attr, ())))
+
+
 @dataclass(frozen=True)
 class ArgumentPlan:
     """How canonical keyword arguments become a call on the student's signature."""

@@ -22,14 +22,16 @@ def run_check(suite: Suite, check: Check, submission: Submission) -> CheckResult
     started = time.perf_counter()
     output_before = submission.output_mark() if hasattr(submission, "output_mark") else None
 
+    context = running_check(suite.assignment, check)
+
     def result(status: Status, message: str = "", example: Counterexample | None = None) -> CheckResult:
         output = submission.output_since(output_before) if output_before is not None else ""
         return CheckResult(check, status, message, example, round(time.perf_counter() - started, 4),
-                           output, seed_for(check.id))
+                           output, seed_for(check.id), tuple(context.observations))
 
     try:
         submission.seed(seed_for(check.id))
-        with running_check(suite.assignment, check):
+        with context:
             fn(submission)
     except CheckFailed as exc:
         return result(Status.FAILED, exc.message, exc.counterexample)

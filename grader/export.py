@@ -61,7 +61,8 @@ def _check_result_to_dict(result: CheckResult) -> dict[str, Any]:
     return {**_check_spec_to_dict(result.check), "status": result.status.value,
             **_scores(result.earned, result.check.points), "message": result.message,
             "counterexample": _counterexample_to_dict(result.counterexample),
-            "duration_s": result.duration_s, "output": result.output, "seed": result.seed}
+            "duration_s": result.duration_s, "output": result.output, "seed": result.seed,
+            "observations": list(result.observations)}
 
 
 def _binding_to_dict(binding: Binding) -> dict[str, Any]:
@@ -122,7 +123,8 @@ def _counterexample_from_dict(d: Mapping[str, Any] | None) -> Counterexample | N
 def _check_result_from_dict(d: Mapping[str, Any]) -> CheckResult:
     return CheckResult(check=_check_spec_from_dict(d), status=Status(d["status"]), message=d["message"],
                        counterexample=_counterexample_from_dict(d["counterexample"]),
-                       duration_s=d["duration_s"], output=d["output"], seed=d["seed"])
+                       duration_s=d["duration_s"], output=d["output"], seed=d["seed"],
+                       observations=tuple(d.get("observations", ())))
 
 
 def _exercise_result_from_dict(d: Mapping[str, Any]) -> ExerciseResult:

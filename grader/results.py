@@ -41,6 +41,7 @@ class CheckResult:
     duration_s: float = 0.0
     output: str = ""          # what the student's code printed during this check (trimmed)
     seed: int | None = None   # hypothesis seed, derived from the check id
+    observations: tuple[str, ...] = ()   # what the check saw, pass or fail: "loss 0.31 → 0.02 in 200 steps"
 
     @property
     def passed(self) -> bool:

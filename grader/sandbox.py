@@ -215,6 +215,7 @@ class WorkerSubmission(Submission):
         self.load_notes: list[list[str]] = []
         self._defined_names: list[str] | None = None
         self._cache: dict[tuple[str, Any, str | None], Any] = {}
+        self._globals: dict[str, Any] = {}   # what define() set, set again in every new worker
 
     # --- worker lifecycle ---------------------------------------------------------------------
     def fresh(self) -> None:
@@ -224,6 +225,9 @@ class WorkerSubmission(Submission):
         plain = [[u.source, u.filename, u.lineno, u.where] for u in self.units]
         self.load_notes = self.worker.request({"op": "load", "units": plain},
                                               timeout=self.assignment.limits.load_timeout_s)
+        if self._globals:
+            buffers: list[bytes] = []
+            self.worker.request({"op": "define", "values": wire.encode(self._globals, buffers)}, buffers)
         self._defined_names = self.worker.request({"op": "defined"})
 
     def close(self) -> None:
@@ -295,6 +299,17 @@ class WorkerSubmission(Submission):
                   "args": wire.encode(list(args), buffers), "kwargs": wire.encode(dict(kwargs), buffers),
                   "cotangent": wire.encode(cotangent, buffers)}
         return self._live().request(header, buffers, timeout=self.call_timeout)
+
+    def _run_harness(self, name: str, kwargs: dict[str, Any]) -> Any:
+        buffers: list[bytes] = []
+        header = {"op": "harness", "name": name, "kwargs": wire.encode(dict(kwargs), buffers)}
+        return self._live().request(header, buffers, timeout=self.call_timeout)
+
+    def _define(self, values: dict[str, Any]) -> None:
+        self._globals.update(values)
+        buffers: list[bytes] = []
+        self._live().request({"op": "define", "values": wire.encode(values, buffers)}, buffers)
+        self._defined_names = self._live().request({"op": "defined"})
 
     def _getattr(self, handle: Any, attr: str) -> Any:
         return self._request({"op": "getattr", "target": self._target(handle), "method": None, "attr": attr})

@@ -74,6 +74,7 @@ class NameSpec:
     aliases: tuple[str, ...] = ()
     params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)   # canonical -> aliases
     methods: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # canonical -> aliases
+    attributes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # canonical -> aliases
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,8 @@ class _AssignmentReader:
         where = f"names.{name}"
         params = self.get(table, "params", dict, where, {})
         methods = self.get(table, "methods", dict, where, {})
+        attributes = self.get(table, "attributes", dict, where, {})
         return NameSpec(name=name, aliases=tuple(self.get(table, "aliases", list, where, [])),
                         params={k: tuple(v) for k, v in params.items()},
-                        methods={k: tuple(v) for k, v in methods.items()})
+                        methods={k: tuple(v) for k, v in methods.items()},
+                        attributes={k: tuple(v) for k, v in attributes.items()})

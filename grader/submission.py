@@ -20,7 +20,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from grader.binding import ArgumentPlan, Signature, plan_arguments, resolve_method, resolve_name, signature_of
+from grader.binding import (ArgumentPlan, Signature, plan_arguments, resolve_attribute, resolve_method,
+                            resolve_name, signature_of)
 from grader.compare import describe
 from grader.errors import MissingName, StudentCodeRaised, WorkerLost
 from grader.results import Binding, Counterexample
@@ -58,6 +59,27 @@ class Own:
     name: str
 
 
+@dataclass(frozen=True)
+class Make:
+    """A trusted object built where the student's code runs, from :data:`grader.harness.FACTORIES`:
+    an optimizer over the parameters of a student's model, a loss module. Like :class:`Fn` it
+    travels by name, so a check can hand ``fit(opt, loss_function, model, ...)`` what it needs::
+
+        model = sub.new("RecurrentNeuralNetwork", ...)
+        sub.function("fit_RNN")(opt=Make.of("NAdam", params=model, lr=1e-3),
+                                loss_function=Make.of("MSELoss"), rnn_model=model, ...)
+    """
+    name: str
+    kwargs: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, name: str, **kwargs: Any) -> "Make":
+        from grader.harness import FACTORIES
+        if name not in FACTORIES:
+            raise ValueError(f"Make.of({name!r}): not one of {', '.join(FACTORIES)}")
+        return cls(name, tuple(kwargs.items()))
+
+
 class Submission(abc.ABC):
     """The student's code as checks see it. Subclasses say how a call reaches it."""
 
@@ -89,6 +111,23 @@ class Submission(abc.ABC):
         self._bind(name)
         return Own(name)
 
+    def harness(self, name: str) -> Callable[..., Any]:
+        """Trusted helper ``name`` from :data:`grader.harness.HARNESS`, run where the student's code
+        runs (a training loop over a student's model, say). Its arguments may be instances."""
+        from grader.harness import HARNESS
+        if name not in HARNESS:
+            raise ValueError(f"harness {name!r}: not one of {', '.join(HARNESS)}")
+
+        def call(**kwargs: Any) -> Any:
+            return self._traced(f"grader's {name}", kwargs, self._run_harness, name, self._resolve(kwargs))
+        call.__name__ = name
+        return call
+
+    def define(self, **values: Any) -> None:
+        """Set globals of the student's module, as the assignment's starter does (``char2int``,
+        ``batch_size``, ...): the functions under test read them. Plain data only."""
+        self._define(dict(values))
+
     def _traced(self, label: str, kwargs: Mapping[str, Any], fn: Callable[..., Any], *args: Any) -> Any:
         """Run ``fn``; if the student's code raises or the worker dies, remember the call's inputs."""
         try:
@@ -105,6 +144,12 @@ class Submission(abc.ABC):
 
     def bindings(self) -> tuple[Binding, ...]:
         return tuple(self._bindings.values())
+
+    def _note(self, name: str, note: str) -> None:
+        """Add a note (an alias used, say) to the binding of ``name``, once."""
+        old = self._bindings.get(name, Binding(name, name))
+        if note not in old.notes:
+            self._bindings[name] = Binding(old.name, old.bound_to, old.notes + (note,))
 
     # --- binding, shared by every implementation --------------------------------------------
     def name_spec(self, name: str) -> NameSpec:
@@ -145,8 +190,20 @@ class Submission(abc.ABC):
         return [p.name for p in sig.params if p.name != "self"]
 
     def _resolve(self, kwargs: Mapping[str, Any]) -> dict[str, Any]:
-        """Replace Own markers by the student's bound name (the worker resolves names)."""
-        return {k: Own(self._bind(v.name)) if isinstance(v, Own) else v for k, v in kwargs.items()}
+        """Replace Own markers by the student's bound name and instances by their handles (the
+        worker resolves both), inside Make markers, lists and tuples too."""
+        return {k: self._resolved(v) for k, v in kwargs.items()}
+
+    def _resolved(self, value: Any) -> Any:
+        if isinstance(value, Own):
+            return Own(self._bind(value.name))
+        if isinstance(value, Instance):
+            return value._handle
+        if isinstance(value, Make):
+            return Make(value.name, tuple((k, self._resolved(v)) for k, v in value.kwargs))
+        if isinstance(value, (list, tuple)) and any(isinstance(v, (Own, Instance, Make)) for v in value):
+            return type(value)(self._resolved(v) for v in value)
+        return value
 
     # --- what an implementation provides ---------------------------------------------------
     @abc.abstractmethod
@@ -172,6 +229,14 @@ class Submission(abc.ABC):
     @abc.abstractmethod
     def _vjp(self, handle: Any, method: str, args: list[Any], kwargs: dict[str, Any], cotangent: Any) -> dict[str, Any]:
         """Vector-Jacobian product of ``method`` on instance ``handle`` (see Instance.vjp)."""
+
+    @abc.abstractmethod
+    def _run_harness(self, name: str, kwargs: dict[str, Any]) -> Any:
+        """Run trusted helper ``name`` where the student's code runs."""
+
+    @abc.abstractmethod
+    def _define(self, values: dict[str, Any]) -> None:
+        """Set globals of the student's module."""
 
     @abc.abstractmethod
     def _getattr(self, handle: Any, attr: str) -> Any: ...
@@ -213,13 +278,38 @@ class Instance:
                             for k, v in result["inputs"].items()}
         return result
 
+    def attribute(self, attr: str) -> str:
+        """The student's name for canonical attribute ``attr`` (``W_yh`` may be ``W_hy``); raises
+        MissingName when neither it nor an alias exists."""
+        sub = self._submission
+        spec = sub.name_spec(self._class_name)
+        found = resolve_attribute(spec, attr, sub._methods(self._handle))
+        if found != attr:
+            sub._note(self._class_name, f"attribute `{attr}` found as `{found}`")
+        return found
+
+    def has(self, attr: str) -> bool:
+        try:
+            self.attribute(attr)
+        except MissingName:
+            return False
+        return True
+
     def get(self, attr: str) -> Any:
         sub = self._submission
-        return sub._traced(f"{self._class_name}.{attr}", {}, sub._getattr, self._handle, attr)
+        name = self.attribute(attr)
+        return sub._traced(f"{self._class_name}.{name}", {}, sub._getattr, self._handle, name)
 
     def set(self, attr: str, value: Any) -> None:
+        """Set attribute ``attr``; an existing ``nn.Parameter`` is overwritten in place (it stays a
+        parameter of the module, with its dtype), so the grader can load weights into a model."""
         sub = self._submission
-        sub._traced(f"{self._class_name}.{attr} = …", {"value": value}, sub._setattr, self._handle, attr, value)
+        name = self.attribute(attr)
+        sub._traced(f"{self._class_name}.{name} = …", {"value": value}, sub._setattr, self._handle, name, value)
+
+    def parameters(self) -> dict[str, Any]:
+        """``named_parameters()`` of a torch module, as plain tensors by their dotted names."""
+        return self._submission.harness("named_parameters")(model=self)
 
 
 class LocalSubmission(Submission):
@@ -244,7 +334,22 @@ class LocalSubmission(Submission):
             return SAFE_FUNCTIONS[value.name]
         if isinstance(value, Own):
             return getattr(self.module, value.name)
+        if isinstance(value, Make):
+            from grader.harness import build
+            return build(value.name, {k: self._unwrap(v) for k, v in value.kwargs})
+        if isinstance(value, (list, tuple)):
+            return type(value)(self._unwrap(v) for v in value)
         return value
+
+    def _run_harness(self, name: str, kwargs: dict[str, Any]) -> Any:
+        from grader.harness import HARNESS
+        try:
+            return HARNESS[name](**{k: self._unwrap(v) for k, v in kwargs.items()})
+        except Exception as exc:
+            raise StudentCodeRaised(type(exc).__name__, str(exc), traceback.format_exc()) from exc
+
+    def _define(self, values: dict[str, Any]) -> None:
+        vars(self.module).update(values)
 
     def _call(self, target: Any, method: str | None, args: list[Any], kwargs: dict[str, Any]) -> Any:
         fn = getattr(target, method) if method else getattr(self.module, target)
@@ -271,8 +376,9 @@ class LocalSubmission(Submission):
             raise StudentCodeRaised(type(exc).__name__, str(exc)) from exc
 
     def _setattr(self, handle: Any, attr: str, value: Any) -> None:
+        from grader.harness import assign
         try:
-            setattr(handle, attr, value)
-        except AttributeError as exc:
+            assign(handle, attr, value)
+        except (AttributeError, TypeError, ValueError, RuntimeError) as exc:
             raise StudentCodeRaised(type(exc).__name__, str(exc)) from exc
 

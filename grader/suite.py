@@ -39,6 +39,7 @@ CheckFunction = Callable[..., None]
 
 _loading: contextvars.ContextVar[Assignment | None] = contextvars.ContextVar("_loading", default=None)
 _running: contextvars.ContextVar[tuple[Assignment, Check] | None] = contextvars.ContextVar("_running", default=None)
+_observations: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("_observations", default=None)
 
 
 class CheckFailed(AssertionError):
@@ -119,16 +120,31 @@ def load_suite(assignment: Assignment) -> Suite:
 
 
 class running_check:
-    """Context manager the runner wraps around one check, so expect_close knows its tolerances."""
+    """Context manager the runner wraps around one check, so expect_close knows its tolerances
+    and :func:`observe` has somewhere to write."""
 
     def __init__(self, assignment: Assignment, check_spec: Check):
         self.value = (assignment, check_spec)
+        self.observations: list[str] = []
 
-    def __enter__(self) -> None:
+    def __enter__(self) -> "running_check":
         self.token = _running.set(self.value)
+        self.observe_token = _observations.set(self.observations)
+        return self
 
     def __exit__(self, *exc: object) -> None:
         _running.reset(self.token)
+        _observations.reset(self.observe_token)
+
+
+def observe(text: str) -> None:
+    """Record what the running check saw, shown in the report whether it passes or fails:
+    ``observe(f"loss {first:.3g} → {last:.3g} in {steps} steps")``. Repeated texts are kept once."""
+    seen = _observations.get()
+    if seen is None:
+        raise SpecError("observe called outside a running check")
+    if text not in seen:
+        seen.append(text)
 
 
 def _running_tolerances(caller: str) -> Callable[[str], Any]:
@@ -178,4 +194,4 @@ def fail(message: str, *, inputs: Mapping[str, Any] | None = None, expected: Any
 
 
 __all__ = ["CheckFailed", "Suite", "check", "expect", "expect_close", "expect_gradients_close", "fail",
-           "load_suite", "seed_for"]
+           "load_suite", "observe", "seed_for"]

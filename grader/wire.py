@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from grader.submission import Fn, Own
+from grader.submission import Fn, Make, Own
 
 MAX_HEADER_BYTES = 64 * 1024 * 1024
 MAX_MESSAGE_BYTES = 1024 * 1024 * 1024
@@ -70,6 +70,8 @@ def encode(value: Any, buffers: list[bytes], keep: Callable[[Any], Handle] | Non
         return {"__fn__": value.name}
     if isinstance(value, Own):
         return {"__own__": value.name}
+    if isinstance(value, Make):
+        return {"__make__": value.name, "kwargs": encode(dict(value.kwargs), buffers, keep)}
     if isinstance(value, Handle):
         return {"__handle__": value.id, "type": value.type}
     if _is_tensor(value):
@@ -95,8 +97,9 @@ def _encode_tensor(value: Any, buffers: list[bytes]) -> dict[str, Any]:
 
 
 def decode(tree: Any, buffers: list[bytes], resolve: Callable[[dict[str, Any]], Any] | None = None) -> Any:
-    """Inverse of :func:`encode`. ``resolve`` maps ``__fn__``/``__own__``/``__handle__`` markers to
-    objects (worker side); without it they decode to :class:`Fn`, :class:`Own`, :class:`Handle`."""
+    """Inverse of :func:`encode`. ``resolve`` maps ``__fn__``/``__own__``/``__handle__``/``__make__``
+    markers to objects (worker side); without it they decode to :class:`Fn`, :class:`Own`,
+    :class:`Handle`, :class:`Make`."""
     if isinstance(tree, list):
         return [decode(v, buffers, resolve) for v in tree]
     if not isinstance(tree, dict):
@@ -113,6 +116,13 @@ def decode(tree: Any, buffers: list[bytes], resolve: Callable[[dict[str, Any]], 
         return int(tree["__bigint__"])
     if "__tensor__" in tree:
         return _decode_tensor(tree, buffers)
+    if "__make__" in tree:
+        kwargs = decode(tree.get("kwargs"), buffers, resolve)
+        if not isinstance(kwargs, dict):
+            raise WireError("a Make marker needs a dict of keyword arguments")
+        if resolve is not None:
+            return resolve({"__make__": str(tree["__make__"]), "kwargs": kwargs})
+        return Make(str(tree["__make__"]), tuple(kwargs.items()))
     if resolve is not None and ({"__fn__", "__own__", "__handle__"} & tree.keys()):
         return resolve(tree)
     if "__fn__" in tree:

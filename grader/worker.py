@@ -17,7 +17,7 @@ import traceback
 import types
 from typing import Any
 
-from grader import wire
+from grader import harness, wire
 from grader.binding import signature_of
 from grader.submission import SAFE_FUNCTIONS
 
@@ -78,6 +78,8 @@ class Worker:
             return SAFE_FUNCTIONS[str(marker["__fn__"])]
         if "__own__" in marker:
             return self.module.__dict__[str(marker["__own__"])]
+        if "__make__" in marker:
+            return harness.build(str(marker["__make__"]), marker["kwargs"])
         return self.handles[int(marker["__handle__"])]
 
     def target(self, request: dict[str, Any]) -> Any:
@@ -114,7 +116,14 @@ class Worker:
             return getattr(self.target(request), request["attr"])
         if op == "setattr":
             value = wire.decode(request["value"], buffers, self.resolve)
-            setattr(self.target(request), request["attr"], value)
+            harness.assign(self.target(request), request["attr"], value)
+            return None
+        if op == "harness":
+            kwargs = wire.decode(request["kwargs"], buffers, self.resolve)
+            return harness.HARNESS[str(request["name"])](**kwargs)
+        if op == "define":
+            values = wire.decode(request["values"], buffers)
+            self.module.__dict__.update({str(k): v for k, v in values.items() if not str(k).startswith("__")})
             return None
         raise ValueError(f"unknown request {op!r}")
 
