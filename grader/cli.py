@@ -2,6 +2,8 @@
 
     grader grade SUBMISSIONS -a cnn-numpy -o reports/   an instructor grades a class
     grader check my_notebook.ipynb -a cnn-numpy         a student checks their own work (public checks)
+    grader ci -a cnn-numpy --pass-mark 60               CI grades the repository it runs in
+    grader init-ci -a cnn-numpy                         writes that CI workflow into a repository
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from grader.discovery import discover, open_submission
 from grader.errors import AuthorError, GraderError
-from grader.export import write_result_json, write_summary_csv
+from grader.export import write_gradescope_json, write_junit_xml, write_result_json, write_summary_csv
 from grader.report import write_student_report, write_summary
 from grader.results import Status, SubmissionResult
 from grader.runner import grade_class
@@ -51,8 +53,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
     results.sort(key=lambda r: r.student)
     for result in results:
         write_result_json(result, out / f"{result.student}.json")
+        write_gradescope_json(result, out / "gradescope" / result.student / "results.json")
         write_student_report(result, out, audience="instructor")
+        write_student_report(result, out / "student", audience="student")
     write_summary_csv(results, out / "grades.csv")
+    write_junit_xml(results, out / "junit.xml")
     index = write_summary(results, out)
     _print_table(assignment, results)
     print(f"\nreports: {index}")
@@ -100,6 +105,39 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if all(c.passed for ex in result.exercises for c in ex.checks) else 1
 
 
+def cmd_ci(args: argparse.Namespace) -> int:
+    from grader import ci
+    assignment = _assignment(args.assignment)
+    repo = Path(args.path).resolve()
+    with tempfile.TemporaryDirectory(prefix="grader-unpack-") as workdir:
+        entry = open_submission(repo / args.file if args.file else repo, workdir=Path(workdir),
+                                prefer=_prefer(assignment))
+        (result,) = list(grade_class(assignment, [entry], jobs=1, public_only=True))
+        graded = entry.path
+        shown_as = os.path.relpath(graded, repo) if graded.is_relative_to(repo) else graded.name
+        for line in ci.annotations(result, graded, shown_as):
+            print(line)
+    ci.append_summary(ci.job_summary(result, assignment.title, args.pass_mark), os.environ, sys.stdout)
+    ci.write_outputs(result, args.pass_mark, os.environ, sys.stdout)
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    write_student_report(result, out, audience="student")
+    return 0 if result.percent >= args.pass_mark else 1
+
+
+def cmd_init_ci(args: argparse.Namespace) -> int:
+    from grader import ci
+    assignment = _assignment(args.assignment)
+    path = Path(args.path) / ".github" / "workflows" / "grader.yml"
+    if path.exists() and not args.force:
+        print(f"{path} exists; --force replaces it", file=sys.stderr)
+        return 2
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(ci.workflow(assignment.id, args.pass_mark, args.install), encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="grader", description="Grade deep-learning homework against reference implementations.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +153,20 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("-a", "--assignment", help="assignment id (e.g. cnn-numpy) or folder")
     check.add_argument("-o", "--output", default=".", help="where the HTML report goes (default: here)")
     check.set_defaults(run=cmd_check)
+    ci = commands.add_parser("ci", help="grade the repository this runs in (GitHub Actions summary, annotations, outputs)")
+    ci.add_argument("-a", "--assignment", help="assignment id (e.g. cnn-numpy) or folder")
+    ci.add_argument("--path", default=".", help="the repository (default: here)")
+    ci.add_argument("--file", help="the submission inside it (default: found like a submission folder)")
+    ci.add_argument("--pass-mark", type=float, default=100.0, help="percent of the public points to pass (default 100)")
+    ci.add_argument("-o", "--output", default="grader-report", help="where the HTML report goes")
+    ci.set_defaults(run=cmd_ci)
+    init = commands.add_parser("init-ci", help="write a GitHub Actions workflow that runs `grader ci` on every push")
+    init.add_argument("-a", "--assignment", help="assignment id (e.g. cnn-numpy) or folder")
+    init.add_argument("--path", default=".", help="the student repository template (default: here)")
+    init.add_argument("--pass-mark", type=float, default=100.0)
+    init.add_argument("--install", default="grader", help="what `pip install` is given to get the grader")
+    init.add_argument("--force", action="store_true", help="replace an existing workflow")
+    init.set_defaults(run=cmd_init_ci)
     return parser
 
 

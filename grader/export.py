@@ -1,4 +1,5 @@
-"""Results as data: ``results.json`` records (and back again, for resuming runs) and ``grades.csv``.
+"""Results as data: ``results.json`` records (and back again, for resuming runs), ``grades.csv``
+for LMS gradebooks, Gradescope's ``results.json`` and JUnit XML for any CI.
 
 A record holds every field of the results model as JSON-safe data. Enums are written as their
 value, each check's spec fields are inlined next to its result, and the computed ``earned``,
@@ -25,8 +26,8 @@ from grader.spec import Check, Exercise, Tolerance
 
 RECORD_FORMAT = "grader-results/1"   # bump when a record can no longer be read back as written
 
-__all__ = ["RECORD_FORMAT", "read_result_json", "result_from_dict", "result_to_dict",
-           "write_result_json", "write_summary_csv"]
+__all__ = ["RECORD_FORMAT", "gradescope_results", "junit_xml", "read_result_json", "result_from_dict",
+           "result_to_dict", "write_gradescope_json", "write_junit_xml", "write_result_json", "write_summary_csv"]
 
 
 def _percent(earned: float, possible: float) -> float:
@@ -99,6 +100,8 @@ def result_to_dict(result: SubmissionResult) -> dict[str, Any]:
             "sandbox": result.sandbox, "load_error": result.load_error,
             "load_notes": [{"where": n.where, "what": n.what} for n in result.load_notes],
             "seeds": dict(sorted(result.seeds.items())),
+            "submitted_at": result.submitted_at, "late_penalty_percent": result.late_penalty_percent,
+            "final": result.final,
             "exercises": [_exercise_result_to_dict(e) for e in result.exercises]}
 
 
@@ -152,7 +155,8 @@ def result_from_dict(d: Mapping[str, Any]) -> SubmissionResult:
         exercises=tuple(_exercise_result_from_dict(e) for e in d["exercises"]),
         load_notes=tuple(LoadNote(n["where"], n["what"]) for n in d["load_notes"]),
         load_error=d["load_error"], duration_s=d["duration_s"], sandbox=d["sandbox"],
-        seeds=dict(d["seeds"]))
+        seeds=dict(d["seeds"]), submitted_at=d.get("submitted_at"),
+        late_penalty_percent=d.get("late_penalty_percent", 0.0))
 
 
 # --- files ---------------------------------------------------------------------------------------
@@ -189,17 +193,106 @@ def write_summary_csv(results: list[SubmissionResult], path: Path) -> Path:
     """Write one row per student (in the order given) and return ``path``.
 
     Columns: ``student``, one per exercise id (points earned; empty where a student's result has
-    no such exercise), ``total``, ``possible``, ``percent``. The exercise columns add up to ``total``.
+    no such exercise), ``total``, ``possible``, ``percent``, then ``submitted_at``,
+    ``late_penalty_percent`` and ``final`` (total after the penalty: the column for the gradebook).
+    The exercise columns add up to ``total``.
     """
     exercise_ids = _exercise_columns(results)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=["student", *exercise_ids, "total", "possible", "percent"])
+        writer = csv.DictWriter(f, fieldnames=["student", *exercise_ids, "total", "possible", "percent",
+                                               "submitted_at", "late_penalty_percent", "final"])
         writer.writeheader()
         for r in results:
             earned = {e.exercise.id: _points(e.earned) for e in r.exercises}
             writer.writerow({"student": r.student, **{i: earned.get(i, "") for i in exercise_ids},
                              "total": _points(r.earned), "possible": _points(r.possible),
-                             "percent": f"{r.percent:.1f}"})
+                             "percent": f"{r.percent:.1f}", "submitted_at": r.submitted_at or "",
+                             "late_penalty_percent": _points(r.late_penalty_percent), "final": _points(r.final)})
+    return path
+
+
+# --- Gradescope ----------------------------------------------------------------------------------
+# Gradescope's autograder reads /autograder/results/results.json: a top-level score, and one entry per
+# test with name, score, max_score, status, output and visibility ("hidden", "after_due_date",
+# "after_published" or "visible"). Hidden checks become "after_published": the student sees them once
+# the instructor publishes grades, as with our student report, which shows only their counts.
+_GRADESCOPE_VISIBILITY = {False: "visible", True: "after_published"}
+
+
+def _check_output(check: CheckResult) -> str:
+    parts = [f"{check.status.value.upper()}: {check.check.description}".strip()]
+    parts += list(check.observations)
+    if check.message:
+        parts.append(check.message)
+    cx = check.counterexample
+    if cx is not None:
+        parts += [f"{name} = {text}" for name, text in cx.inputs]
+        parts += [f"expected: {cx.expected}"] if cx.expected is not None else []
+        parts += [f"yours: {cx.actual}"] if cx.actual is not None else []
+    return "\n".join(parts)
+
+
+def gradescope_results(result: SubmissionResult) -> dict[str, Any]:
+    """``result`` in the format of Gradescope's results.json (score after any late penalty)."""
+    tests = [{"name": f"{ex.exercise.title}: {check.check.id}", "number": check.check.id,
+              "score": check.earned, "max_score": check.check.points,
+              "status": "passed" if check.passed else "failed",
+              "output": _check_output(check), "visibility": _GRADESCOPE_VISIBILITY[check.check.hidden],
+              "tags": [ex.exercise.id]}
+             for ex in result.exercises for check in ex.checks]
+    notes = [f"{n.where}: {n.what}" for n in result.load_notes]
+    output = [f"{result.assignment} {result.assignment_version}: {_points(result.earned)} / "
+              f"{_points(result.possible)} points"]
+    if result.late_penalty_percent:
+        output.append(f"late penalty {_points(result.late_penalty_percent)} % "
+                      f"(submitted {result.submitted_at}): {_points(result.final)} points")
+    if result.load_error:
+        output.append(result.load_error)
+    return {"score": result.final, "execution_time": round(result.duration_s, 3),
+            "output": "\n".join(output + notes), "visibility": "visible", "stdout_visibility": "hidden",
+            "tests": tests}
+
+
+def write_gradescope_json(result: SubmissionResult, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(path, json.dumps(gradescope_results(result), indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+# --- JUnit XML -------------------------------------------------------------------------------------
+def junit_xml(results: Iterable[SubmissionResult]) -> str:
+    """One ``<testsuite>`` per student, one ``<testcase>`` per check. Wrong answers and missing
+    functions are ``<failure>`` (both lose the points); errors, timeouts and crashes ``<error>``."""
+    from xml.etree import ElementTree as ET
+    root = ET.Element("testsuites", name="grader")
+    for r in results:
+        checks = [c for ex in r.exercises for c in ex.checks]
+        suite = ET.SubElement(root, "testsuite", name=f"{r.assignment}:{r.student}", tests=str(len(checks)),
+                              failures=str(sum(c.status in (Status.FAILED, Status.MISSING) for c in checks)),
+                              errors=str(sum(c.status in _ERRORS for c in checks)),
+                              time=f"{r.duration_s:.3f}")
+        for ex in r.exercises:
+            for c in ex.checks:
+                case = ET.SubElement(suite, "testcase", classname=f"{r.student}.{ex.exercise.id}",
+                                     name=c.check.id, time=f"{c.duration_s:.3f}")
+                if not c.passed:
+                    tag = "error" if c.status in _ERRORS else "failure"
+                    first = (c.message.splitlines() or [c.status.value])[0]
+                    ET.SubElement(case, tag, message=first[:500], type=c.status.value).text = _check_output(c)
+                if c.output:
+                    ET.SubElement(case, "system-out").text = c.output
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+_ERRORS = frozenset({Status.ERROR, Status.TIMEOUT, Status.CRASHED, Status.NOT_RUN})
+
+
+def write_junit_xml(results: Iterable[SubmissionResult], path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(path, junit_xml(results))
     return path

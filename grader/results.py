@@ -103,10 +103,17 @@ class SubmissionResult:
     duration_s: float = 0.0
     sandbox: str = ""               # which isolation was in force ("bubblewrap", "rlimits+netns")
     seeds: dict[str, int] = field(default_factory=dict)
+    submitted_at: str | None = None   # ISO time, from the LMS file name
+    late_penalty_percent: float = 0.0  # from the assignment's [late] policy, of the points earned
 
     @property
     def earned(self) -> float:
         return sum(e.earned for e in self.exercises)
+
+    @property
+    def final(self) -> float:
+        """Points earned after the late penalty."""
+        return round(self.earned * (1 - self.late_penalty_percent / 100), 4)
 
     @property
     def possible(self) -> float:

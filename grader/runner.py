@@ -126,7 +126,9 @@ class Grader:
             grader_version=__version__, exercises=exercises, load_notes=notes, load_error=load_error,
             duration_s=round(time.perf_counter() - started, 3),
             sandbox=self._zygote.kind if self._zygote else "",
-            seeds={c.id: seed_for(c.id) for ex in exercises for c in (r.check for r in ex.checks)})
+            seeds={c.id: seed_for(c.id) for ex in exercises for c in (r.check for r in ex.checks)},
+            submitted_at=entry.submitted_at,
+            late_penalty_percent=self.assignment.late.penalty_percent(entry.submitted_at) if self.assignment.late else 0.0)
 
 
 # --- a pool of grading processes ----------------------------------------------------------------

@@ -8,6 +8,8 @@ author's (:class:`~grader.errors.SpecError`) and name the file and key they came
 
 from __future__ import annotations
 
+import datetime
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +80,37 @@ class NameSpec:
 
 
 @dataclass(frozen=True)
+class LatePolicy:
+    """``[late]`` in assignment.toml: a deduction per started day after the deadline, up to a cap.
+
+    Percentages are of the points earned. Submission times without a UTC offset (LMS file names
+    carry none) are read in the deadline's time zone.
+    """
+
+    deadline: datetime.datetime
+    per_day_percent: float
+    cap_percent: float = 100.0
+    grace_minutes: float = 0.0
+
+    def days_late(self, submitted_at: str | None) -> int:
+        """Started days past the deadline (after the grace period); 0 when on time or unknown."""
+        if not submitted_at:
+            return 0
+        when = datetime.datetime.fromisoformat(submitted_at)
+        deadline = self.deadline
+        if (when.tzinfo is None) != (deadline.tzinfo is None):
+            zone = deadline.tzinfo or when.tzinfo
+            when, deadline = when.replace(tzinfo=when.tzinfo or zone), deadline.replace(tzinfo=deadline.tzinfo or zone)
+        late = when - deadline - datetime.timedelta(minutes=self.grace_minutes)
+        if late <= datetime.timedelta(0):
+            return 0
+        return math.ceil(late / datetime.timedelta(days=1))
+
+    def penalty_percent(self, submitted_at: str | None) -> float:
+        return min(self.cap_percent, self.per_day_percent * self.days_late(submitted_at))
+
+
+@dataclass(frozen=True)
 class Assignment:
     id: str
     title: str
@@ -91,6 +124,7 @@ class Assignment:
     names: Mapping[str, NameSpec]
     tolerances: Mapping[str, Tolerance]
     limits: Limits
+    late: LatePolicy | None = None
 
     @property
     def checks(self) -> tuple[Check, ...]:
@@ -168,7 +202,25 @@ class _AssignmentReader:
             tolerances={**{k: Tolerance(*v) for k, v in DEFAULT_TOLERANCES.items()},
                         **self.tolerances(self.raw.get("tolerance", {}), "tolerance")},
             limits=self.limits(self.get(self.raw, "limits", dict, "limits", {})),
+            late=self.late(self.raw["late"]) if "late" in self.raw else None,
         )
+
+    def late(self, table: Any) -> LatePolicy:
+        if not isinstance(table, dict):
+            raise self.fail("late", "must be a table")
+        deadline = self.get(table, "deadline", (datetime.datetime, str), "late")
+        if isinstance(deadline, str):
+            try:
+                deadline = datetime.datetime.fromisoformat(deadline)
+            except ValueError:
+                raise self.fail("late", f"deadline={deadline!r} is not an ISO date and time") from None
+        policy = LatePolicy(deadline=deadline,
+                            per_day_percent=float(self.get(table, "per_day_percent", (int, float), "late")),
+                            cap_percent=float(self.get(table, "cap_percent", (int, float), "late", 100.0)),
+                            grace_minutes=float(self.get(table, "grace_minutes", (int, float), "late", 0.0)))
+        if not (0 <= policy.per_day_percent <= 100 and 0 <= policy.cap_percent <= 100 and policy.grace_minutes >= 0):
+            raise self.fail("late", "per_day_percent and cap_percent must lie in 0-100, grace_minutes >= 0")
+        return policy
 
     def existing(self, path: Path, key: str) -> Path:
         if not path.exists():

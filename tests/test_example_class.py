@@ -19,9 +19,15 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "assignments" / "cnn-numpy" 
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> dict[str, SubmissionResult]:
+def reports(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("reports")
     assert main(["grade", str(EXAMPLES), "-a", "cnn-numpy", "-o", str(out), "-j", "2"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def graded(reports) -> dict[str, SubmissionResult]:
+    out = reports
     results = {}
     for path in sorted(out.glob("*.json")):
         result = result_from_dict(json.loads(path.read_text()))
@@ -132,3 +138,63 @@ def test_student_check_exits_non_zero_and_shows_the_failure(tmp_path, capsys):
     assert main(["check", str(submission), "-a", "cnn-numpy", "-o", str(tmp_path)]) == 1
     printed = capsys.readouterr().out
     assert "[   FAIL] cnn-numpy.conv.value" in printed and "Mismatched elements" in printed
+
+
+# --- exports: what an LMS, Gradescope and a CI server read ----------------------------------------
+# Gradescope's documented results.json fields (autograder specifications); anything else is ignored
+# by Gradescope at best, so we write none.
+GRADESCOPE_TOP = {"score", "execution_time", "output", "output_format", "test_output_format", "test_name_format",
+                  "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard"}
+GRADESCOPE_TEST = {"score", "max_score", "status", "name", "name_format", "number", "output", "output_format",
+                   "tags", "visibility", "extra_data"}
+GRADESCOPE_VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
+
+
+def test_gradescope_results_use_only_documented_fields_and_add_up(reports, graded):
+    for student, result in graded.items():
+        data = json.loads((reports / "gradescope" / student / "results.json").read_text())
+        assert set(data) <= GRADESCOPE_TOP and isinstance(data["score"], (int, float))
+        assert data["visibility"] in GRADESCOPE_VISIBILITY and data["stdout_visibility"] in GRADESCOPE_VISIBILITY
+        assert len(data["tests"]) == sum(len(e.checks) for e in result.exercises)
+        for test in data["tests"]:
+            assert set(test) <= GRADESCOPE_TEST and {"name", "score", "max_score", "output"} <= set(test)
+            assert test["visibility"] in GRADESCOPE_VISIBILITY and test["status"] in {"passed", "failed"}
+            assert 0 <= test["score"] <= test["max_score"]
+        assert sum(t["score"] for t in data["tests"]) == pytest.approx(result.earned) == data["score"]
+    buggy = next(s for s in graded if s.startswith("doe_jane"))
+    hidden = [t for t in json.loads((reports / "gradescope" / buggy / "results.json").read_text())["tests"]
+              if t["visibility"] != "visible"]
+    assert hidden and all(t["visibility"] == "after_published" for t in hidden)
+
+
+def test_the_gradebook_csv_has_one_row_per_student_and_sums_to_the_totals(reports, graded):
+    import csv
+    with (reports / "grades.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["student"] for r in rows] == sorted(graded)
+    exercise_columns = [c for c in rows[0] if c.startswith("cnn-numpy.")]
+    assert len(exercise_columns) == 9
+    for row in rows:
+        assert sum(float(row[c]) for c in exercise_columns) == pytest.approx(float(row["total"]))
+        assert float(row["total"]) == pytest.approx(graded[row["student"]].earned)
+        assert float(row["final"]) == pytest.approx(float(row["total"]))   # no [late] policy in cnn-numpy
+
+
+def test_the_junit_xml_parses_with_a_testcase_per_check(reports, graded):
+    from xml.etree import ElementTree as ET
+    root = ET.parse(reports / "junit.xml").getroot()
+    suites = {s.get("name").split(":", 1)[1]: s for s in root.iter("testsuite")}
+    assert set(suites) == set(graded)
+    for student, suite in suites.items():
+        result = graded[student]
+        cases = suite.findall("testcase")
+        assert len(cases) == int(suite.get("tests")) == sum(len(e.checks) for e in result.exercises)
+        bad = [c for c in cases if c.find("failure") is not None or c.find("error") is not None]
+        assert len(bad) == sum(not c.passed for e in result.exercises for c in e.checks)
+
+
+def test_students_get_their_own_report_without_hidden_details(reports, graded):
+    buggy = next(s for s in graded if s.startswith("doe_jane"))
+    page = (reports / "student" / f"{buggy}.html").read_text()
+    assert "hidden check" in page and "softmax-stable" not in page
+    assert "softmax-stable" in (reports / f"{buggy}.html").read_text()

@@ -1,0 +1,138 @@
+"""Grading a student's repository on every push: ``grader ci`` and ``grader init-ci``.
+
+``grader ci`` grades the submission in the repository it runs in against the public checks and
+speaks GitHub Actions' language: a markdown job summary (``$GITHUB_STEP_SUMMARY``),
+``::error file=…,line=…::`` annotations at the definition of each failing function, and
+``score``/``percent``/``passed`` step outputs (``$GITHUB_OUTPUT``). It exits non-zero below the
+pass mark, so a push that breaks the homework shows red. Outside GitHub it prints the same text.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Mapping, TextIO
+
+from grader.loader import prepare_source
+from grader.results import SubmissionResult
+
+__all__ = ["annotations", "append_summary", "definition_lines", "job_summary", "workflow", "write_outputs"]
+
+
+def definition_lines(path: Path) -> dict[str, tuple[str, int | None]]:
+    """Top-level name -> (where, line) of its definition in the submission: the file line of a
+    ``.py`` module; for a notebook, the cell ("cell 4, line 2") and no file line."""
+    found: dict[str, tuple[str, int | None]] = {}
+    for unit in prepare_source(path).units:
+        try:
+            body = ast.parse(unit.source).body
+        except SyntaxError:
+            continue
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                line = unit.lineno if path.suffix == ".py" else None
+                found.setdefault(node.name, (unit.where, line))
+    return found
+
+
+def _escape_data(text: str) -> str:
+    """GitHub's escaping for a workflow command's message."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotations(result: SubmissionResult, path: Path, shown_as: str) -> list[str]:
+    """One ``::error`` line per failed check, placed at the definition of the function it tests."""
+    lines = definition_lines(path)
+    out = []
+    for ex in result.exercises:
+        bound = [b.bound_to for b in ex.bindings if b.bound_to and b.bound_to in lines]
+        for check in ex.checks:
+            if check.passed:
+                continue
+            first = (check.message.strip().splitlines() or [check.status.value])[0]
+            # the function the message names, else the exercise's first one
+            named = [n for n in bound if re.search(rf"\b{re.escape(n)}\b", check.message)] or bound
+            where, line = lines[named[0]] if named else (None, None)
+            place = f" ({where})" if where and line is None else ""
+            props = f"file={_escape_property(shown_as)}" + (f",line={line}" if line else "")
+            props += f",title={_escape_property(check.check.id + ' ' + check.status.value)}"
+            out.append(f"::error {props}::{_escape_data(first + place)}")
+    return out
+
+
+def job_summary(result: SubmissionResult, title: str, pass_mark: float) -> str:
+    """Markdown for the job summary: the score, a table of exercises, the failing checks."""
+    verdict = "passed" if result.percent >= pass_mark else "below the pass mark"
+    lines = [f"## {title}: {result.earned:g} / {result.possible:g} public points ({result.percent:.0f} %)", "",
+             f"Pass mark {pass_mark:g} %: **{verdict}**. Hidden checks are graded after the deadline.", "",
+             "| Exercise | Points | Checks passed |", "|---|---:|---:|"]
+    for ex in result.exercises:
+        passed = sum(c.passed for c in ex.checks)
+        lines.append(f"| {ex.exercise.title} | {ex.earned:g} / {ex.possible:g} | {passed} / {len(ex.checks)} |")
+    failing = [(ex, c) for ex in result.exercises for c in ex.checks if not c.passed]
+    if failing:
+        lines += ["", "### What to fix", ""]
+        for ex, c in failing:
+            message = c.message.strip() or c.status.value
+            lines += [f"<details><summary><code>{c.check.id}</code> ({c.status.value}, "
+                      f"{c.check.points:g} points)</summary>", "", "```", message[:3000], "```", "</details>", ""]
+    if result.load_error:
+        lines += ["", f"**Could not load the submission:** {result.load_error}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_outputs(result: SubmissionResult, pass_mark: float, env: Mapping[str, str], stdout: TextIO) -> None:
+    """Append the step outputs and the summary where GitHub Actions reads them."""
+    values = {"score": f"{result.earned:g}", "possible": f"{result.possible:g}",
+              "percent": f"{result.percent:.1f}", "passed": str(result.percent >= pass_mark).lower()}
+    target = env.get("GITHUB_OUTPUT")
+    if target:
+        with open(target, "a", encoding="utf-8") as f:
+            f.writelines(f"{k}={v}\n" for k, v in values.items())
+    else:
+        stdout.write("".join(f"{k}={v}\n" for k, v in values.items()))
+
+
+def append_summary(markdown: str, env: Mapping[str, str], stdout: TextIO) -> None:
+    target = env.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with open(target, "a", encoding="utf-8") as f:
+            f.write(markdown)
+    else:
+        stdout.write(markdown)
+
+
+def workflow(assignment: str, pass_mark: float, install: str) -> str:
+    """A GitHub Actions workflow for a student repository template."""
+    return f"""# Written by `grader init-ci`: grades this repository's homework on every push.
+name: grader
+on: [push, pull_request, workflow_dispatch]
+jobs:
+  grade:
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - name: Install the grader (CPU PyTorch, the same numerics for everyone)
+        run: |
+          pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+          pip install {install}
+      - name: Grade
+        id: grade
+        run: grader ci -a {assignment} --pass-mark {pass_mark:g} -o grader-report
+      - name: Keep the report
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: grader-report
+          path: grader-report/
+"""
+
