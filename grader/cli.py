@@ -20,6 +20,7 @@ from grader.export import write_gradescope_json, write_junit_xml, write_result_j
 from grader.report import write_student_report, write_summary
 from grader.results import Status, SubmissionResult
 from grader.runner import grade_class
+from grader.similarity import near_duplicates
 from grader.spec import Assignment, find_assignment, load_assignment
 
 _MARK = {Status.PASSED: "PASS", Status.FAILED: "FAIL", Status.ERROR: "ERROR", Status.TIMEOUT: "TIMEOUT",
@@ -50,6 +51,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
             print(f"no submissions found in {args.submissions}", file=sys.stderr)
             return 2
         results = _grade_with_progress(assignment, entries, args.jobs, hidden=[Path(args.submissions)])
+        duplicates = near_duplicates((e.student, e.path) for e in entries if e.problem is None)
     results.sort(key=lambda r: r.student)
     for result in results:
         write_result_json(result, out / f"{result.student}.json")
@@ -58,7 +60,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         write_student_report(result, out / "student", audience="student")
     write_summary_csv(results, out / "grades.csv")
     write_junit_xml(results, out / "junit.xml")
-    index = write_summary(results, out)
+    index = write_summary(results, out, duplicates)
     _print_table(assignment, results)
     print(f"\nreports: {index}")
     return 0

@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -220,20 +221,96 @@ def _summary_row(result: SubmissionResult) -> SummaryRow:
                       counts={s: n for s, n in status_counts([result]).items() if n})
 
 
-def render_summary(results: list[SubmissionResult]) -> str:
-    """The class overview as one HTML page: students (in the order given) × exercises, with links."""
+@dataclass(frozen=True)
+class Bin:
+    label: str
+    count: int
+    share: float        # of the largest bin, for the bar's length
+
+
+def score_histogram(results: list[SubmissionResult], width: int = 10) -> list[Bin]:
+    """Students per band of ``width`` percent: 0-9, 10-19, ..., 90-99, 100."""
+    edges = list(range(0, 100, width))
+    counts = Counter(min(int(r.percent // width) * width, 100) if r.percent < 100 else 100 for r in results)
+    labels = [(e, f"{e}–{e + width - 1} %") for e in edges] + [(100, "100 %")]
+    top = max(counts.values(), default=0) or 1
+    return [Bin(label, counts[e], counts[e] / top) for e, label in labels]
+
+
+@dataclass(frozen=True)
+class CheckRate:
+    id: str
+    hidden: bool
+    passed: int
+    graded: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.passed / self.graded if self.graded else 0.0
+
+
+def pass_rates(results: list[SubmissionResult]) -> list[CheckRate]:
+    """Each check with how many students passed it, hardest first."""
+    seen: dict[str, list[int]] = {}
+    hidden: dict[str, bool] = {}
+    for r in results:
+        for e in r.exercises:
+            for c in e.checks:
+                seen.setdefault(c.check.id, [0, 0])
+                seen[c.check.id][0] += c.passed
+                seen[c.check.id][1] += 1
+                hidden[c.check.id] = c.check.hidden
+    rates = [CheckRate(i, hidden[i], p, n) for i, (p, n) in seen.items()]
+    return sorted(rates, key=lambda r: (r.percent, r.id))
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?(e-?\d+)?")
+
+
+def failure_signature(check: CheckResult) -> str:
+    """What a failure looks like with its numbers taken out: the same mistake made by several
+    students (``expected 0, got 0.125`` and ``expected 3, got 2.5``) reads the same."""
+    first = (check.message.strip().splitlines() or [check.status.value])[0]
+    return f"{check.status.value}: {_NUMBER.sub('#', first)[:160]}"
+
+
+@dataclass(frozen=True)
+class FailureGroup:
+    check_id: str
+    signature: str
+    students: tuple[str, ...]
+
+
+def failure_groups(results: list[SubmissionResult]) -> list[FailureGroup]:
+    """Failures grouped by (check, signature) across students, the most common first."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for r in results:
+        for e in r.exercises:
+            for c in e.checks:
+                if not c.passed:
+                    groups.setdefault((c.check.id, failure_signature(c)), []).append(r.student)
+    found = [FailureGroup(cid, sig, tuple(students)) for (cid, sig), students in groups.items()]
+    return sorted(found, key=lambda g: (-len(g.students), g.check_id, g.signature))
+
+
+def render_summary(results: list[SubmissionResult], duplicates: list[Any] | None = None) -> str:
+    """The class overview as one HTML page: score histogram, students (in the order given) ×
+    exercises with links, pass rate per check, slowest submissions, failures grouped by signature,
+    and near-duplicate pairs (:mod:`grader.similarity`) when given."""
     return _environment().get_template("summary.html.j2").render(
         assignment=_distinct(r.assignment for r in results),
         assignment_version=_distinct(r.assignment_version for r in results),
         grader_version=_distinct(r.grader_version for r in results),
         columns=_columns(results), rows=[_summary_row(r) for r in results],
-        counts=status_counts(results))
+        counts=status_counts(results), histogram=score_histogram(results), rates=pass_rates(results),
+        slowest=sorted(results, key=lambda r: -r.duration_s)[:5], failures=failure_groups(results),
+        duplicates=duplicates)
 
 
-def write_summary(results: list[SubmissionResult], out_dir: Path) -> Path:
+def write_summary(results: list[SubmissionResult], out_dir: Path, duplicates: list[Any] | None = None) -> Path:
     """Write ``<out_dir>/index.html`` and return its path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "index.html"
-    path.write_text(render_summary(results), encoding="utf-8")
+    path.write_text(render_summary(results, duplicates), encoding="utf-8")
     return path

@@ -1,0 +1,137 @@
+"""The HTML reports as a reader sees them: rendered by headless Chromium, screenshotted, and
+watched for network requests (a report must be readable offline and leak nothing).
+
+Chromium is Debian's ``chromium`` (``.ci/run`` installs it). Without it these tests skip on a
+developer's machine and fail under CI, where a silent skip would hide a broken report.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from grader.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "assignments" / "cnn-numpy" / "examples"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        pytest.fail("chromium is not installed; .ci/run installs it (apt-get install chromium)", pytrace=False)
+    pytest.skip("chromium is not installed (apt-get install chromium; .ci/run does)", allow_module_level=True)
+
+
+# Chromium's own traffic (clock sync, component updates, sign-in), made whatever the page is; seen
+# with a blank page. Every other request is the page's doing.
+BROWSER_SERVICES = (b"clients2.google.com", b"update.googleapis.com", b"accounts.google.com",
+                    b"clientservices.googleapis.com", b"safebrowsing.googleapis.com",
+                    b"optimizationguide-pa.googleapis.com", b"content-autofill.googleapis.com")
+
+
+class RequestTrap:
+    """A proxy that only counts: Chromium is told to send every request through it."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.requests: list[bytes] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(2)
+                try:
+                    self.requests.append(conn.recv(4096).split(b"\r\n", 1)[0])
+                except OSError:
+                    self.requests.append(b"(connection)")
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def chromium(page: Path, tmp_path: Path, *, screenshot: Path | None = None) -> tuple[str, list[bytes]]:
+    """Render ``page``; return its DOM after rendering and the requests that tried to leave."""
+    trap = RequestTrap()
+    flags = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--disable-default-apps", "--disable-extensions", "--metrics-recording-only",
+             f"--user-data-dir={tmp_path / 'profile'}", f"--proxy-server=http://127.0.0.1:{trap.port}",
+             "--proxy-bypass-list=<-loopback>", "--window-size=1280,2400", "--virtual-time-budget=3000"]
+    try:
+        if screenshot is not None:
+            subprocess.run(flags + [f"--screenshot={screenshot}", page.as_uri()], check=True,
+                           capture_output=True, timeout=120)
+        dom = subprocess.run(flags + ["--dump-dom", page.as_uri()], check=True, capture_output=True,
+                             text=True, timeout=120).stdout
+    finally:
+        trap.close()
+    return dom, [r for r in trap.requests if not any(host in r for host in BROWSER_SERVICES)]
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Path:
+    """Two students of the example class, graded through the CLI: one perfect, one with bugs."""
+    chosen = tmp_path_factory.mktemp("class")
+    for name in ("student_a.ipynb",):
+        shutil.copy(EXAMPLES / name, chosen / name)
+    buggy = next(p for p in EXAMPLES.iterdir() if p.name.startswith("doe_jane"))
+    shutil.copy(buggy, chosen / buggy.name)
+    out = tmp_path_factory.mktemp("reports")
+    assert main(["grade", str(chosen), "-a", "cnn-numpy", "-o", str(out), "-j", "2"]) == 0
+    return out
+
+
+SCREENSHOTS = Path(os.environ.get("GRADER_SCREENSHOTS", "")) if os.environ.get("GRADER_SCREENSHOTS") else None
+
+
+def _screenshot(tmp_path: Path, name: str) -> Path:
+    folder = SCREENSHOTS or tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
+
+
+def test_the_trap_sees_a_page_that_loads_from_the_network(tmp_path):
+    """The no-request assertions below can fail: a page with a remote image is caught."""
+    page = tmp_path / "leaky.html"
+    page.write_text('<!DOCTYPE html><html><body><img src="http://example.invalid/pixel.png">hi</body></html>')
+    _, requests = chromium(page, tmp_path)
+    assert any(b"example.invalid" in r for r in requests), requests
+
+
+def test_a_student_report_shows_the_score_and_the_smallest_failing_input(reports, tmp_path):
+    page = next(reports.glob("doe_jane*.html"))
+    shot = _screenshot(tmp_path, "student-report.png")
+    dom, requests = chromium(page, tmp_path, screenshot=shot)
+    assert requests == []
+    assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "56 / 100" in dom                                  # the score
+    assert "Smallest failing input" in dom and "Expected" in dom and "Your result" in dom
+    assert "conv.value" in dom and "FAILED" in dom
+
+
+def test_the_class_overview_renders_every_section_offline(reports, tmp_path):
+    shot = _screenshot(tmp_path, "class-overview.png")
+    dom, requests = chromium(reports / "index.html", tmp_path, screenshot=shot)
+    assert requests == []
+    assert shot.stat().st_size > 10_000
+    for heading in ("Score distribution", "Scores", "Pass rate per check", "Failures across students",
+                    "Slowest submissions", "Near-duplicate submissions"):
+        assert f"<h2>{heading}</h2>" in dom
+    assert "student_a" in dom and "doe_jane" in dom
+
+
+def test_the_student_version_hides_hidden_checks_in_the_browser_too(reports, tmp_path):
+    page = next((reports / "student").glob("doe_jane*.html"))
+    dom, requests = chromium(page, tmp_path)
+    assert requests == [] and "hidden check" in dom and "softmax-stable" not in dom
