@@ -12,8 +12,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -c requirements.lock -e .
 	touch $@
 
+ASSIGNMENTS := $(patsubst assignments/%/assignment.toml,%,$(wildcard assignments/*/assignment.toml))
+
 demo: $(STAMP)
-	$(VENV)/bin/grader grade assignments/cnn-numpy/examples -a cnn-numpy -o reports/cnn-numpy
+	@for a in $(ASSIGNMENTS); do \
+	  echo "== $$a"; $(VENV)/bin/grader grade assignments/$$a/examples -a $$a -o reports/$$a || exit 1; \
+	done
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
@@ -22,4 +26,4 @@ bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench_grading.py
 
 clean:
-	rm -rf $(VENV) reports/cnn-numpy
+	rm -rf $(VENV) $(addprefix reports/,$(ASSIGNMENTS))
