@@ -357,6 +357,10 @@ def _simple(expr: ast.AST, imported: set[str]) -> bool:
     return False
 
 
+# Library calls that read files or data sets: a definition-only load must not run them.
+_READS_DATA = re.compile(r"(^|\.)(datasets|DataLoader|ImageFolder|load\w*|read_\w+|imread|open|urlopen|fromfile)\b")
+
+
 def _is_library_call(call: ast.Call, imported: set[str]) -> bool:
     """``torch.device('cpu')``, ``nn.CrossEntropyLoss()``: a call through an imported module.
 
@@ -372,6 +376,8 @@ def _is_library_call(call: ast.Call, imported: set[str]) -> bool:
         return False
     if any(k.arg == "download" for k in call.keywords):
         return False   # torchvision.datasets.MNIST(..., download=True): a download, not a constant
+    if _READS_DATA.search(ast.unparse(call.func)):
+        return False   # datasets.MNIST('data', train=False), np.load('w.npy'), pd.read_csv(...): reads files
     return all(_simple(arg, imported) for arg in call.args) and all(_simple(k.value, imported)
                                                                      for k in call.keywords)
 
