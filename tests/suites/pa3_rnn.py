@@ -1,0 +1,398 @@
+"""The grading suite of pa3-rnn: one ``@check`` per check in assignments/pa3-rnn/assignment.toml.
+
+The five classifiers share one set of checks, registered per model below, so that each model is
+graded in the exercise that names it. Models live in the student's worker: the suite reads their
+parameters, loads its own weights into them (grader.harness.load_parameters) and trains them with
+the grader's own loop; the students' MNIST train/test functions are never called. What the
+suite knows about recurrent layers (parameter names, known wrong read-outs) is in pa3_rnn_models.py,
+its inputs and training sets in pa3_rnn_data.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grader.compare import as_array, describe
+from grader.suite import check, expect, expect_close, fail, observe
+
+
+def _load_sibling(stem: str) -> ModuleType:
+    """Import tests/suites/<stem>.py. Suites are loaded from a file path, not as a package."""
+    name = f"grader_suite_{stem}"
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{stem}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module          # dataclasses look their module up while it runs
+    spec.loader.exec_module(module)
+    return module
+
+
+data = _load_sibling("pa3_rnn_data")
+models = _load_sibling("pa3_rnn_models")
+Inputs = Mapping[str, Any]
+
+# The starter's globals that students' code reads (`h0 = torch.zeros(...).to(device)`). The grader
+# sets them before every check, `device` as "cpu" whatever the notebook chose.
+TEMPLATE_GLOBALS = {"batch_size": 64, "learning_rate": 1e-3, "device": "cpu", "num_epochs": 10,
+                    "train_iters": 300, "test_iters": 60}
+
+# Training: far below the checks' timeout_s (40 s); a model stopped by the budget is judged on the
+# steps it made. Thresholds measured on the reference and the alternatives (final loss 0.23-0.45,
+# held-out accuracy 77-84 %) and on broken models (loss >= 1.45, accuracy <= 53 %).
+TRAINING_BUDGET_S = 15.0
+DIGITS_MODEL = data.ModelCase(batch=0, time=8, input_dim=8, hidden_dim=32, num_layers=1, output_dim=10, seed=0)
+DIGITS_STEPS, DIGITS_LR, DIGITS_MAX_LOSS, DIGITS_MIN_ACCURACY = 60, 0.02, 0.9, 0.65
+# Binary addition: the reference gets all 64 sums right after 150 steps; reading the bits in the
+# wrong order caps a model at 27 of 64.
+ADDITION_STEPS, ADDITION_LR, ADDITION_HIDDEN, ADDITION_MIN_CORRECT = 150, 0.05, 16, 58
+
+# How close a result must be to a known wrong answer to be recognised as that mistake. It only
+# picks the message; the verdict always comes from expect_close.
+_DIAGNOSIS_RTOL, _DIAGNOSIS_ATOL = 1e-4, 1e-5
+
+
+# --- shared expectations -------------------------------------------------------------------------
+def new_model(sub, family, case) -> Any:
+    sub.define(**TEMPLATE_GLOBALS)
+    return sub.new(family.class_name, **family.constructor(case))
+
+
+def as_numbers(value: Any, what: str, inputs: Inputs | None = None) -> np.ndarray:
+    """The student's result as a numeric array (torch tensor or numpy array); else the check fails."""
+    array = as_array(value)
+    if array is None or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        fail(f"{what} should be a torch tensor or numpy array of numbers; it is {describe(value)}.", inputs=inputs)
+    return array
+
+
+def expect_shape(array: np.ndarray, shape: tuple[int, ...], what: str, inputs: Inputs | None, why: str = "") -> None:
+    expect(array.shape == tuple(shape), f"{what} has shape {array.shape}; expected {tuple(shape)}."
+           + (f" {why}" if why else ""), inputs=inputs, actual=array)
+
+
+def _same(actual: np.ndarray, candidate: Any) -> bool:
+    candidate = np.asarray(as_array(candidate))
+    return actual.shape == candidate.shape and bool(
+        np.allclose(actual, candidate, rtol=_DIAGNOSIS_RTOL, atol=_DIAGNOSIS_ATOL))
+
+
+def expect_matches(actual: Any, expected: Any, what: str, inputs: Inputs,
+                   diagnoses: Sequence[tuple[Any, str]]) -> None:
+    """expect_close, except that a result equal to one of the known wrong answers in ``diagnoses``
+    (pairs of a wrong output and its cause) fails with that cause."""
+    numbers = as_numbers(actual, what, inputs)
+    if not _same(numbers, expected):
+        for wrong, cause in diagnoses:
+            if _same(numbers, wrong):
+                fail(f"{what} does not match the reference: {cause}", inputs=inputs, expected=expected, actual=actual)
+    expect_close(actual, expected, what=what, inputs=inputs)
+
+
+def forward(model, x: torch.Tensor, what: str, inputs: Inputs) -> np.ndarray:
+    return as_numbers(model.call("forward", x=x), what, inputs)
+
+
+# --- the five classifiers --------------------------------------------------------------------------
+def expect_log_probabilities(sub, family, case) -> None:
+    x, label = case.inputs(), family.label(case)
+    inputs = {"model": label, "x": x}
+    out = forward(new_model(sub, family, case), x, f"{label}.forward(x)", inputs)
+    expect_shape(out, (case.batch, case.output_dim), f"{label}.forward(x) for x of shape {tuple(x.shape)}", inputs,
+                 "One row of output_dim class scores per sample, from the last time step.")
+    expect(bool(np.all(np.isfinite(out))), f"{label}.forward(x) contains nan or inf.", inputs=inputs, actual=out)
+    sums = np.exp(out.astype(np.float64)).sum(axis=1)
+    if np.allclose(sums, 1.0, atol=1e-4):
+        return
+    if np.all(out >= 0) and np.allclose(out.sum(axis=1), 1.0, atol=1e-4):
+        cause = "its rows sum to 1, so it returns probabilities (softmax); return their logarithm, log_softmax."
+    elif np.allclose(np.exp(out.astype(np.float64)).sum(axis=0), 1.0, atol=1e-4):
+        cause = "exp(output) sums to 1 down each column: log_softmax runs over dim 0, the batch. Use dim=1."
+    else:
+        cause = "these are not log-probabilities. Apply log_softmax over dim 1 to fc's scores."
+    fail(f"{label}.forward(x): the rows of exp(output) sum to {describe(sums)}, not 1: {cause}",
+         inputs=inputs, actual=out)
+
+
+def expect_architecture(sub, family, case) -> None:
+    model = new_model(sub, family, case)
+    models.expect_architecture(family, case, model.parameters(), family.label(case))
+
+
+def expect_batch_first(sub, family, case) -> None:
+    x, label = case.inputs(), family.label(case)
+    model = new_model(sub, family, case)
+    inputs = {"model": label, "x": x}
+    batched = forward(model, x, f"{label}.forward(x)", inputs)
+    expect_shape(batched, (case.batch, case.output_dim), f"{label}.forward(x)", inputs)
+    for i in range(case.batch):
+        alone = forward(model, x[i:i + 1], f"{label}.forward(x[{i}:{i + 1}])", inputs)
+        expect(alone.shape == (1, case.output_dim) and np.allclose(alone[0], batched[i], rtol=1e-4, atol=1e-5),
+               f"{label}: row {i} of forward(x) for a batch of {case.batch} is {describe(batched[i])}, but "
+               f"forward(x[{i}:{i + 1}]), sample {i} alone, gives {describe(alone)}. A sample's output must not "
+               f"depend on the other samples: torch's recurrent layers read (T, B, D) unless built with "
+               f"batch_first=True.", inputs=inputs)
+
+
+def expect_reference_output(sub, family, case, x: torch.Tensor) -> None:
+    """With the reference's weights loaded into the student's model, forward(x) is the reference's."""
+    label = family.label(case)
+    model = new_model(sub, family, case)
+    layout = models.expect_architecture(family, case, model.parameters(), label)
+    reference = models.ReferenceModel(family, case)
+    sub.harness("load_parameters")(model=model, values=reference.for_student(layout))
+    expect_matches(model.call("forward", x=x), reference.forward(x), f"{label}.forward(x) with the reference's "
+                   f"weights", {"model": label, "x": x}, reference.known_mistakes(x))
+
+
+def expect_learns_digits(sub, family) -> None:
+    digits, label = data.digits(), family.label(DIGITS_MODEL)
+    model = new_model(sub, family, DIGITS_MODEL)
+    run = sub.harness("train_steps")(model=model, inputs=digits.train_x, targets=digits.train_y, loss="nll",
+                                     optimizer="Adam", lr=DIGITS_LR, steps=DIGITS_STEPS, batch_size=64,
+                                     budget_s=TRAINING_BUDGET_S, seed=0)
+    losses = run["losses"]
+    start, end = float(np.mean(losses[:5])), float(np.mean(losses[-10:]))
+    scores = as_numbers(sub.harness("evaluate")(model=model, inputs=digits.test_x), f"{label} on the held-out digits")
+    expect_shape(scores, (len(digits.test_y), 10), f"{label}.forward(x) for x of shape {digits.test_x.shape}", None)
+    accuracy = float(np.mean(scores.argmax(axis=1) == digits.test_y))
+    observe(f"loss {start:.3g} → {end:.3g} in {run['steps']} steps ({run['stopped']}); "
+            f"held-out accuracy {accuracy:.0%}")
+    expect(run["stopped"] != "diverged", f"{label}: the training loss became {losses[-1]} after {run['steps']} steps.")
+    expect(end <= DIGITS_MAX_LOSS and accuracy >= DIGITS_MIN_ACCURACY,
+           f"{label} did not learn the digits: trained with Adam (lr {DIGITS_LR}) for {run['steps']} steps on 8x8 "
+           f"digits read row by row, its loss went from {start:.3g} to {end:.3g} (at most {DIGITS_MAX_LOSS} "
+           f"expected) and it classifies {accuracy:.0%} of held-out digits right ({DIGITS_MIN_ACCURACY:.0%} "
+           f"expected; the reference reaches about 80 %). Check that forward reads the last time step and "
+           f"that the layer is batch_first.")
+
+
+def _register_classifier_checks(family) -> dict[str, Any]:
+    """The five checks of one classifier, as module-level functions for load_suite to find."""
+    prefix = family.exercise
+
+    @check(f"{prefix}.log-probabilities")
+    @given(case=data.classifier_cases())
+    def log_probabilities(sub, case):
+        expect_log_probabilities(sub, family, case)
+
+    @check(f"{prefix}.architecture")
+    @given(case=data.classifier_cases(), layers=st.integers(1, 3))
+    def architecture(sub, case, layers):
+        expect_architecture(sub, family, dataclasses.replace(case, num_layers=layers))
+
+    @check(f"{prefix}.batch-first")
+    @given(case=data.classifier_cases(min_batch=2))
+    def batch_first(sub, case):
+        expect_batch_first(sub, family, case)
+
+    @check(f"{prefix}.matches-reference")
+    @given(case=data.classifier_cases())
+    def matches_reference(sub, case):
+        expect_reference_output(sub, family, case, case.inputs())
+
+    @check(f"{prefix}.learns-digits")
+    def learns_digits(sub):
+        expect_learns_digits(sub, family)
+
+    checks = (log_probabilities, architecture, batch_first, matches_reference, learns_digits)
+    return {f"{family.class_name}_{fn.__name__}": fn for fn in checks}
+
+
+for _family in models.CLASSIFIERS:
+    globals().update(_register_classifier_checks(_family))
+
+
+# --- sequence_generator ----------------------------------------------------------------------------
+def generated(sub, name: str, count: int, inputs: Inputs) -> list[np.ndarray]:
+    """Call generator ``name`` with ``inputs``; its ``count`` results as numpy arrays of their own dtype."""
+    call = f"{name}({', '.join(f'{k}={v}' for k, v in inputs.items())})"
+    result = sub.function(name)(**inputs)
+    expect(isinstance(result, (tuple, list)) and len(result) == count,
+           f"{call} should return a tuple of {count} arrays; it returned {describe(result)}.", inputs=inputs)
+    return [as_numbers(value, f"{call}[{i}]", inputs) for i, value in enumerate(result)]
+
+
+def sequence_case() -> st.SearchStrategy[dict[str, int]]:
+    return st.integers(3, 9).flatmap(lambda L: st.fixed_dictionaries(
+        {"L": st.just(L), "batch_size": st.integers(8, 24), "K": st.integers(0, L - 1)}))
+
+
+def expect_one_hot(array: np.ndarray, what: str, inputs: Inputs) -> None:
+    ones = np.sum(array == 1, axis=-1)
+    expect(bool(np.all((array == 0) | (array == 1))) and bool(np.all(ones == 1)),
+           f"{what} should be one-hot: ten entries, one 1 and nine 0s. Found rows with {sorted(set(ones.ravel().tolist()))} "
+           f"ones" + (" (a row holds several 1s: index x[i, t, random_seq[i, t]], not x[i, :, random_seq[i]])"
+                      if np.any(ones > 1) else "") + ".", inputs=inputs, actual=array)
+
+
+@check("sequence-generator.shapes")
+@given(case=sequence_case())
+def sequence_generator_shapes(sub, case):
+    seq, x, y = generated(sub, "sequence_generator", 3, case)
+    B, L = case["batch_size"], case["L"]
+    expect_shape(seq, (B, L), "random_seq", case, "One row of L digits per sample.")
+    expect(np.issubdtype(seq.dtype, np.integer), f"random_seq should hold integers; its dtype is {seq.dtype}.",
+           inputs=case)
+    expect_shape(x, (B, L, 10), "x", case, "One one-hot vector of 10 per digit.")
+    expect(x.dtype == np.float32, f"x should be float32 (the models' dtype); it is {x.dtype}. "
+           f"Convert it with .float() or .astype(np.float32).", inputs=case)
+    expect_shape(y, (B, 10), "y", case, "One one-hot vector of 10 per sample: the digit at index K.")
+
+
+@check("sequence-generator.one-hot-input")
+@given(case=sequence_case())
+def sequence_generator_one_hot_input(sub, case):
+    seq, x, _ = generated(sub, "sequence_generator", 3, case)
+    expect_one_hot(x, "every x[i, t]", case)
+    expect(np.array_equal(x.argmax(axis=-1), seq), "x[i, t] should have its 1 at index random_seq[i, t]; "
+           "x.argmax(-1) differs from random_seq.", inputs=case, expected=seq, actual=x.argmax(axis=-1))
+
+
+@check("sequence-generator.target-at-k")
+@given(case=sequence_case())
+def sequence_generator_target_at_k(sub, case):
+    seq, _, y = generated(sub, "sequence_generator", 3, case)
+    K = case["K"]
+    expect_one_hot(y, "every y[i]", case)
+    target = y.argmax(axis=-1)
+    if np.array_equal(target, seq[:, K]):
+        return
+    shifted = [(k, name) for k, name in ((K - 1, "K - 1"), (K + 1, "K + 1"))
+               if -case["L"] <= k < case["L"] and np.array_equal(target, seq[:, k])]
+    hint = (f" y holds random_seq[i, {shifted[0][1]}]: K counts from 0 (K=0 is the first digit, K=1 the second)."
+            if shifted else "")
+    fail(f"y[i] should be the one-hot code of random_seq[i, K] with K={K}.{hint}", inputs=case,
+         expected=seq[:, K], actual=target)
+
+
+@check("sequence-generator.digit-range")
+def sequence_generator_digit_range(sub):
+    case = {"L": 9, "batch_size": 64, "K": 1}
+    seq, _, _ = generated(sub, "sequence_generator", 3, case)
+    values = sorted(int(v) for v in np.unique(seq))
+    missing = sorted(set(range(10)) - set(values))
+    expect(values == list(range(10)), f"the 576 digits of a batch of 64 sequences of length 9 take the values "
+           f"{values}; every digit 0..9 should occur." + (
+               f" {missing} never occurs: np.random.randint(0, 9) draws 0..8 (its upper bound is excluded); "
+               f"use randint(0, 10)." if missing == [9] else ""), inputs=case)
+
+
+# --- binary_sequence_generator ---------------------------------------------------------------------
+def binary_case() -> st.SearchStrategy[dict[str, int]]:
+    return st.fixed_dictionaries({"L": st.integers(1, 8), "batch_size": st.integers(4, 24)})
+
+
+def decoded(bits: np.ndarray) -> np.ndarray:
+    """(B, T) bits, least significant first -> (B,) numbers."""
+    return (bits.astype(np.int64) << np.arange(bits.shape[-1])).sum(axis=-1)
+
+
+def binary_batch(sub, case) -> tuple[np.ndarray, np.ndarray]:
+    x, y = generated(sub, "binary_sequence_generator", 2, case)
+    B, T = case["batch_size"], case["L"] + 1
+    expect(x.shape == (B, T, 2) and y.shape == (B, T), f"x should be (B, L + 1, 2) = {(B, T, 2)} and y (B, L + 1) = "
+           f"{(B, T)}; they are {x.shape} and {y.shape}."
+           + (" With L bits the carry of a + b is lost: write every number on L + 1 bits."
+              if x.shape[1:2] == (T - 1,) or y.shape[1:] == (T - 1,) else ""), inputs=case)
+    return x, y
+
+
+@check("binary-generator.shapes")
+@given(case=binary_case())
+def binary_generator_shapes(sub, case):
+    x, _ = binary_batch(sub, case)
+    expect(x.dtype == np.float32, f"x should be float32 (the model's dtype); it is {x.dtype}. Convert it with "
+           f".float() or .astype(np.float32).", inputs=case)
+
+
+@check("binary-generator.bits")
+@given(case=binary_case())
+def binary_generator_bits(sub, case):
+    x, y = binary_batch(sub, case)
+    for what, array in (("x", x), ("y", y)):
+        expect(bool(np.all((array == 0) | (array == 1))), f"{what} should hold bits, 0 or 1; it holds "
+               f"{sorted(set(np.unique(array).tolist()))[:8]}.", inputs=case, actual=array)
+    top = x[:, -1, :]
+    padded_first = bool(np.all(x[:, 0, :] == 0))
+    expect(bool(np.all(top == 0)), f"the top input bit x[:, L, :] should be 0: a and b are below 2^L = "
+           f"{2 ** case['L']}, and the extra bit is room for the carry of the sum. Found a 1 there."
+           + (" The zero padding sits at t = 0 instead: the bits are most significant first; reverse them."
+              if padded_first else ""), inputs=case, actual=top)
+
+
+@check("binary-generator.sum-lsb-first")
+@given(case=binary_case())
+def binary_generator_sum_lsb_first(sub, case):
+    x, y = binary_batch(sub, case)
+    a, b, c = decoded(x[:, :, 0]), decoded(x[:, :, 1]), decoded(y)
+    if np.array_equal(a + b, c):
+        return
+    msb_first = np.array_equal(decoded(x[:, ::-1, 0]) + decoded(x[:, ::-1, 1]), decoded(y[:, ::-1]))
+    bad = int(np.argmax(a + b != c))
+    fail(f"read least significant bit first (bit t is worth 2^t), sample {bad} says {a[bad]} + {b[bad]} = {c[bad]}."
+         + (" The sums are right when read most significant bit first: reverse the bits (LSB first), so the "
+            "network meets each carry before it is needed." if msb_first else ""), inputs=case,
+         expected=a + b, actual=c)
+
+
+@check("binary-generator.operand-range")
+def binary_generator_operand_range(sub):
+    case = {"L": 3, "batch_size": 256}
+    x, _ = binary_batch(sub, case)
+    for column, name in ((0, "a"), (1, "b")):
+        values = sorted(int(v) for v in np.unique(decoded(x[:, :, column])))
+        expect(values == list(range(8)), f"over 256 samples with L = 3, {name} takes the values {values}; it should "
+               f"take every value 0..7 = 2^L - 1." + (
+                   " 7 never occurs: randint's upper bound is excluded, use np.random.randint(0, 2**L)."
+                   if values == list(range(7)) else ""), inputs=case)
+
+
+# --- Binary_LSTM -----------------------------------------------------------------------------------
+@check("binary-lstm.output")
+@given(case=data.binary_lstm_cases())
+def binary_lstm_output(sub, case):
+    family, x = models.BINARY_LSTM, data.bit_inputs(case)
+    label, inputs = models.BINARY_LSTM.label(case), {"x": x}
+    out = forward(new_model(sub, family, case), x, f"{label}.forward(x)", inputs)
+    expect_shape(out, (case.batch, case.time, 1), f"{label}.forward(x) for x of shape {tuple(x.shape)}", inputs,
+                 "One probability per sample and time step: the sum's bit at that step.")
+    expect(bool(np.all(np.isfinite(out))) and bool(np.all((out >= 0) & (out <= 1))),
+           f"{label}.forward(x) should return probabilities between 0 and 1; its values lie in "
+           f"[{out.min():.4g}, {out.max():.4g}]. Apply a sigmoid to fc's output at every step.",
+           inputs=inputs, actual=out)
+
+
+@check("binary-lstm.matches-reference")
+@given(case=data.binary_lstm_cases())
+def binary_lstm_matches_reference(sub, case):
+    expect_reference_output(sub, models.BINARY_LSTM, case, data.bit_inputs(case))
+
+
+@check("binary-lstm.learns-addition")
+def binary_lstm_learns_addition(sub):
+    table, family = data.ADDITION, models.BINARY_LSTM
+    case = data.ModelCase(batch=0, time=0, input_dim=2, hidden_dim=ADDITION_HIDDEN, num_layers=1, output_dim=1, seed=0)
+    model = new_model(sub, family, case)
+    run = sub.harness("train_steps")(model=model, inputs=table.x, targets=table.y, loss="bce", optimizer="Adam",
+                                     lr=ADDITION_LR, steps=ADDITION_STEPS, budget_s=TRAINING_BUDGET_S, seed=0)
+    losses = run["losses"]
+    probabilities = as_numbers(sub.harness("evaluate")(model=model, inputs=table.x), f"{family.label(case)}(x)")
+    expect_shape(probabilities, (*table.y.shape, 1), f"{family.label(case)}.forward(x)", None)
+    correct = int(np.sum(np.all((probabilities[..., 0] > 0.5) == (table.y == 1), axis=1)))
+    observe(f"loss {losses[0]:.3g} → {losses[-1]:.3g} in {run['steps']} steps ({run['stopped']}); "
+            f"{correct} of 64 sums right")
+    expect(correct >= ADDITION_MIN_CORRECT,
+           f"after {run['steps']} steps of Adam (lr {ADDITION_LR}) with binary cross-entropy on all 64 sums of "
+           f"two 3-bit numbers, {family.label(case)} gets {correct} of 64 sums exactly right (all 4 bits); "
+           f"{ADDITION_MIN_CORRECT} expected (the reference gets 64). Its loss went from {losses[0]:.3g} to "
+           f"{losses[-1]:.3g}.")

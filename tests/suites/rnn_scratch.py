@@ -1,0 +1,318 @@
+"""The grading suite of rnn-scratch: one ``@check`` per check in assignments/rnn-scratch/assignment.toml.
+
+Part 1 grades the numpy RNN with the grader's parameters (non-zero biases included) set into the
+student's object. ``backward`` is given the reference forward's ``xs, hs, ps``, so a forward that
+forgets a bias costs the forward check only, and its gradients are compared with torch autograd
+and with finite differences. Part 2 grades the PyTorch char-RNN with the grader's weights loaded
+into the student's model, and once trained by the grader's own loop on "Acknowledgement".
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import torch
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from grader.compare import as_array, describe
+from grader.errors import StudentCodeRaised
+from grader.gradients import finite_difference_gradients
+from grader.suite import check, expect, expect_close, fail, observe
+from reference import rnn_scratch as ref
+
+
+def _load_sibling(stem: str) -> ModuleType:
+    """Import tests/suites/<stem>.py. Suites are loaded from a file path, not as a package."""
+    name = f"grader_suite_{stem}"
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{stem}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module          # dataclasses look their module up while it runs
+    spec.loader.exec_module(module)
+    return module
+
+
+cases = _load_sibling("rnn_scratch_cases")
+_expect = _load_sibling("rnn_scratch_expect")
+PARAMETERS, same = cases.PARAMETERS, _expect.same
+
+# "learns-word": measured on the reference over 40 seeds × hidden 12-16, Adam at lr 0.01 reproduces
+# the word after 60 steps every time (40 steps: 7 misses in 200); 150 steps leave a wide margin.
+WORD = ref.TEXT
+TRAINING = {"optimizer": "Adam", "lr": 0.01, "steps": 150, "budget_s": 8.0, "seed": 0}
+# A greedy choice closer than this (in logits) could go either way with float32 rounding.
+CLEAR_MARGIN = 1e-3
+
+
+# --- numpy RNN --------------------------------------------------------------------------------------
+def student_rnn(sub, case, learning_rate: float = 0.1):
+    """The student's RNN for ``case``, holding the case's parameters (copies: updates are in place)."""
+    rnn = sub.new("RNN", hidden_size=case.hidden_size, vocab_size=case.vocab_size,
+                  seq_length=len(case.inputs), learning_rate=learning_rate)
+    for name in PARAMETERS:
+        rnn.set(name, case.params[name].copy())
+    return rnn
+
+
+@check("init.shapes")
+@given(case=cases.rnn_cases())
+def parameters_have_column_shapes(sub, case):
+    hidden, vocab = case.hidden_size, case.vocab_size
+    rnn = sub.new("RNN", hidden_size=hidden, vocab_size=vocab, seq_length=len(case.inputs), learning_rate=0.1)
+    what = f"RNN(hidden_size={hidden}, vocab_size={vocab}, ...)"
+    for name in PARAMETERS:
+        stored, shape = rnn.get(name), case.params[name].shape
+        value = as_array(stored)
+        expect(value is not None, f"{what}.{name} should be a numpy array; it is {describe(stored)}.")
+        column = f" A bias is a column: np.zeros({shape})." if name in ("b", "c") and value.shape == shape[:1] else ""
+        expect(value.shape == shape, f"{what}.{name} has shape {value.shape}; expected {shape}.{column}")
+
+
+@check("forward.biases")
+@given(case=cases.rnn_cases())
+def forward_adds_both_biases(sub, case):
+    what, inputs = f"{case.label()}.forward(inputs={case.inputs}, hprev)", case.as_inputs()
+    returned = student_rnn(sub, case).call("forward", inputs=list(case.inputs), hprev=case.hprev.copy())
+    if not (isinstance(returned, (tuple, list)) and len(returned) >= 3
+            and all(isinstance(d, dict) for d in returned[:3])):
+        fail(f"{what} should return the dicts (xs, hs, ps); it returned {describe(returned)}.", inputs=inputs)
+    _, hs, ps = returned[:3]
+    steps = range(len(case.inputs))
+    expect(all(t in hs and t in ps for t in steps), f"{what}: hs and ps should have the keys 0..{len(steps) - 1} "
+           f"(one per step); they have {sorted(hs)} and {sorted(ps)}.", inputs=inputs)
+    for states, actual in ((False, [ps[t] for t in steps]), (True, [hs[t] for t in steps])):
+        key, expected = "hs" if states else "ps", _forward_of(case, states=states)
+        cause = None if same(actual, expected) else _missing_bias(case, actual, states)
+        if cause:
+            fail(f"{what}: {key} is what zero biases give, so {cause}. h_t = tanh(W_xh x_t + W_hh h_(t-1) + b) "
+                 f"and p_t = softmax(W_yh h_t + c).", inputs=inputs, expected=expected, actual=actual)
+        expect_close(actual, expected, what=f"{key} of {what}", inputs=inputs)
+
+
+def _forward_of(case, zeroed: tuple[str, ...] = (), states: bool = False) -> list[np.ndarray]:
+    """The reference forward's ps (or hs, with ``states``) by step, with the ``zeroed`` biases set to 0."""
+    rnn = case.reference()
+    for name in zeroed:
+        setattr(rnn, name, np.zeros_like(case.params[name]))
+    _, hs, ps = rnn.forward(case.inputs, case.hprev)
+    return [(hs if states else ps)[t] for t in range(len(case.inputs))]
+
+
+def _missing_bias(case, actual: list[Any], states: bool) -> str | None:
+    """Which bias the student's forward leaves out, when its ps (or hs) are what that gives."""
+    for zeroed, cause in ((("b",), "b is not added"), (("c",), "c is not added"),
+                          (("b", "c"), "neither b nor c is added")):
+        if same(actual, _forward_of(case, zeroed, states)):
+            return cause
+    return None
+
+
+def student_gradients(sub, case) -> dict[str, Any]:
+    """The student's backward on the reference forward's (xs, hs, ps), as {dW_xh, ..., dc}."""
+    xs, hs, ps = case.reference().forward(case.inputs, case.hprev)
+    returned = student_rnn(sub, case).call("backward", xs=xs, hs=hs, ps=ps, targets=list(case.targets))
+    return _expect.as_gradients(returned, f"{case.label()}.backward(xs, hs, ps, targets={case.targets})",
+                              case.as_inputs())
+
+
+def expect_autograd_gradients(sub, case, names: tuple[str, ...]) -> None:
+    expected = _expect.autograd_gradients(case)
+    what = f"{', '.join(names)} from {case.label()}.backward (targets={case.targets})"
+    _expect.expect_gradients(student_gradients(sub, case), {n: expected[n] for n in names}, case, what,
+                             case.as_inputs())
+
+
+@check("backward.weights")
+@given(case=cases.rnn_cases())
+def backward_weight_gradients_match_autograd(sub, case):
+    expect_autograd_gradients(sub, case, ("dW_xh", "dW_hh", "dW_yh"))
+
+
+@check("backward.biases")
+@given(case=cases.rnn_cases())
+def backward_bias_gradients_match_autograd(sub, case):
+    expect_autograd_gradients(sub, case, ("db", "dc"))
+
+
+@check("backward.finite-differences")
+@given(case=cases.rnn_cases(lengths=(4, 8)))
+def backward_matches_finite_differences(sub, case):
+    expected = finite_difference_gradients(_expect.reference_loss(case), case.params)
+    _expect.expect_gradients(student_gradients(sub, case), {f"d{n}": g for n, g in expected.items()}, case,
+                           f"The gradients from {case.label()}.backward (targets={case.targets}) and finite "
+                           f"differences of the loss", case.as_inputs())
+
+
+@check("update.all-parameters")
+@given(case=cases.update_cases())
+def update_is_sgd_on_all_parameters(sub, case):
+    hidden, vocab = case.params["W_xh"].shape
+    rnn = sub.new("RNN", hidden_size=hidden, vocab_size=vocab, seq_length=1, learning_rate=case.learning_rate)
+    for name in PARAMETERS:
+        rnn.set(name, case.params[name].copy())
+    rnn.call("update_model", **{name: g.copy() for name, g in case.grads.items()})
+    actual, expected = {name: rnn.get(name) for name in PARAMETERS}, case.expected()
+    inputs = {"learning_rate": case.learning_rate, **case.grads}
+    unchanged = [name for name in PARAMETERS if same(actual[name], case.params[name])]
+    expect(not unchanged, f"{case.label()} left {', '.join(unchanged)} unchanged: update_model must update all "
+           f"five parameters, b and c included (param -= learning_rate * dparam).", inputs=inputs)
+    for name in PARAMETERS:
+        sign_step = case.params[name] - case.learning_rate * np.sign(case.grads[f"d{name}"])
+        if not same(actual[name], expected[name]) and same(actual[name], sign_step):
+            fail(f"{case.label()}: {name} moved by learning_rate * sign(d{name}), which is Adagrad's first step. "
+                 f"update_model is plain SGD: {name} -= learning_rate * d{name}.", inputs=inputs,
+                 expected=expected[name], actual=actual[name])
+        expect_close(actual[name], expected[name], what=f"{name} after {case.label()}", inputs=inputs)
+
+
+# --- one-hot encoding -------------------------------------------------------------------------------
+def expect_one_hot(sub, kwargs: dict[str, Any]) -> np.ndarray:
+    what = "one_hot_encode({})".format(", ".join(f"{k}={v}" for k, v in kwargs.items()))
+    returned = sub.function("one_hot_encode")(**kwargs)
+    actual, expected = as_array(returned), ref.one_hot_encode(**kwargs)
+    expect(actual is not None, f"{what} should return a numpy array (or tensor); it returned {describe(returned)}.",
+           inputs=kwargs)
+    expect(actual.shape == expected.shape, f"{what} returned shape {actual.shape}; expected "
+           f"(batch_size, seq_len, dict_size) = {expected.shape}.", inputs=kwargs, actual=actual)
+    only_first = expected.copy()
+    only_first[1:] = 0.0
+    if kwargs["batch_size"] > 1 and same(actual, only_first):
+        fail(f"{what} encoded only the first sequence; the others are all zeros. The `return` is probably inside "
+             f"the loop over the batch: return after the loop.", inputs=kwargs, expected=expected, actual=actual)
+    expect_close(actual, expected, what=what, inputs=kwargs)
+    return actual
+
+
+@check("one-hot.single")
+@given(kwargs=cases.one_hot_cases(batch=(1, 1)))
+def one_hot_encodes_a_sequence(sub, kwargs):
+    actual = expect_one_hot(sub, kwargs)
+    expect(actual.dtype == np.float32, f"one_hot_encode returned {actual.dtype} features; make them float32 "
+           f"(np.zeros(..., dtype=np.float32)), the dtype of nn.RNN's weights.", inputs=kwargs)
+
+
+@check("one-hot.batch")
+@given(kwargs=cases.one_hot_cases(batch=(2, 4)))
+def one_hot_encodes_every_sequence(sub, kwargs):
+    expect_one_hot(sub, kwargs)
+
+
+# --- the PyTorch model ------------------------------------------------------------------------------
+def model_forward(model, case, x: torch.Tensor) -> tuple[Any, Any]:
+    """The student's model(x) as (out, hidden); a batch-first mix-up is named."""
+    what = f"{case.label()}.forward(x {tuple(x.shape)})"
+    inputs = {"x": x}
+    try:
+        returned = model.call("forward", x=x)
+    except StudentCodeRaised as raised:
+        if "Expected hidden size" in raised.exc_message:
+            fail(f"{what} raised {raised.exc_type}: {raised.exc_message}. x is (batch, seq_len, V): nn.RNN reads "
+                 f"it as (seq_len, batch, V) unless it is built with batch_first=True.", inputs=inputs)
+        raise
+    return _expect.as_pair(returned, what, inputs, "out, hidden")
+
+
+@check("model.shapes")
+@given(drawn=cases.models_with_batches())
+def model_returns_flat_logits_and_hidden(sub, drawn):
+    case, x = drawn
+    (batch, steps, _), what = x.shape, f"{case.label()}.forward(x {tuple(x.shape)})"
+    out, hidden = model_forward(sub.new("Model", **case.constructor()), case, x)
+    out_shape, hidden_shape = tuple(np.shape(out)), tuple(np.shape(hidden))
+    unflat = " Flatten the RNN's output with out.contiguous().view(-1, hidden_dim) before fc." \
+        if out_shape == (batch, steps, case.vocab) else ""
+    expect(out_shape == (batch * steps, case.vocab), f"{what} returned out of shape {out_shape}; expected "
+           f"(batch * seq_len, output_size) = {(batch * steps, case.vocab)}.{unflat}", inputs={"x": x})
+    swapped = " Build nn.RNN with batch_first=True." if hidden_shape == (case.layers, steps, case.hidden) else ""
+    expect(hidden_shape == (case.layers, batch, case.hidden), f"{what} returned hidden of shape {hidden_shape}; "
+           f"expected (n_layers, batch, hidden_dim) = {(case.layers, batch, case.hidden)}.{swapped}", inputs={"x": x})
+
+
+@check("model.matches-reference")
+@given(drawn=cases.models_with_batches())
+def model_matches_reference_with_the_same_weights(sub, drawn):
+    case, x = drawn
+    model = sub.new("Model", **case.constructor())
+    _expect.load_weights(sub, model, case)
+    out, hidden = model_forward(model, case, x)
+    with torch.no_grad():
+        expected_out, expected_hidden = case.reference()(x)
+    what = f"{case.label()}.forward(x {tuple(x.shape)}) with the grader's weights"
+    expect_close(out, expected_out, what=f"out of {what}", inputs={"x": x})
+    expect_close(hidden, expected_hidden, what=f"hidden of {what} (the state after the last step, from a zero "
+                 f"initial state)", inputs={"x": x})
+
+
+# --- predict and output -----------------------------------------------------------------------------
+def student_model_like(sub, case):
+    """The student's Model holding the case's weights, with the template's vocabulary defined."""
+    model = sub.new("Model", **case.constructor())
+    _expect.load_weights(sub, model, case)
+    sub.define(char2int=dict(ref.char2int), int2char=dict(ref.int2char), dict_size=ref.dict_size)
+    return model
+
+
+@check("predict.argmax")
+@given(case=cases.vocabulary_models(), prefix=cases.prefixes())
+def predict_picks_the_most_likely_next_char(sub, case, prefix):
+    reference = case.reference()
+    assume(_expect.margin(reference, prefix) > CLEAR_MARGIN)
+    what = f"predict(model, {list(prefix)}) for {case.label()} with the grader's weights"
+    inputs = {"character": list(prefix)}
+    returned = sub.function("predict")(model=student_model_like(sub, case), character=list(prefix))
+    char, hidden = _expect.as_pair(returned, what, inputs, "char, hidden")
+    expected_char, expected_hidden = ref.predict(reference, list(prefix))
+    hint = " That is the prediction after the first character: take the last step's scores, out[-1]." \
+        if char == _expect.greedy_char(reference, prefix, step=0) != expected_char else ""
+    expect(char == expected_char, f"{what} returned {char!r}; the most likely next character is "
+           f"{expected_char!r}.{hint}", inputs=inputs)
+    expect_close(hidden, expected_hidden, what=f"the hidden state returned by {what}", inputs=inputs)
+
+
+@check("sample.greedy")
+@given(case=cases.vocabulary_models(), start=cases.prefixes(1, 3), extra=st.integers(1, 6))
+def output_extends_the_start_greedily(sub, case, start, extra):
+    out_len, reference = len(start) + extra, case.reference()
+    assume(_expect.greedy_margin(reference, start, out_len) > CLEAR_MARGIN)
+    what, inputs = f"output(model, {out_len}, {start!r}) for {case.label()} with the grader's weights", \
+        {"out_len": out_len, "start": start}
+    text = sub.function("output")(model=student_model_like(sub, case), out_len=out_len, start=start)
+    expected = ref.output(reference, out_len, start)
+    expect(isinstance(text, str), f"{what} should return a str; it returned {describe(text)}.", inputs=inputs)
+    expect(text.startswith(start), f"{what} returned {text!r}, which does not begin with the start {start!r}: "
+           f"the text returned includes the start.", inputs=inputs, expected=expected, actual=text)
+    expect(len(text) == out_len, f"{what} returned {text!r} of length {len(text)}; expected {out_len} "
+           f"characters, the start included.", inputs=inputs, expected=expected, actual=text)
+    causes = [cause for wrong, cause in _expect.known_wrong_outputs(reference, out_len, start) if wrong == text]
+    if text != expected and len(causes) == 1:       # two mistakes giving the same text: name neither
+        fail(f"{what} returned {text!r}, {causes[0]}", inputs=inputs, expected=expected, actual=text)
+    expect(text == expected, f"{what} returned {text!r}; greedy decoding gives {expected!r}.", inputs=inputs,
+           expected=expected, actual=text)
+
+
+@check("sample.learns-word")
+@given(hidden=st.integers(12, 16))
+def model_learns_the_word(sub, hidden):
+    indices = [ref.char2int[c] for c in WORD]
+    x = torch.from_numpy(ref.one_hot_encode([indices[:-1]], ref.dict_size, len(WORD) - 1, 1))
+    model = sub.new("Model", input_size=ref.dict_size, output_size=ref.dict_size, hidden_dim=hidden, n_layers=1)
+    run = sub.harness("train_steps")(model=model, inputs=x, targets=torch.tensor([indices[1:]]),
+                                     loss="cross_entropy", **TRAINING)
+    losses = run["losses"]
+    observe(f"hidden_dim={hidden}: loss {losses[0]:.3g} → {losses[-1]:.3g} in {run['steps']} steps "
+            f"(stopped: {run['stopped']})")
+    trained = (f"After {run['steps']} steps of Adam (lr {TRAINING['lr']}) on {WORD[:-1]!r} → {WORD[1:]!r} "
+               f"with hidden_dim={hidden}")
+    expect(run["stopped"] != "diverged", f"{trained} the loss became {losses[-1]}.")
+    sub.define(char2int=dict(ref.char2int), int2char=dict(ref.int2char), dict_size=ref.dict_size)
+    text = sub.function("output")(model=model, out_len=len(WORD), start=WORD[0])
+    cause = (f" The loss is still {losses[-1]:.3g}: the model did not learn the word." if losses[-1] > 0.1 else
+             f" The model did learn it (loss {losses[-1]:.3g}), so look at predict and output.")
+    expect(text == WORD, f"{trained}, output(model, {len(WORD)}, {WORD[0]!r}) returned {text!r}; expected "
+           f"{WORD!r}.{cause}", inputs={"out_len": len(WORD), "start": WORD[0]}, expected=WORD, actual=text)

@@ -1,0 +1,403 @@
+"""The grading suite of seq-models: one ``@check`` per check in assignments/seq-models/assignment.toml.
+
+The cells are checked the same way (the differences live in seq_models_cells.Cell): the grader
+loads random parameters with non-zero biases into the student's cell, steps it through a random
+sequence from a non-zero state and compares every output and state with the reference; gradients
+of one step come from autograd where the cell lives; the fit functions are run with an optimizer
+that cannot move the parameters (to check the epoch losses they report) and with NAdam from a
+fixed starting point (to check that they train).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable
+
+import numpy as np
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grader.compare import as_array, describe
+from grader.submission import Make
+from grader.suite import check, expect, expect_close, expect_gradients_close, fail, observe
+
+
+def _load_sibling(stem: str) -> ModuleType:
+    """Import tests/suites/<stem>.py. Suites are loaded from a file path, not as a package."""
+    name = f"grader_suite_{stem}"
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{stem}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module          # dataclasses look their module up while it runs
+    spec.loader.exec_module(module)
+    return module
+
+
+cells = _load_sibling("seq_models_cells")
+_expect = _load_sibling("seq_models_expect")
+RNN, LSTM, GRU = cells.RNN, cells.LSTM, cells.GRU
+load_parameters, flat, split_step, expect_values = (_expect.load_parameters, _expect.flat, _expect.split_step,
+                                                    _expect.expect_values)
+
+BASELINE = 1 / 6        # the MSE of always predicting E[Y] = 1: Var(Y) = 2 Var(U[0, 1))
+WrongCell = tuple[Callable[[dict, torch.Tensor, Any], tuple[torch.Tensor, Any]], str]
+
+
+# --- data ------------------------------------------------------------------------------------------
+def student_data(sub, num_samples: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    what = f"generate_data({num_samples})"
+    result = sub.function("generate_data")(num_samples=num_samples)
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        fail(f"{what} should return a pair (X, Y) of lists; it returned {describe(result)}.")
+    X, Y = result
+    for name, values in (("X", X), ("Y", Y)):
+        expect(isinstance(values, (list, tuple)) and len(values) == num_samples,
+               f"{what}: {name} should be a list of {num_samples} tensors; it is {describe(values)}.")
+    for name, values in (("X", X), ("Y", Y)):
+        for i, value in enumerate(values):
+            array = as_array(value)
+            expect(array is not None and array.dtype == np.float64,
+                   f"{what}: {name}[{i}] should be a float64 tensor; it is {describe(value)}.")
+    return [as_array(x) for x in X], [as_array(y) for y in Y]
+
+
+@check("data.structure")
+@given(num_samples=st.integers(1, 40))
+def data_has_the_documented_shapes(sub, num_samples):
+    X, Y = student_data(sub, num_samples)
+    for i, (x, y) in enumerate(zip(X, Y)):
+        expect(x.ndim == 2 and x.shape[1] == 2 and 3 <= x.shape[0] <= 9,
+               f"generate_data({num_samples}): X[{i}] has shape {x.shape}; each sequence is (L, 2) with "
+               f"3 <= L <= 9 (torch.randint(3, 10, ...) draws 3 to 9).", actual=x)
+        expect(y.shape == (1,), f"generate_data({num_samples}): Y[{i}] has shape {y.shape}; each target is (1,).",
+               actual=y)
+
+
+@check("data.marks")
+@given(num_samples=st.integers(1, 40))
+def data_marks_two_steps_and_sums_them(sub, num_samples):
+    X, Y = student_data(sub, num_samples)
+    for i, (x, y) in enumerate(zip(X, Y)):
+        what = f"generate_data({num_samples}): sample {i}"
+        expect(x.ndim == 2 and x.shape[-1] == 2, f"{what}: X[{i}] has shape {x.shape}; expected (L, 2).")
+        values, marks = x[:, 0], x[:, 1]
+        expect(bool(np.all((values >= 0) & (values < 1))), f"{what}: the values in column 0 should lie in "
+               f"[0, 1) (torch.rand); they are {describe(values)}.", actual=x)
+        expect(bool(np.all((marks == 0) | (marks == 1))) and int(marks.sum()) == 2,
+               f"{what}: column 1 should be 0 except at exactly two distinct steps, where it is 1; it is "
+               f"{marks.tolist()}." + (" Only one step is marked: the two positions must differ (take them "
+               "from torch.randperm(L)[:2])." if marks.sum() == 1 else ""), actual=x)
+        expected = values[marks == 1].sum()
+        if y.size == 1 and np.isclose(float(y.reshape(-1)[0]), values.sum()) and not np.isclose(values.sum(), expected):
+            fail(f"{what}: Y is the sum of every value in the sequence; it is the sum of the two marked values "
+                 f"only, {expected:.6g}.", actual=x)
+        expect_close(y.reshape(-1), np.array([expected]), what=f"Y[{i}] (the sum of the marked values)",
+                     inputs={f"X[{i}]": x})
+
+
+@check("data.coverage")
+def data_covers_every_length_and_position(sub):
+    X, _ = student_data(sub, 2000)
+    lengths = {x.shape[0] for x in X}
+    expect(lengths == set(range(3, 10)), f"generate_data(2000) made sequences of lengths {sorted(lengths)}; "
+           f"over 2000 samples every length from 3 to 9 should appear.")
+    first = any(x[0, 1] == 1 for x in X)
+    last = any(x[-1, 1] == 1 for x in X)
+    expect(first and last, "generate_data(2000) never marks the " + ("first" if not first else "last") +
+           " step of a sequence; the two marked steps may be anywhere in it.")
+
+
+# --- the cells: forward ----------------------------------------------------------------------------
+@st.composite
+def cell_cases(draw) -> dict[str, Any]:
+    return {"sizes": (draw(st.integers(1, 3)), draw(st.integers(1, 6)), draw(st.integers(1, 3))),
+            "steps": draw(st.integers(1, 5)), "seed": draw(st.integers(0, 2**32 - 1))}
+
+
+def _with(transform: Callable[[dict], dict], cell) -> Callable:
+    """A wrong cell: the reference with its parameters rearranged by ``transform``."""
+    return lambda params, x, state: cell.reference(transform(params))(x, state)
+
+
+def _zeroed(*names: str) -> Callable[[dict], dict]:
+    return lambda p: {k: torch.zeros_like(v) if k in names else v for k, v in p.items()}
+
+
+def _swapped(pairs: dict[str, str]) -> Callable[[dict], dict]:
+    return lambda p: {k: p[pairs.get(k, k)] for k in p}
+
+
+def _softmax_output(params, x, h):
+    y, h_t = RNN.reference(params)(x, h)
+    return torch.softmax(y, dim=0), h_t
+
+
+def _gru_variant(reset_after: bool) -> Callable:
+    """The GRU with the reset gate after the product (reset_after) or with z and 1 - z swapped."""
+    def step(p, x, h):
+        z = torch.sigmoid(p["W_xz"] @ x + p["W_hz"] @ h + p["b_z"])
+        r = torch.sigmoid(p["W_xr"] @ x + p["W_hr"] @ h + p["b_r"])
+        hidden = r * (p["W_hh"] @ h) if reset_after else p["W_hh"] @ (r * h)
+        candidate = torch.tanh(p["W_xh"] @ x + hidden + p["b_h"])
+        h_t = (1 - z) * h + z * candidate if reset_after else z * h + (1 - z) * candidate
+        return p["Wout"] @ h_t + p["bout"], h_t
+    return step
+
+
+DIAGNOSES: dict[str, list[WrongCell]] = {
+    "rnn": [(_with(_zeroed("b_h"), RNN), "b_h is not added: h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h). (A "
+             "forgotten bias does not show while it is zero-initialised, so the grader sets it non-zero.)"),
+            (_with(_zeroed("b_y"), RNN), "b_y is not added to the output: y_t = W_hy h_t + b_y."),
+            (_softmax_output, "a softmax is applied to the output. This is a regression: y_t = W_hy h_t + b_y, "
+             "with no activation.")],
+    "lstm": [(_with(_zeroed("b_i", "b_f", "b_c_tilda", "b_o"), LSTM), "the gate biases b_i, b_f, b_c_tilda "
+              "and b_o are not used. (They do not show while zero-initialised; the grader sets them non-zero.)"),
+             (_with(_swapped({"W_xi": "W_xf", "W_xf": "W_xi", "W_hi": "W_hf", "W_hf": "W_hi", "b_i": "b_f",
+                              "b_f": "b_i"}), LSTM),
+              "the input and forget gates are swapped: c_t = f * c_{t-1} + i * c_tilda, with f from W_xf, W_hf, "
+              "b_f and i from W_xi, W_hi, b_i.")],
+    "gru": [(_with(_zeroed("b_r", "b_z", "b_h"), GRU), "the biases b_r, b_z and b_h are not used. (They do not "
+             "show while zero-initialised; the grader sets them non-zero.)"),
+            (_gru_variant(reset_after=True), "the reset gate is applied after the matrix product, "
+             "r * (W_hh h). This assignment applies it to the state first: tanh(W_xh x + W_hh (r * h) + b_h)."),
+            (_gru_variant(reset_after=False), "z and 1 - z are swapped: h_t = (1 - z) * h_{t-1} + z * h_candidate.")],
+}
+
+
+def state_names(cell) -> tuple[str, ...]:
+    return ("h_t", "c_t") if cell.two_states else ("h_t",)
+
+
+def _flat_step(cell, result, sizes, what, inputs) -> list[np.ndarray]:
+    output, states = split_step(result, cell.two_states, what, inputs)
+    return [flat(output, f"the output of {what}", sizes[2], inputs),
+            *(flat(s, f"{name} of {what}", sizes[1], inputs) for s, name in zip(states, state_names(cell)))]
+
+
+def _reference_step(step, params, x, state) -> list[np.ndarray]:
+    with torch.no_grad():
+        output, new_state = step(params, x, state)
+    states = new_state if isinstance(new_state, tuple) else (new_state,)
+    return [output.numpy(), *(s.numpy() for s in states)]
+
+
+def expect_forward(sub, cell, case) -> None:
+    sizes, rng = case["sizes"], np.random.default_rng(case["seed"])
+    what = cell.label(sizes)
+    params = cells.random_parameters(cell, sizes, case["seed"])
+    model = cell.new(sub, *sizes)
+    load_parameters(model, params, what)
+    state = expected_state = cells.random_state(cell, rng, sizes[1])
+    for t in range(case["steps"]):
+        x = cells.random_vector(rng, sizes[0])
+        step_what = f"{what}.forward(x, {cell.state_arg}) at step {t + 1}"
+        inputs = {cell.x_arg: x, cell.state_arg: state, "parameters": "the grader's, biases non-zero"}
+        result = model.call("forward", **{cell.x_arg: x, cell.state_arg: state})
+        actual = _flat_step(cell, result, sizes, step_what, inputs)
+        expected = _reference_step(lambda p, x_t, s: cell.reference(p)(x_t, s), params, x, expected_state)
+        wrong = [(_reference_step(variant, params, x, expected_state), cause) for variant, cause in DIAGNOSES[cell.key]]
+        expect_values(actual, expected, ("the output", *state_names(cell)), step_what, inputs, wrong)
+        state = result[1]                               # the student's own state goes into the next step
+        with torch.no_grad():
+            expected_state = cell.reference(params)(x, expected_state)[1]
+
+
+@check("rnn.forward")
+@given(case=cell_cases())
+def rnn_steps_match_the_reference(sub, case):
+    expect_forward(sub, RNN, case)
+
+
+@check("lstm.forward")
+@given(case=cell_cases())
+def lstm_steps_match_the_reference(sub, case):
+    expect_forward(sub, LSTM, case)
+
+
+@check("gru.forward")
+@given(case=cell_cases())
+def gru_steps_match_the_reference(sub, case):
+    expect_forward(sub, GRU, case)
+
+
+# --- the cells: gradients --------------------------------------------------------------------------
+def expect_gradients(sub, cell, case) -> None:
+    """d(dy·y + dh·h_t)/d(everything) of one step, against autograd on the reference. The LSTM's
+    cotangent is on its output only: its (h, c) pair is nested, and the worker's backward follows
+    the tensors at the top level of what forward returns."""
+    sizes, rng = case["sizes"], np.random.default_rng(case["seed"])
+    what = f"{cell.label(sizes)}.forward"
+    params = cells.random_parameters(cell, sizes, case["seed"])
+    model = cell.new(sub, *sizes)
+    load_parameters(model, params, cell.label(sizes))
+    x, state = cells.random_vector(rng, sizes[0]), cells.random_state(cell, rng, sizes[1])
+    arguments = {cell.x_arg: x, cell.state_arg: state}
+    output, states = split_step(model.call("forward", **arguments), cell.two_states, what, arguments)
+    dy, dh = cells.random_vector(rng, sizes[2]), cells.random_vector(rng, sizes[1])
+    shaped = [(dy, flat(output, f"the output of {what}", sizes[2], arguments))]
+    if not cell.two_states:
+        shaped.append((dh, flat(states[0], f"h_t of {what}", sizes[1], arguments)))
+    cotangent = tuple(c.reshape(as_array(o).shape) for (c, _), o in zip(shaped, (output, *states)))
+    got = model.vjp("forward", cotangent, **arguments)
+
+    reference = cell.reference(params)
+    leaves = {cell.x_arg: x.clone().requires_grad_(True)}
+    if not cell.two_states:
+        leaves[cell.state_arg] = state.clone().requires_grad_(True)
+    y, new_state = reference(leaves[cell.x_arg], leaves.get(cell.state_arg, state))
+    total = (y * dy).sum() + (0 if cell.two_states else (new_state * dh).sum())
+    wrt = dict(reference.named_parameters()) | leaves
+    expected = dict(zip(wrt, torch.autograd.grad(total, list(wrt.values()))))
+
+    actual = {name: got["parameters"].get(model.attribute(name)) for name in params}
+    actual |= {name: got["inputs"].get(name) for name in leaves}
+    actual = {name: _like(value, expected[name]) for name, value in actual.items() if value is not None}
+    expect_gradients_close(actual, expected, what=f"The gradients of one step of {what} (parameters set by the "
+                           "grader, biases non-zero)", inputs={**arguments, "cotangent": cotangent})
+
+
+def _like(value: Any, target: torch.Tensor) -> Any:
+    """``value`` in ``target``'s shape when only the layout differs ((1, H) against (H,))."""
+    array = as_array(value)
+    return array.reshape(tuple(target.shape)) if array is not None and array.size == target.numel() else value
+
+
+@check("rnn.gradients")
+@given(case=cell_cases())
+def rnn_gradients_match_autograd(sub, case):
+    expect_gradients(sub, RNN, case)
+
+
+@check("lstm.gradients")
+@given(case=cell_cases())
+def lstm_gradients_match_autograd(sub, case):
+    expect_gradients(sub, LSTM, case)
+
+
+@check("gru.gradients")
+@given(case=cell_cases())
+def gru_gradients_match_autograd(sub, case):
+    expect_gradients(sub, GRU, case)
+
+
+# --- the cells: state shape with the student's own initialisation ----------------------------------
+def expect_state_shapes(sub, cell, hidden_size: int) -> None:
+    sizes = (cells.INPUT_SIZE, hidden_size, cells.OUTPUT_SIZE)
+    model = cell.new(sub, *sizes)
+    rng = np.random.default_rng(hidden_size)
+    state = cell.zero_state(hidden_size)
+    for t in range(4):
+        x = cells.random_vector(rng, sizes[0])
+        what = f"{cell.label(sizes)}.forward at step {t + 1} (your own initial parameters, zero initial state)"
+        result = model.call("forward", **{cell.x_arg: x, cell.state_arg: state})
+        _flat_step(cell, result, sizes, what, {cell.x_arg: x, cell.state_arg: state})
+        state = result[1]
+
+
+@check("rnn.state-shape")
+@given(hidden_size=st.integers(2, 6))
+def rnn_state_stays_a_vector(sub, hidden_size):
+    expect_state_shapes(sub, RNN, hidden_size)
+
+
+@check("lstm.state-shape")
+@given(hidden_size=st.integers(2, 6))
+def lstm_state_stays_a_vector(sub, hidden_size):
+    expect_state_shapes(sub, LSTM, hidden_size)
+
+
+@check("gru.state-shape")
+@given(hidden_size=st.integers(2, 6))
+def gru_state_stays_a_vector(sub, hidden_size):
+    expect_state_shapes(sub, GRU, hidden_size)
+
+
+# --- fit: the epoch losses it reports --------------------------------------------------------------
+def epoch_losses(result: Any, epochs: int, what: str) -> list[float]:
+    """The per-epoch losses of fit's OrderedDict {1: loss, 2: loss, ...}, as floats."""
+    expect(isinstance(result, dict), f"{what} should return an OrderedDict {{epoch: mean loss}}; it returned "
+           f"{describe(result)}.")
+    keys = list(result)
+    zero_based = " Epochs are numbered from 1." if keys == list(range(epochs)) else ""
+    expect(keys == list(range(1, epochs + 1)), f"{what} returned the keys {keys}; expected "
+           f"{list(range(1, epochs + 1))}, one per epoch.{zero_based}")
+    values = [np.asarray(v) if isinstance(v, (int, float)) else as_array(v) for v in result.values()]
+    expect(all(v is not None and v.size == 1 for v in values), f"{what} should map each epoch to one number; "
+           f"it returned {describe(list(result.values()))}.")
+    return [float(v.reshape(-1)[0]) for v in values]
+
+
+def expect_epoch_losses(sub, cell, seed: int) -> None:
+    params = cells.random_parameters(cell, (cells.INPUT_SIZE, cells.HIDDEN_SIZE, cells.OUTPUT_SIZE), seed)
+    X, Y = cells.addition_problems(12, seed)
+    model = cell.new(sub, cells.INPUT_SIZE, cells.HIDDEN_SIZE, cells.OUTPUT_SIZE)
+    load_parameters(model, params, cell.label((cells.INPUT_SIZE, cells.HIDDEN_SIZE, cells.OUTPUT_SIZE)))
+    what = f"{cell.fit_name}(SGD with lr=0, MSELoss, 12 samples, epochs=2)"
+    result = sub.function(cell.fit_name)(opt=Make.of("SGD", params=model, lr=0.0), loss_function=Make.of("MSELoss"),
+                                         **{cell.model_arg: model}, X_train=X, Y_train=Y, epochs=2)
+    actual = np.array(epoch_losses(result, 2, what))
+    expected = np.array(list(cells.reference_epoch_losses(cell, params, X, Y, 2).values()))
+    losses = cells.per_sample_losses(cell, params, X, Y)
+    inputs = {"parameters": "the grader's, fixed by lr=0", "X_train": X, "Y_train": Y}
+    causes = [(losses[-1], "each epoch reports the loss of its last sample; it should be the mean over all samples."),
+              (sum(losses), "each epoch reports the sum of the losses; it should be their mean (divide by the "
+               "number of samples).")]
+    for wrong, cause in causes:
+        if np.allclose(actual, wrong, rtol=1e-5) and not np.allclose(actual, expected, rtol=1e-5):
+            fail(f"{what}: {cause}", inputs=inputs, expected=expected, actual=actual)
+    expect_close(actual, expected, what=f"{what}: the mean loss of each epoch (the MSE of the final output of each "
+                 "sample, from a zero initial state)", inputs=inputs)
+
+
+@check("rnn.epoch-loss")
+def fit_rnn_reports_mean_losses(sub):
+    expect_epoch_losses(sub, RNN, seed=11)
+
+
+@check("lstm.epoch-loss")
+def fit_lstm_reports_mean_losses(sub):
+    expect_epoch_losses(sub, LSTM, seed=12)
+
+
+@check("gru.epoch-loss")
+def fit_gru_reports_mean_losses(sub):
+    expect_epoch_losses(sub, GRU, seed=13)
+
+
+# --- fit: it trains --------------------------------------------------------------------------------
+def expect_training(sub, cell, *, samples: int, epochs: int, lr: float, below: float) -> None:
+    """From the grader's starting point, fit with NAdam brings the last epoch's mean loss below
+    ``below`` x the constant predictor's loss. The margins come from measuring the reference."""
+    model = cell.new(sub, cells.INPUT_SIZE, cells.HIDDEN_SIZE, cells.OUTPUT_SIZE)
+    load_parameters(model, cells.initial_parameters(cell, seed=3), cell.class_name)
+    X, Y = cells.addition_problems(samples, seed=2)
+    what = f"{cell.fit_name}(NAdam lr={lr}, MSELoss, {samples} samples, epochs={epochs})"
+    result = sub.function(cell.fit_name)(opt=Make.of("NAdam", params=model, lr=lr), loss_function=Make.of("MSELoss"),
+                                         **{cell.model_arg: model}, X_train=X, Y_train=Y, epochs=epochs)
+    losses = epoch_losses(result, epochs, what)
+    observe(f"loss {losses[0]:.3g} → {losses[-1]:.3g} over {epochs} epochs, baseline {BASELINE:.3f}")
+    grows = " The loss grows: is opt.zero_grad() called before every backward()?" if losses[-1] > losses[0] else ""
+    expect(all(math.isfinite(v) for v in losses) and losses[-1] < below * BASELINE,
+           f"{what}: the mean loss of the last epoch is {losses[-1]:.4g}; it should be below {below * BASELINE:.3g} "
+           f"({below} x the {BASELINE:.3f} of always predicting 1). Losses per epoch: "
+           f"{', '.join(f'{v:.4g}' for v in losses)}.{grows}")
+
+
+@check("rnn.training")
+def fit_rnn_learns_to_add(sub):
+    expect_training(sub, RNN, samples=600, epochs=2, lr=0.01, below=0.75)
+
+
+@check("lstm.training")
+def fit_lstm_learns_to_add(sub):
+    expect_training(sub, LSTM, samples=300, epochs=3, lr=0.02, below=0.3)
+
+
+@check("gru.training")
+def fit_gru_learns_to_add(sub):
+    expect_training(sub, GRU, samples=300, epochs=3, lr=0.02, below=0.3)

@@ -1,0 +1,126 @@
+"""Mutants of reference/rnn_scratch.py: one known mistake each, and the checks that must catch it.
+
+The numpy ones are the backward passes students get wrong (a loop that stops before t = 0, a bias
+gradient assigned instead of summed or added one step late, the tanh derivative left out, h_t where
+h_(t-1) belongs), a forward or an update that leaves a bias out, and the course template's Adagrad
+kept where plain SGD is asked for. The PyTorch ones come from the char-RNN tutorial and the reports
+built on it: `return` inside the one-hot loop, no batch_first, logits not flattened, sampling from
+the last character only. Each mutant is the reference with one or two lines changed, written the
+way a student would. The alternatives, which must score 100 %, are in rnn_scratch_alternatives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import Variant, top_level_spans
+from .rnn_scratch_alternatives import ALTERNATIVES
+
+REFERENCE = Path(__file__).resolve().parents[2] / "reference" / "rnn_scratch.py"
+
+
+def _reference_definition(name: str) -> str:
+    """The source of top-level ``name`` in the reference, for mutants that change a line of it."""
+    source = REFERENCE.read_text(encoding="utf-8")
+    first, last = top_level_spans(source)[name]
+    return "".join(source.splitlines(keepends=True)[first - 1:last])
+
+
+def _edit(source: str, old: str, new: str) -> str:
+    """``source`` with one exact fragment changed; fails loudly if the fragment is not there once."""
+    if source.count(old) != 1:
+        raise ValueError(f"mutant edit: {old!r} occurs {source.count(old)} times, expected once")
+    return source.replace(old, new)
+
+
+def _edits(source: str, *changes: tuple[str, str]) -> str:
+    """``source`` with each (old, new) change of :func:`_edit` made in turn."""
+    for old, new in changes:
+        source = _edit(source, old, new)
+    return source
+
+
+def _mutant(name: str, note: str, must_fail: tuple[str, ...], **replaces: str) -> Variant:
+    """A Variant whose ``must_fail`` ids are given without the assignment's prefix."""
+    return Variant(name, replaces, tuple(f"rnn-scratch.{check}" for check in must_fail), note)
+
+
+_RNN = _reference_definition("RNN")
+_ONE_HOT = _reference_definition("one_hot_encode")
+_MODEL = _reference_definition("Model")
+_PREDICT = _reference_definition("predict")
+_OUTPUT = _reference_definition("output")
+_ALL_GRADIENTS = ("backward.weights", "backward.biases", "backward.finite-differences")
+
+# The course template's update: Adagrad on memories created next to the parameters.
+_ADAGRAD = _edits(
+    _RNN,
+    ("        self.c = np.zeros((vocab_size, 1))\n",
+     "        self.c = np.zeros((vocab_size, 1))\n"
+     "        self.mW_xh, self.mW_hh = np.zeros_like(self.W_xh), np.zeros_like(self.W_hh)\n"
+     "        self.mW_yh = np.zeros_like(self.W_yh)\n"
+     "        self.mb, self.mc = np.zeros_like(self.b), np.zeros_like(self.c)\n"),
+    ("for param, grad in zip(", "for param, grad, mem in zip("),
+    ("(dW_xh, dW_hh, dW_yh, db, dc)):\n",
+     "(dW_xh, dW_hh, dW_yh, db, dc),\n"
+     "                                    (self.mW_xh, self.mW_hh, self.mW_yh, self.mb, self.mc)):\n"),
+    ("            param -= self.learning_rate * grad\n",
+     "            mem += grad * grad\n            param -= self.learning_rate * grad / np.sqrt(mem + 1e-8)\n"))
+
+MUTANTS: tuple[Variant, ...] = (
+    # --- numpy RNN ---
+    _mutant("bias_b_is_1d", "b = np.zeros(hidden_size): W_xh @ x + b broadcasts to (H, H)", ("init.shapes",),
+            RNN=_edit(_RNN, "self.b = np.zeros((hidden_size, 1))", "self.b = np.zeros(hidden_size)")),
+    _mutant("forward_without_b", "the hidden bias is never added", ("forward.biases",),
+            RNN=_edit(_RNN, "self.W_hh @ hs[t - 1] + self.b)", "self.W_hh @ hs[t - 1])")),
+    _mutant("forward_without_c", "the output bias is never added", ("forward.biases",),
+            RNN=_edit(_RNN, "scores = self.W_yh @ hs[t] + self.c", "scores = self.W_yh @ hs[t]")),
+    _mutant("bptt_skips_first_step", "range(len(inputs) - 1, 0, -1): step t = 0 is never visited", _ALL_GRADIENTS,
+            RNN=_edit(_RNN, "for t in reversed(range(len(targets))):", "for t in range(len(targets) - 1, 0, -1):")),
+    _mutant("dhh_uses_current_state", "dW_hh from h_t instead of h_(t-1)",
+            ("backward.weights", "backward.finite-differences"),
+            RNN=_edit(_RNN, "dW_hh += dh_raw @ hs[t - 1].T", "dW_hh += dh_raw @ hs[t].T")),
+    _mutant("no_tanh_derivative", "dhraw = dh: the gradient skips tanh'", _ALL_GRADIENTS,
+            RNN=_edit(_RNN, "dh_raw = (1.0 - hs[t] ** 2) * dh", "dh_raw = dh")),
+    _mutant("dc_not_accumulated", "dc = dy keeps only the last step processed", ("backward.biases",),
+            RNN=_edit(_RNN, "dc += dy", "dc = dy")),
+    _mutant("db_one_step_late", "db adds the previous step's dhraw, so t = 0 never reaches it",
+            ("backward.biases", "backward.finite-differences"),
+            RNN=_edits(_RNN, ("        dh_next = np.zeros_like(hs[0])\n",
+                              "        dh_next = np.zeros_like(hs[0])\n        dh_raw = np.zeros_like(self.b)\n"),
+                       ("            dh_raw = (1.0 - hs[t] ** 2) * dh\n            db += dh_raw\n",
+                        "            db += dh_raw\n            dh_raw = (1.0 - hs[t] ** 2) * dh\n"))),
+    _mutant("update_skips_biases", "update_model loops over the three weight matrices only", ("update.all-parameters",),
+            RNN=_edit(_RNN, "zip((self.W_xh, self.W_hh, self.W_yh, self.b, self.c), (dW_xh, dW_hh, dW_yh, db, dc))",
+                      "zip((self.W_xh, self.W_hh, self.W_yh), (dW_xh, dW_hh, dW_yh))")),
+    _mutant("update_keeps_adagrad", "the template's Adagrad where plain SGD is asked for", ("update.all-parameters",),
+            RNN=_ADAGRAD),
+    # --- PyTorch char-RNN ---
+    _mutant("one_hot_return_in_loop", "`return features` indented into the batch loop", ("one-hot.batch",),
+            one_hot_encode=_edit(_ONE_HOT, "            features[i, t, sequence[i][t]] = 1.0\n    return features",
+                                 "            features[i, t, sequence[i][t]] = 1.0\n        return features")),
+    _mutant("one_hot_float64", "np.zeros without dtype: float64 features", ("one-hot.single",),
+            one_hot_encode=_edit(_ONE_HOT, ", dtype=np.float32)", ")")),
+    _mutant("model_without_batch_first", "nn.RNN reads (B, T, V) as (T, B, V)",
+            ("model.shapes", "model.matches-reference", "sample.learns-word"),
+            Model=_edit(_MODEL, "n_layers, batch_first=True)", "n_layers)")),
+    _mutant("model_logits_not_flattened", "fc on (B, T, H): logits come back (B, T, V)",
+            ("model.shapes", "model.matches-reference"),
+            Model=_edit(_MODEL, "        out = out.contiguous().view(-1, self.hidden_dim)\n", "")),
+    _mutant("model_random_initial_state", "init_hidden draws torch.randn instead of zeros",
+            ("model.matches-reference",),
+            Model=_edit(_MODEL, "return torch.zeros(self.n_layers", "return torch.randn(self.n_layers")),
+    _mutant("predict_from_first_step", "out[0]: the scores after the first character", ("predict.argmax",),
+            predict=_edit(_PREDICT, "torch.argmax(out[-1])", "torch.argmax(out[0])")),
+    _mutant("output_feeds_last_char", "each prediction sees only the previous character",
+            ("sample.greedy", "sample.learns-word"),
+            output=_edit(_OUTPUT, "predict(model, chars)", "predict(model, chars[-1])")),
+    _mutant("output_drops_start", "returns the generated characters without the start",
+            ("sample.greedy", "sample.learns-word"),
+            output=_edit(_OUTPUT, 'return "".join(chars)', 'return "".join(chars[len(start):])')),
+    _mutant("output_lowercases_start", "the tutorial's start.lower(): 'A' becomes 'a', not in the vocabulary",
+            ("sample.greedy", "sample.learns-word"),
+            output=_edit(_OUTPUT, "chars = list(start)", "chars = list(start.lower())")),
+)
+
+__all__ = ["ALTERNATIVES", "MUTANTS", "REFERENCE"]

@@ -1,0 +1,137 @@
+"""Mutants of reference/seq_models.py: one known mistake each, and the checks that must catch it.
+
+Several are the mistakes of real submissions of this assignment: b_h never used in the RNN, the
+GRU's reset gate applied after the matrix product, states that become (H, H) matrices when a
+(1, H) bias row meets an (H, 1) column, float32 initial states against float64 parameters. The
+rest are the usual slips (gates swapped, h = o * c, z and 1 - z swapped, no zero_grad, the last
+loss reported as the epoch's). The alternatives, which must score 100 %, are in
+seq_models_alternatives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import Variant, top_level_spans
+from .seq_models_alternatives import ALTERNATIVES
+
+REFERENCE = Path(__file__).resolve().parents[2] / "reference" / "seq_models.py"
+_SOURCE = REFERENCE.read_text(encoding="utf-8")
+
+
+def _definition(name: str) -> str:
+    """The reference's top-level definition ``name``, to be edited into a mutant."""
+    first, last = top_level_spans(_SOURCE)[name]
+    return "".join(_SOURCE.splitlines(keepends=True)[first - 1:last])
+
+
+def _edit(name: str, *changes: tuple[str, str]) -> str:
+    """The reference's ``name`` with exact fragments changed; fails loudly if one is not there once."""
+    source = _definition(name)
+    for old, new in changes:
+        if source.count(old) != 1:
+            raise ValueError(f"mutant edit of {name}: {old!r} occurs {source.count(old)} times, expected once")
+        source = source.replace(old, new)
+    return source
+
+
+def _mutant(name: str, note: str, must_fail: tuple[str, ...], **replaces: str) -> Variant:
+    """A Variant whose ``must_fail`` ids are given without the assignment's prefix."""
+    return Variant(name, replaces, tuple(f"seq-models.{check}" for check in must_fail), note)
+
+
+# A cell in the (H, 1)-column style with (1, H) biases: each gate adds a row to a column.
+_COLUMN_RNN = '''
+class RecurrentNeuralNetwork(nn.Module):
+    def __init__(self, size_of_input, hidden_size, size_of_output):
+        super().__init__()
+        self.hidden_size = hidden_size
+        self.W_xh = _weight(hidden_size, size_of_input)
+        self.W_hh = _weight(hidden_size, hidden_size)
+        self.W_hy = _weight(size_of_output, hidden_size)
+        self.b_h = nn.Parameter(torch.zeros(1, hidden_size, dtype=torch.float64))
+        self.b_y = _bias(size_of_output)
+
+    def forward(self, x_t, h_t_minus_1):
+        h_t = torch.tanh(self.W_xh @ x_t.view(-1, 1) + self.W_hh @ h_t_minus_1.view(-1, 1) + self.b_h)
+        y_t = self.W_hy @ h_t[:, 0] + self.b_y
+        return y_t, h_t
+'''
+
+MUTANTS: list[Variant] = [
+    _mutant("data_lengths_up_to_10", "torch.randint(3, 11): sequences of length 10 too",
+            ("data.structure",), generate_data=_edit("generate_data", ("randint(3, 10,", "randint(3, 11,"))),
+    _mutant("data_lengths_up_to_8", "torch.randint(3, 9): length 9 never occurs",
+            ("data.coverage",), generate_data=_edit("generate_data", ("randint(3, 10,", "randint(3, 9,"))),
+    _mutant("data_marks_may_coincide", "two independent positions, which are sometimes the same step",
+            ("data.marks",), generate_data=_edit("generate_data", (
+                "marked = torch.randperm(length)[:2]          # two distinct steps",
+                "marked = torch.randint(0, length, (2,))"))),
+    _mutant("data_sums_every_value", "Y is the sum of the whole column 0, not of the marked values",
+            ("data.marks",), generate_data=_edit("generate_data", (
+                "Y.append(sequence[marked, 0].sum().reshape(1))", "Y.append(sequence[:, 0].sum().reshape(1))"))),
+    _mutant("rnn_without_b_h", "h_t = tanh(W_xh x + W_hh h): b_h is created but never used",
+            ("rnn.forward", "rnn.gradients"), RecurrentNeuralNetwork=_edit("RecurrentNeuralNetwork", (
+                " + self.W_hh @ h_t_minus_1 + self.b_h)", " + self.W_hh @ h_t_minus_1)"))),
+    _mutant("rnn_softmax_output", "y_t = softmax(W_hy h_t + b_y), as the write-up's formula says",
+            ("rnn.forward",), RecurrentNeuralNetwork=_edit("RecurrentNeuralNetwork", (
+                "y_t = self.W_hy @ h_t + self.b_y", "y_t = torch.softmax(self.W_hy @ h_t + self.b_y, dim=0)"))),
+    _mutant("rnn_detached_state", "the incoming state is detached, so no gradient flows to earlier steps",
+            ("rnn.gradients",), RecurrentNeuralNetwork=_edit("RecurrentNeuralNetwork", (
+                "self.W_hh @ h_t_minus_1 +", "self.W_hh @ h_t_minus_1.detach() +"))),
+    _mutant("rnn_square_state", "a (1, H) bias added to (H, 1) columns: h_t is (H, H)",
+            ("rnn.forward", "rnn.state-shape"), RecurrentNeuralNetwork=_COLUMN_RNN),
+    _mutant("lstm_gates_swapped", "c_t = i * c + f * c_tilda: input and forget gates swapped",
+            ("lstm.forward", "lstm.gradients"), CustomLSTM=_edit("CustomLSTM", (
+                "c_t = f * c + i * c_tilda", "c_t = i * c + f * c_tilda"))),
+    _mutant("lstm_h_is_o_times_c", "h_t = o * c_t, without the tanh",
+            ("lstm.forward",), CustomLSTM=_edit("CustomLSTM", ("h_t = o * torch.tanh(c_t)", "h_t = o * c_t"))),
+    _mutant("lstm_square_state", "gates are (H, 1) columns, biases and states (1, H) rows: c_t becomes (H, H)",
+            ("lstm.forward", "lstm.state-shape"), CustomLSTM=_edit("CustomLSTM", (
+                "        h, c = hc\n", "        h, c = hc\n        x, h = x.view(-1, 1), h.view(-1, 1)\n"),
+                ("return self.Wout @ h_t + self.bout, (h_t, c_t)",
+                 "return self.Wout @ h_t[0] + self.bout, (h_t, c_t)"))),
+    _mutant("gru_reset_after_product", "h_candidate = tanh(W_xh x + r * (W_hh h) + b_h), torch's convention",
+            ("gru.forward", "gru.gradients"), CustomGRU=_edit("CustomGRU", (
+                "self.W_hh @ (r * h_t)", "r * (self.W_hh @ h_t)"))),
+    _mutant("gru_z_swapped", "h_t = z * h + (1 - z) * h_candidate",
+            ("gru.forward",), CustomGRU=_edit("CustomGRU", (
+                "h_next = (1 - z) * h_t + z * candidate", "h_next = z * h_t + (1 - z) * candidate"))),
+    _mutant("gru_square_state", "gates computed as (H, 1) columns plus (1, H) biases: h_t becomes (H, H)",
+            ("gru.forward", "gru.state-shape"), CustomGRU=_edit("CustomGRU", (
+                "    def forward(self, x, h_t):\n",
+                "    def forward(self, x, h_t):\n        x, h_t = x.view(-1, 1), h_t.view(-1, 1)\n"),
+                ("return self.Wout @ h_next + self.bout, h_next",
+                 "return self.Wout @ h_next[0] + self.bout, h_next"))),
+    _mutant("fit_without_zero_grad", "gradients accumulate over every sample: opt.zero_grad() is missing",
+            ("rnn.training", "lstm.training", "gru.training"),
+            _fit=_edit("_fit", ("            opt.zero_grad()\n", ""))),
+    _mutant("fit_reports_last_loss", "each epoch's entry is the loss of its last sample, not the mean",
+            ("rnn.epoch-loss", "lstm.epoch-loss", "gru.epoch-loss"),
+            _fit=_edit("_fit", ("history[epoch] = total / len(X_train)", "history[epoch] = loss.item()"))),
+    _mutant("fit_rnn_loss_at_every_step", "the RNN's loss is summed over every step's output against Y",
+            ("rnn.epoch-loss", "rnn.training"), fit_RNN='''
+def fit_RNN(opt, loss_function, rnn_model, X_train, Y_train, epochs=8):
+    history = OrderedDict()
+    for epoch in range(1, epochs + 1):
+        total = 0.0
+        for x, y in zip(X_train, Y_train):
+            h = _zeros(rnn_model)
+            loss = 0
+            for x_t in x:
+                output, h = rnn_model(x_t, h)
+                loss = loss + loss_function(output, y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item()
+        history[epoch] = total / len(X_train)
+    return history
+'''),
+    _mutant("fit_lstm_float32_state", "h0 and c0 are float32 zeros of shape (1, H) against float64 parameters",
+            ("lstm.epoch-loss", "lstm.training"), fit_LSTM=_edit("fit_LSTM", (
+                "lambda: (_zeros(lstm_model), _zeros(lstm_model))",
+                "lambda: (torch.zeros(1, lstm_model.hidden_size, dtype=torch.float),) * 2"))),
+]
+
+__all__ = ["ALTERNATIVES", "MUTANTS", "REFERENCE"]
