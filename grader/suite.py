@@ -24,6 +24,7 @@ import importlib.util
 import sys
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import Any, Callable, Mapping
 
@@ -137,6 +138,20 @@ class running_check:
         _observations.reset(self.observe_token)
 
 
+def load_sibling(suite_file: str, stem: str) -> ModuleType:
+    """Import ``<stem>.py`` from the folder of ``suite_file``: the strategies and helpers a suite
+    keeps next to it. Suites are loaded from a file path, not as a package, so they cannot use
+    relative imports; the module is registered as ``grader_suite_<stem>``, which workers hide."""
+    name = f"grader_suite_{stem}"
+    spec = importlib.util.spec_from_file_location(name, Path(suite_file).with_name(f"{stem}.py"))
+    if spec is None or spec.loader is None:
+        raise SpecError(f"{suite_file}: cannot load its sibling {stem}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module          # dataclasses look their module up while it runs
+    spec.loader.exec_module(module)
+    return module
+
+
 def observe(text: str) -> None:
     """Record what the running check saw, shown in the report whether it passes or fails:
     ``observe(f"loss {first:.3g} → {last:.3g} in {steps} steps")``. Repeated texts are kept once."""
@@ -194,4 +209,4 @@ def fail(message: str, *, inputs: Mapping[str, Any] | None = None, expected: Any
 
 
 __all__ = ["CheckFailed", "Suite", "check", "expect", "expect_close", "expect_gradients_close", "fail",
-           "load_suite", "observe", "seed_for"]
+           "load_sibling", "load_suite", "observe", "seed_for"]

@@ -8,10 +8,6 @@ inputs come from cnn_numpy_strategies.py, which explains why array values lie on
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -21,23 +17,13 @@ from hypothesis import strategies as st
 from grader.compare import describe
 from grader.errors import StudentCodeRaised
 from grader.submission import SAFE_FUNCTIONS, Fn
-from grader.suite import check, expect, expect_close, fail
+from grader.suite import check, expect, expect_close, fail, load_sibling
 from reference import cnn_numpy as ref
 
 
-def _load_sibling(stem: str) -> ModuleType:
-    """Import tests/suites/<stem>.py. Suites are loaded from a file path, not as a package."""
-    name = f"grader_suite_{stem}"
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{stem}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module          # dataclasses look their module up while it runs
-    spec.loader.exec_module(module)
-    return module
 
-
-cases = _load_sibling("cnn_numpy_strategies")
-_expect = _load_sibling("cnn_numpy_expect")
+cases = load_sibling(__file__, "cnn_numpy_strategies")
+_expect = load_sibling(__file__, "cnn_numpy_expect")
 as_array, expect_shape, expect_matches = _expect.as_array, _expect.expect_shape, _expect.expect_matches
 expect_rows_sum_to_one, expect_distribution = _expect.expect_rows_sum_to_one, _expect.expect_distribution
 expect_layer_shapes, expect_mlp_parameters = _expect.expect_layer_shapes, _expect.expect_mlp_parameters

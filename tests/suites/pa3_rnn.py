@@ -11,10 +11,6 @@ its inputs and training sets in pa3_rnn_data.py.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -23,22 +19,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grader.compare import as_array, describe
-from grader.suite import check, expect, expect_close, fail, observe
+from grader.suite import check, expect, expect_close, fail, load_sibling, observe
 
 
-def _load_sibling(stem: str) -> ModuleType:
-    """Import tests/suites/<stem>.py. Suites are loaded from a file path, not as a package."""
-    name = f"grader_suite_{stem}"
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{stem}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module          # dataclasses look their module up while it runs
-    spec.loader.exec_module(module)
-    return module
 
-
-data = _load_sibling("pa3_rnn_data")
-models = _load_sibling("pa3_rnn_models")
+data = load_sibling(__file__, "pa3_rnn_data")
+models = load_sibling(__file__, "pa3_rnn_models")
 Inputs = Mapping[str, Any]
 
 # The starter's globals that students' code reads (`h0 = torch.zeros(...).to(device)`). The grader

@@ -9,10 +9,6 @@ into the student's model, and once trained by the grader's own loop on "Acknowle
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -23,23 +19,13 @@ from hypothesis import strategies as st
 from grader.compare import as_array, describe
 from grader.errors import StudentCodeRaised
 from grader.gradients import finite_difference_gradients
-from grader.suite import check, expect, expect_close, fail, observe
+from grader.suite import check, expect, expect_close, fail, load_sibling, observe
 from reference import rnn_scratch as ref
 
 
-def _load_sibling(stem: str) -> ModuleType:
-    """Import tests/suites/<stem>.py. Suites are loaded from a file path, not as a package."""
-    name = f"grader_suite_{stem}"
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{stem}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module          # dataclasses look their module up while it runs
-    spec.loader.exec_module(module)
-    return module
 
-
-cases = _load_sibling("rnn_scratch_cases")
-_expect = _load_sibling("rnn_scratch_expect")
+cases = load_sibling(__file__, "rnn_scratch_cases")
+_expect = load_sibling(__file__, "rnn_scratch_expect")
 PARAMETERS, same = cases.PARAMETERS, _expect.same
 
 # "learns-word": measured on the reference over 40 seeds × hidden 12-16, Adam at lr 0.01 reproduces

@@ -10,11 +10,7 @@ fixed starting point (to check that they train).
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Any, Callable
 
 import numpy as np
@@ -24,22 +20,12 @@ from hypothesis import strategies as st
 
 from grader.compare import as_array, describe
 from grader.submission import Make
-from grader.suite import check, expect, expect_close, expect_gradients_close, fail, observe
+from grader.suite import check, expect, expect_close, expect_gradients_close, fail, load_sibling, observe
 
 
-def _load_sibling(stem: str) -> ModuleType:
-    """Import tests/suites/<stem>.py. Suites are loaded from a file path, not as a package."""
-    name = f"grader_suite_{stem}"
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{stem}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module          # dataclasses look their module up while it runs
-    spec.loader.exec_module(module)
-    return module
 
-
-cells = _load_sibling("seq_models_cells")
-_expect = _load_sibling("seq_models_expect")
+cells = load_sibling(__file__, "seq_models_cells")
+_expect = load_sibling(__file__, "seq_models_expect")
 RNN, LSTM, GRU = cells.RNN, cells.LSTM, cells.GRU
 load_parameters, flat, split_step, expect_values = (_expect.load_parameters, _expect.flat, _expect.split_step,
                                                     _expect.expect_values)
