@@ -34,7 +34,7 @@ def run_check(suite: Suite, check: Check, submission: Submission) -> CheckResult
         with context:
             fn(submission)
     except CheckFailed as exc:
-        return result(Status.FAILED, exc.message, exc.counterexample)
+        return result(Status.FAILED, exc.message, _drawn(exc))
     except MissingName as exc:
         return result(Status.MISSING, str(exc))
     except StudentCodeRaised as exc:
@@ -48,6 +48,15 @@ def run_check(suite: Suite, check: Check, submission: Submission) -> CheckResult
         return result(Status.ERROR, "the check itself failed (an error in the suite, please report):\n"
                       + "".join(traceback.format_exception_only(exc)).strip())
     return result(Status.PASSED)
+
+
+def _drawn(exc: CheckFailed) -> Counterexample | None:
+    """The failure's counterexample with its picture; without one if drawing it goes wrong, which
+    must not cost the student the message."""
+    try:
+        return exc.drawn()
+    except Exception:  # noqa: BLE001
+        return exc.counterexample
 
 
 def _raised_message(exc: StudentCodeRaised) -> str:

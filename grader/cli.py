@@ -18,14 +18,10 @@ from grader.discovery import discover, open_submission
 from grader.errors import AuthorError, GraderError
 from grader.export import write_gradescope_json, write_junit_xml, write_result_json, write_summary_csv
 from grader.report import write_student_report, write_summary
-from grader.results import Status, SubmissionResult
+from grader.results import SubmissionResult
 from grader.runner import grade_class
 from grader.similarity import near_duplicates
 from grader.spec import Assignment, find_assignment, load_assignment
-
-_MARK = {Status.PASSED: "PASS", Status.FAILED: "FAIL", Status.ERROR: "ERROR", Status.TIMEOUT: "TIMEOUT",
-         Status.CRASHED: "CRASH", Status.MISSING: "MISSING", Status.NOT_RUN: "NOT RUN"}
-
 
 def _assignment(name: str | None) -> Assignment:
     if name is None:
@@ -86,21 +82,13 @@ def _print_table(assignment: Assignment, results: list[SubmissionResult]) -> Non
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from grader.terminal import Paint, check_summary, colour_enabled
     assignment = _assignment(args.assignment)
     with tempfile.TemporaryDirectory(prefix="grader-unpack-") as workdir:
         entry = open_submission(Path(args.file), workdir=Path(workdir), prefer=_prefer(assignment))
         (result,) = list(grade_class(assignment, [entry], jobs=1, public_only=True))
-    for ex in result.exercises:
-        print(f"\n{ex.exercise.title}  {ex.earned:g} / {ex.possible:g}")
-        for note in (n for b in ex.bindings for n in b.notes):
-            print(f"  note: {note}")
-        for check in ex.checks:
-            print(f"  [{_MARK[check.status]:>7}] {check.check.id}  {check.earned:g}/{check.check.points:g}")
-            if not check.passed:
-                print("            " + check.message.replace("\n", "\n            "))
-    hidden = sum(1 for c in assignment.checks if c.hidden)
-    print(f"\npublic checks: {result.earned:g} / {result.possible:g} points"
-          + (f"; {hidden} hidden checks are graded after the deadline" if hidden else ""))
+    paint = Paint(colour_enabled(args.color, sys.stdout, os.environ))
+    print(check_summary(result, sum(1 for c in assignment.checks if c.hidden), paint))
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     print(f"report: {write_student_report(result, out, audience='student')}")
@@ -154,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", help="your notebook or module")
     check.add_argument("-a", "--assignment", help="assignment id (e.g. cnn-numpy) or folder")
     check.add_argument("-o", "--output", default=".", help="where the HTML report goes (default: here)")
+    check.add_argument("--color", "--colour", choices=["auto", "always", "never"], default="auto",
+                       help="colour the summary (default auto: on a terminal, unless NO_COLOR is set)")
     check.set_defaults(run=cmd_check)
     ci = commands.add_parser("ci", help="grade the repository this runs in (GitHub Actions summary, annotations, outputs)")
     ci.add_argument("-a", "--assignment", help="assignment id (e.g. cnn-numpy) or folder")

@@ -121,6 +121,8 @@ def describe(value: Any, max_elements: int = 36) -> str:
             body = np.array2string(arr, precision=4, suppress_small=True, separator=", ", max_line_width=100)
             return f"{head} =\n{body}" if arr.ndim > 1 else f"{head} = {body}"
         if arr.size and np.issubdtype(arr.dtype, np.number):
+            if np.issubdtype(arr.dtype, np.floating) and np.isnan(arr).all():
+                return f"{head}, all NaN"
             return f"{head}, values in [{_num(np.nanmin(arr))}, {_num(np.nanmax(arr))}]"
         return head
     if isinstance(value, (tuple, list)):

@@ -16,12 +16,13 @@ from __future__ import annotations
 import csv
 import json
 import os
+from dataclasses import asdict
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-from grader.results import (Binding, CheckResult, Counterexample, ExerciseResult, LoadNote, Status,
-                            SubmissionResult)
+from grader.results import (Binding, CheckResult, Counterexample, ExerciseResult, LoadNote, Picture,
+                            Status, SubmissionResult)
 from grader.spec import Check, Exercise, Tolerance
 
 RECORD_FORMAT = "grader-results/1"   # bump when a record can no longer be read back as written
@@ -55,7 +56,8 @@ def _counterexample_to_dict(cx: Counterexample | None) -> dict[str, Any] | None:
     if cx is None:
         return None
     return {"inputs": [{"name": name, "description": text} for name, text in cx.inputs],
-            "expected": cx.expected, "actual": cx.actual}
+            "expected": cx.expected, "actual": cx.actual,
+            "picture": None if cx.picture is None else asdict(cx.picture)}
 
 
 def _check_result_to_dict(result: CheckResult) -> dict[str, Any]:
@@ -119,8 +121,10 @@ def _check_spec_from_dict(d: Mapping[str, Any]) -> Check:
 def _counterexample_from_dict(d: Mapping[str, Any] | None) -> Counterexample | None:
     if d is None:
         return None
+    picture = d.get("picture")
     return Counterexample(inputs=tuple((i["name"], i["description"]) for i in d["inputs"]),
-                          expected=d["expected"], actual=d["actual"])
+                          expected=d["expected"], actual=d["actual"],
+                          picture=None if picture is None else Picture(**picture))
 
 
 def _check_result_from_dict(d: Mapping[str, Any]) -> CheckResult:

@@ -24,12 +24,23 @@ class Status(str, enum.Enum):
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A failed comparison of two large arrays drawn as PNG images (base64), see grader.picture."""
+
+    expected_png: str
+    actual_png: str
+    difference_png: str
+    caption: str             # what part of the array is drawn and how to read the colours
+
+
+@dataclass(frozen=True)
 class Counterexample:
     """The smallest failing input hypothesis found, with what came back and what was expected."""
 
     inputs: tuple[tuple[str, str], ...]
     expected: str | None = None
     actual: str | None = None
+    picture: Picture | None = None   # for arrays too large to print
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import contextvars
 import importlib.util
 import sys
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import Any, Callable, Mapping
@@ -31,10 +31,10 @@ from typing import Any, Callable, Mapping
 import hypothesis
 from hypothesis import HealthCheck, Phase, Verbosity
 
-from grader.compare import describe, mismatch
+from grader.compare import comparison_dtype, describe, mismatch
 from grader.errors import SpecError
 from grader.results import Counterexample
-from grader.spec import Assignment, Check
+from grader.spec import Assignment, Check, Tolerance
 
 CheckFunction = Callable[..., None]
 
@@ -46,10 +46,21 @@ _observations: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar
 class CheckFailed(AssertionError):
     """Raised by a check when the student's answer is wrong. Hypothesis shrinks on it."""
 
-    def __init__(self, message: str, counterexample: Counterexample | None = None):
+    def __init__(self, message: str, counterexample: Counterexample | None = None,
+                 compared: tuple[Any, Any, Tolerance | None] | None = None):
         super().__init__(message)
         self.message = message
         self.counterexample = counterexample
+        self.compared = compared      # (actual, expected, tolerance), kept to draw once shrinking is over
+
+    def drawn(self) -> Counterexample | None:
+        """The counterexample with a picture of the two arrays when they are too large to print.
+        Drawn here, once for the final failure, not for every example hypothesis tries."""
+        if self.counterexample is None or self.compared is None:
+            return self.counterexample
+        from grader.picture import difference_picture
+        picture = difference_picture(*self.compared)
+        return self.counterexample if picture is None else replace(self.counterexample, picture=picture)
 
 
 def seed_for(check_id: str) -> int:
@@ -205,7 +216,13 @@ def fail(message: str, *, inputs: Mapping[str, Any] | None = None, expected: Any
             inputs=tuple((k, describe(v)) for k, v in (inputs or {}).items()),
             expected=None if expected is None else describe(expected),
             actual=None if actual is None else describe(actual))
-    raise CheckFailed(message, example)
+    compared = None
+    if expected is not None and actual is not None:
+        current = _running.get()
+        tolerance = (current[0].tolerance_for(comparison_dtype(actual, expected), current[1])
+                     if current is not None else None)
+        compared = (actual, expected, tolerance)
+    raise CheckFailed(message, example, compared)
 
 
 __all__ = ["CheckFailed", "Suite", "check", "expect", "expect_close", "expect_gradients_close", "fail",

@@ -8,12 +8,14 @@ developer's machine and fail under CI, where a silent skip would hide a broken r
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from grader.cli import main
@@ -60,14 +62,15 @@ class RequestTrap:
         self.server.close()
 
 
-def chromium(page: Path, tmp_path: Path, *, screenshot: Path | None = None) -> tuple[str, list[bytes]]:
+def chromium(page: Path, tmp_path: Path, *, screenshot: Path | None = None,
+             height: int = 2400) -> tuple[str, list[bytes]]:
     """Render ``page``; return its DOM after rendering and the requests that tried to leave."""
     trap = RequestTrap()
     flags = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              "--disable-default-apps", "--disable-extensions", "--metrics-recording-only",
              f"--user-data-dir={tmp_path / 'profile'}", f"--proxy-server=http://127.0.0.1:{trap.port}",
-             "--proxy-bypass-list=<-loopback>", "--window-size=1280,2400", "--virtual-time-budget=3000"]
+             "--proxy-bypass-list=<-loopback>", f"--window-size=1280,{height}", "--virtual-time-budget=3000"]
     try:
         if screenshot is not None:
             subprocess.run(flags + [f"--screenshot={screenshot}", page.as_uri()], check=True,
@@ -135,3 +138,38 @@ def test_the_student_version_hides_hidden_checks_in_the_browser_too(reports, tmp
     page = next((reports / "student").glob("doe_jane*.html"))
     dom, requests = chromium(page, tmp_path)
     assert requests == [] and "hidden check" in dom and "softmax-stable" not in dom
+
+
+# Written into a copy of the page: after load, the size each picture decoded to and where it is.
+PROBE = """<script>
+window.addEventListener("load", () => {
+  const images = Array.from(document.querySelectorAll("figure.difference img"));
+  document.body.dataset.images = images.map(i => `${i.complete}:${i.naturalWidth}x${i.naturalHeight}`).join(" ");
+  const box = images.length ? images[2].getBoundingClientRect() : null;
+  if (box) document.body.dataset.box = [box.x, box.y + window.scrollY, box.width, box.height].map(Math.round).join(",");
+});
+</script>"""
+
+
+def test_a_large_array_failure_is_drawn_as_a_picture_of_the_difference(reports, tmp_path):
+    """doe_jane's hidden emboss check compares 256×256 maps: the instructor report draws expected,
+    her result and the difference, cropped to 64×64 around the worst element."""
+    from PIL import Image
+    page = next(reports.glob("doe_jane*.html"))
+    assert page.read_text().count("data:image/png;base64,") == 3
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.read_text().replace("</body>", PROBE + "</body>"))
+    shot = _screenshot(tmp_path, "difference-picture.png")
+    dom, requests = chromium(probe, tmp_path, screenshot=shot, height=9000)
+    assert requests == []
+    images = re.search(r'data-images="([^"]*)"', dom).group(1).split()
+    assert images == ["true:256x256"] * 3                       # 64×64 elements, 4 px each, decoded
+    assert "Cropped to rows 0–63 and columns 0–63 of 256×256" in dom
+    x, y, w, h = map(int, re.search(r'data-box="([^"]*)"', dom).group(1).split(","))
+    with Image.open(shot) as full:
+        crop = full.convert("RGB").crop((x, y, x + w, y + h))
+    if SCREENSHOTS:
+        crop.save(SCREENSHOTS / "difference-picture-crop.png")
+    rgb = np.asarray(crop, dtype=int)
+    red = int(np.sum((rgb[..., 0] > 200) & (rgb[..., 1] < 120) & (rgb[..., 2] < 120)))
+    assert red > 0.5 * rgb.shape[0] * rgb.shape[1], f"{red} of {rgb.shape[0] * rgb.shape[1]} pixels are red"

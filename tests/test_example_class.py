@@ -7,6 +7,7 @@ they cannot take the run down or inflate their score.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,7 @@ def test_grading_twice_gives_identical_scores(tmp_path):
 def test_student_check_runs_public_checks_only_and_never_claims_all_passed(tmp_path, capsys):
     assert main(["check", str(EXAMPLES / "student_a.ipynb"), "-a", "cnn-numpy", "-o", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
+    assert "\x1b[" not in printed                      # not a terminal: no colour codes
     assert "hidden checks are graded after the deadline" in printed
     assert "emboss-regression" not in printed          # a hidden check: not run, not shown
     page = (tmp_path / "student_a.html").read_text()
@@ -135,9 +137,12 @@ def test_student_check_runs_public_checks_only_and_never_claims_all_passed(tmp_p
 
 def test_student_check_exits_non_zero_and_shows_the_failure(tmp_path, capsys):
     submission = EXAMPLES / "doe_jane_40017_attempt_2026-10-03-14-22-10_cnn.ipynb"
-    assert main(["check", str(submission), "-a", "cnn-numpy", "-o", str(tmp_path)]) == 1
-    printed = capsys.readouterr().out
+    assert main(["check", str(submission), "-a", "cnn-numpy", "-o", str(tmp_path), "--color", "always"]) == 1
+    coloured = capsys.readouterr().out
+    assert "\x1b[31m[   FAIL]\x1b[0m cnn-numpy.conv.value" in coloured and "\x1b[32m[   PASS]\x1b[0m" in coloured
+    printed = re.sub(r"\x1b\[[0-9;]*m", "", coloured)
     assert "[   FAIL] cnn-numpy.conv.value" in printed and "Mismatched elements" in printed
+    assert "smallest failing input:" in printed and "input_image = array(1, 1, 1)" in printed
 
 
 # --- exports: what an LMS, Gradescope and a CI server read ----------------------------------------
