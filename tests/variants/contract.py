@@ -1,0 +1,172 @@
+"""What every assignment's suite must show, written once: it can pass and it can fail.
+
+A test file subclasses :class:`SuiteContract` and says which assignment it is about::
+
+    class TestSuiteContract(SuiteContract):
+        subject = Subject("seq-models", variants.seq_models, reference="reference.seq_models")
+
+and gets, run in this process on :class:`grader.submission.LocalSubmission` (trusted code, called
+directly), these tests:
+
+- the points add up to 100 and every exercise has a public check;
+- the reference scores full marks;
+- every check is named by some mutant, and each mutant fails the checks it names;
+- every alternative correct implementation scores full marks;
+- a submission of the starter's stubs earns nothing;
+- a mutant differs from the reference exactly where it says;
+- the starter defines every name with the reference's parameters.
+
+Grading here runs torch in one thread, as workers do (OMP_NUM_THREADS=1): on a busy 2-core machine
+the default thread pool makes tiny recurrent models train many times slower.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import types
+from functools import cached_property
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader.checks import run_check
+from grader.results import CheckResult
+from grader.spec import find_assignment, load_assignment
+from grader.submission import LocalSubmission
+from grader.suite import load_suite
+
+from . import Variant, build_variant, load_variant, top_level_spans
+
+__all__ = ["Subject", "SuiteContract", "report"]
+
+
+class Subject:
+    """One assignment under test: its spec, suite, reference and variants."""
+
+    def __init__(self, assignment_id: str, variants: types.ModuleType, *, reference: str,
+                 slow_checks: frozenset[str] = frozenset()):
+        self.assignment = load_assignment(find_assignment(assignment_id))
+        self.suite = load_suite(self.assignment)
+        self.reference = importlib.import_module(reference)
+        self.reference_path = Path(variants.REFERENCE)
+        self.mutants: list[Variant] = list(variants.MUTANTS)
+        self.alternatives: list[Variant] = list(variants.ALTERNATIVES)
+        self.check_ids = {c.id for c in self.assignment.checks}
+        self.examples = self.assignment.root / "examples"
+        # Checks that take seconds (training): a mutant runs them only when its must_fail names them.
+        self.slow_checks = slow_checks
+
+    def grade(self, module: types.ModuleType, skip: frozenset[str] = frozenset()) -> list[CheckResult]:
+        """Every check of the assignment but those in ``skip``, run in this process on ``module``."""
+        submission = LocalSubmission(self.assignment, module, reference=self.reference)
+        return [run_check(self.suite, check, submission) for check in self.assignment.checks
+                if check.id not in skip]
+
+    @cached_property
+    def reference_results(self) -> list[CheckResult]:
+        """The reference, graded once for every test that looks at it."""
+        return self.grade(self.reference)
+
+    def starter_module(self) -> types.ModuleType:
+        """The starter notebook's imports and definitions (its stubs), as a student who changed
+        nothing would submit them."""
+        notebook = nbformat.read(self.assignment.starter, as_version=4)
+        starter = types.ModuleType("starter")
+        for cell in notebook.cells:
+            body = ast.parse(cell.source).body if cell.cell_type == "code" else []
+            if body and all(isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))
+                            for node in body):
+                exec(compile(cell.source, "starter.ipynb", "exec"), starter.__dict__)  # trusted: ours
+        return starter
+
+
+def report(results: list[CheckResult]) -> str:
+    return "\n\n".join(f"{r.check.id} [{r.status.value}]\n{r.message}" for r in results)
+
+
+def _definition(source: str, span: tuple[int, int] | None) -> str | None:
+    if span is None:
+        return None
+    return "".join(source.splitlines(keepends=True)[span[0] - 1:span[1]])
+
+
+class SuiteContract:
+    """Subclass as ``Test…`` and set ``subject``; see the module docstring."""
+
+    subject: Subject
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        for argument, variants in (("mutant", self.subject.mutants), ("alternative", self.subject.alternatives)):
+            if argument in metafunc.fixturenames:
+                metafunc.parametrize(argument, variants, ids=lambda v: v.name)
+
+    @pytest.fixture(autouse=True, scope="class")
+    def one_torch_thread(self):
+        import torch
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        yield
+        torch.set_num_threads(threads)
+
+    def test_points_add_up_to_100_and_every_exercise_has_a_public_check(self):
+        assignment = self.subject.assignment
+        assert sum(c.points for c in assignment.checks) == 100
+        for exercise in assignment.exercises:
+            assert any(not c.hidden for c in exercise.checks), exercise.id
+
+    def test_the_reference_scores_full_marks(self):
+        failed = [r for r in self.subject.reference_results if not r.passed]
+        assert not failed, report(failed)
+
+    def test_every_check_is_shown_to_fail_by_some_mutant(self):
+        named = {check for mutant in self.subject.mutants for check in mutant.must_fail}
+        unproven = sorted(self.subject.check_ids - named)
+        assert not unproven, f"no mutant proves these checks can fail: {unproven}"
+
+    def test_a_mutant_fails_the_checks_that_name_its_mistake(self, mutant: Variant):
+        subject = self.subject
+        assert mutant.must_fail and set(mutant.must_fail) <= subject.check_ids, f"{mutant.name}: unknown check ids"
+        skip = frozenset(subject.slow_checks - set(mutant.must_fail))
+        results = subject.grade(load_variant(subject.reference_path, mutant), skip)
+        failed = {r.check.id for r in results if not r.passed}
+        caught = [r for r in results if r.check.id in mutant.must_fail]
+        assert set(mutant.must_fail) <= failed, (
+            f"{mutant.name} ({mutant.note}) passed {sorted(set(mutant.must_fail) - failed)}\n" + report(caught))
+        assert sum(r.earned for r in results) < 100
+
+    def test_an_alternative_correct_solution_scores_full_marks(self, alternative: Variant):
+        failed = [r for r in self.subject.grade(load_variant(self.subject.reference_path, alternative))
+                  if not r.passed]
+        assert not failed, f"{alternative.name} ({alternative.note}):\n" + report(failed)
+
+    def test_the_starter_notebook_earns_nothing(self):
+        """Every check can fail: a submission of the starter's stubs (NotImplementedError) passes none."""
+        passed = [r for r in self.subject.grade(self.subject.starter_module()) if r.passed]
+        assert not passed, report(passed)
+
+    def test_a_mutant_differs_from_the_reference_only_where_it_says(self):
+        path = self.subject.reference_path
+        reference = path.read_text()
+        reference_spans = top_level_spans(reference)
+        for mutant in self.subject.mutants:
+            source = build_variant(path, mutant)
+            changed = {name for name, span in top_level_spans(source).items()
+                       if _definition(source, span) != _definition(reference, reference_spans.get(name))}
+            assert changed == set(mutant.replaces), mutant.name
+
+    def test_the_starter_defines_every_name_with_the_reference_signature(self):
+        assignment = self.subject.assignment
+        notebook = nbformat.read(assignment.starter, as_version=4)
+        code = "\n\n".join(c.source for c in notebook.cells if c.cell_type == "code" and "def " in c.source)
+        defined = {node.name: node for node in ast.parse(code).body
+                   if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+        for name in {n for e in assignment.exercises for n in e.names}:
+            node = defined[name]
+            if isinstance(node, ast.ClassDef):
+                node = next(f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__")
+            expected = [p for p in inspect.signature(getattr(self.subject.reference, name)).parameters
+                        if p != "self"]
+            assert [a.arg for a in node.args.args if a.arg != "self"] == expected, name
