@@ -47,7 +47,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
             print(f"no submissions found in {args.submissions}", file=sys.stderr)
             return 2
         results = _grade_with_progress(assignment, entries, args.jobs, hidden=[Path(args.submissions)])
-        duplicates = near_duplicates((e.student, e.path) for e in entries if e.problem is None)
+        duplicates = near_duplicates(((e.student, e.path) for e in entries if e.problem is None),
+                                     starter=assignment.starter)
     results.sort(key=lambda r: r.student)
     for result in results:
         write_result_json(result, out / f"{result.student}.json")

@@ -2,7 +2,9 @@
 
 Each submission becomes the token stream of its definitions' syntax trees with every identifier
 replaced by its kind and every constant by its type, so renaming variables, reformatting, changing
-comments or reordering nothing else does not hide a copy. Pairs whose streams match above a
+comments or reordering nothing else does not hide a copy. Definitions the starter notebook hands
+out, left unchanged, are the same in every submission and are left out of the comparison, so the
+code students were given does not make them look alike. Pairs whose streams match above a
 threshold (difflib's ratio) are listed for a human to look at; similarity is evidence to read, not
 a verdict, and the grader never changes a score because of it.
 """
@@ -21,7 +23,7 @@ from grader.loader import prepare_source
 DEFAULT_THRESHOLD = 0.9
 MIN_TOKENS = 40          # tiny submissions (a stub, a syntax error) look alike without being copies
 
-__all__ = ["DEFAULT_THRESHOLD", "SimilarPair", "fingerprint", "near_duplicates"]
+__all__ = ["DEFAULT_THRESHOLD", "SimilarPair", "fingerprint", "near_duplicates", "starter_statements"]
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,9 @@ class _Normalizer(ast.NodeVisitor):
         super().generic_visit(node)
 
 
-def fingerprint(path: Path) -> list[str]:
-    """The normalized token stream of the submission's definitions (what grading would load)."""
-    tokens: list[str] = []
+def _statements(path: Path) -> list[tuple[str, ...]]:
+    """The normalized token stream of each top-level statement grading would load, docstrings aside."""
+    statements = []
     for unit in prepare_source(path).units:
         try:
             tree = ast.parse(unit.source)
@@ -62,16 +64,34 @@ def fingerprint(path: Path) -> list[str]:
                 continue                     # docstrings
             normalizer = _Normalizer()
             normalizer.visit(node)
-            tokens += normalizer.tokens
-    return tokens
+            statements.append(tuple(normalizer.tokens))
+    return statements
 
 
-def near_duplicates(submissions: Iterable[tuple[str, Path]], threshold: float = DEFAULT_THRESHOLD) -> list[SimilarPair]:
-    """Pairs of (student, path) whose fingerprints are at least ``threshold`` similar, most similar first."""
+def fingerprint(path: Path, given: frozenset[tuple[str, ...]] = frozenset()) -> list[str]:
+    """The normalized token stream of the submission's definitions (what grading would load),
+    without the statements in ``given`` (see :func:`starter_statements`)."""
+    return [token for statement in _statements(path) if statement not in given for token in statement]
+
+
+def starter_statements(starter: Path | None) -> frozenset[tuple[str, ...]]:
+    """The starter's statements, normalized: what a submission that left them unchanged shares
+    with every other. Empty when there is no starter or it cannot be read (then all code counts)."""
+    try:
+        return frozenset(_statements(starter)) if starter is not None else frozenset()
+    except Exception:   # noqa: BLE001 - an unreadable starter is the author's to fix
+        return frozenset()
+
+
+def near_duplicates(submissions: Iterable[tuple[str, Path]], threshold: float = DEFAULT_THRESHOLD,
+                    starter: Path | None = None) -> list[SimilarPair]:
+    """Pairs of (student, path) whose fingerprints are at least ``threshold`` similar, most similar
+    first; code the ``starter`` gives out, unchanged, does not count."""
+    given = starter_statements(starter)
     prints = []
     for student, path in submissions:
         try:
-            tokens = fingerprint(path)
+            tokens = fingerprint(path, given)
         except Exception:   # noqa: BLE001 - an unreadable file has no fingerprint; grading says why
             continue
         if len(tokens) >= MIN_TOKENS:

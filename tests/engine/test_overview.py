@@ -68,3 +68,55 @@ def conv(image, kernel, stride=1, padding=0):
         (tmp_path / f"{name}.py").write_text(text)
     pairs = near_duplicates((n, tmp_path / f"{n}.py") for n in "abc")
     assert [(p.first, p.second) for p in pairs] == [("a", "b")] and pairs[0].similarity == 1.0
+
+
+GIVEN = '''
+import numpy as np
+
+def load_images(folder, size=(32, 32), grayscale=False, limit=None):
+    """Given by the starter: students do not change it."""
+    images = []
+    for index, name in enumerate(sorted(folder.iterdir())):
+        if limit is not None and index >= limit:
+            break
+        data = np.load(name)
+        if grayscale and data.ndim == 3:
+            data = data.mean(axis=-1)
+        images.append(np.resize(data, size))
+    return np.stack(images) if images else np.zeros((0, *size))
+
+
+def show_grid(images, columns=4):
+    rows = (len(images) + columns - 1) // columns
+    canvas = np.zeros((rows * images.shape[1], columns * images.shape[2]))
+    for k, image in enumerate(images):
+        r, c = divmod(k, columns)
+        canvas[r * image.shape[0]:(r + 1) * image.shape[0], c * image.shape[1]:(c + 1) * image.shape[1]] = image
+    return canvas
+'''
+
+
+def test_code_the_starter_gives_out_does_not_make_students_alike(tmp_path: Path):
+    flat = '''
+def conv(image, kernel, stride=1, padding=0):
+    padded = np.pad(image, padding)
+    h, w = kernel.shape
+    out = []
+    for top in range(0, padded.shape[0] - h + 1, stride):
+        row = [float((padded[top:top + h, left:left + w] * kernel).sum())
+               for left in range(0, padded.shape[1] - w + 1, stride)]
+        out.append(row)
+    return np.array(out)
+'''
+    own = {"a": BODY.replace("import numpy as np", ""), "b": flat}
+    (tmp_path / "starter.py").write_text(GIVEN + "\ndef conv(image, kernel, stride=1, padding=0):\n"
+                                         "    raise NotImplementedError\n")
+    for name, text in own.items():
+        (tmp_path / f"{name}.py").write_text(GIVEN + "\n" + text)
+    students = [(n, tmp_path / f"{n}.py") for n in own]
+    assert [p.similarity >= 0.8 for p in near_duplicates(students, threshold=0.8)] == [True]   # given code dominates
+    assert near_duplicates(students, threshold=0.8, starter=tmp_path / "starter.py") == []
+    # a copy of one student's own code is still found when the starter's is left out
+    (tmp_path / "c.py").write_text(GIVEN + "\n" + flat.replace("out", "y").replace("row", "r") + "\n# mine!\n")
+    students.append(("c", tmp_path / "c.py"))
+    assert [(p.first, p.second) for p in near_duplicates(students, starter=tmp_path / "starter.py")] == [("b", "c")]
