@@ -264,7 +264,9 @@ class Instance:
         """Call ``method`` and backpropagate ``cotangent`` from its output, where the object lives.
 
         Returns ``{"output", "inputs", "parameters"}``: the output, the gradient of each floating
-        tensor argument (by canonical name), and of each of the module's named parameters.
+        tensor argument (by canonical name; a tensor inside a tuple argument by its path, ``hc.0``
+        and ``hc.1`` for an LSTM's (h, c)), and of each of the module's named parameters.
+        ``cotangent`` has the nesting of the output, None where a part is not differentiated.
         """
         sub = self._submission
         bound = resolve_method(sub.name_spec(self._class_name), method, sub._methods(self._handle))
@@ -274,8 +276,12 @@ class Instance:
                              self._handle, bound, args, kw, cotangent)
         renamed = {student: canonical for canonical, student in plan.keywords.items()}
         positional = dict(enumerate(plan.positional))
-        result["inputs"] = {renamed.get(k, positional.get(int(k), k) if k.isdigit() else k): v
-                            for k, v in result["inputs"].items()}
+
+        def canonical(key: str) -> str:          # "hc.1" (nested in argument hc) keeps its path
+            top, dot, rest = key.partition(".")
+            name = renamed.get(top, positional.get(int(top), top) if top.isdigit() else top)
+            return name + dot + rest
+        result["inputs"] = {canonical(k): v for k, v in result["inputs"].items()}
         return result
 
     def attribute(self, attr: str) -> str:

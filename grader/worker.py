@@ -161,31 +161,46 @@ def vector_jacobian_product(fn: Any, args: list[Any], kwargs: dict[str, Any], co
     """Call ``fn`` with every floating tensor argument requiring grad, then backpropagate
     ``cotangent`` from its output. Returns the output and the gradients, all plain tensors:
 
-    ``{"output": y, "inputs": {"0": dx, "h": dh, ...}, "parameters": {"fc.weight": dW, ...}}``
+    ``{"output": y, "inputs": {"0": dx, "hc.0": dh, "hc.1": dc, ...}, "parameters": {"fc.weight": dW, ...}}``
 
-    Parameters are those of ``fn``'s object when it is a bound method of an ``nn.Module``. A
-    gradient that does not flow back is reported as zeros, so a forgotten bias reads as 0, not as
-    an error.
+    Tensors inside tuples and lists count too, both among the arguments (an LSTM's ``hc`` pair:
+    keys ``hc.0``, ``hc.1``) and in the output, where ``cotangent`` has the output's nesting, with
+    None for the parts not differentiated: ``(dy, (dh, dc))`` for ``y, (h, c)``. Parameters are
+    those of ``fn``'s object when it is a bound method of an ``nn.Module``. A gradient that does not
+    flow back is reported as zeros, so a forgotten bias reads as 0, not as an error.
     """
     import torch
     leaves: dict[str, Any] = {}
 
     def leaf(key: str, value: Any) -> Any:
+        if isinstance(value, (tuple, list)):
+            items = [leaf(f"{key}.{i}", v) for i, v in enumerate(value)]
+            return type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
         if isinstance(value, torch.Tensor) and value.is_floating_point():
             value = value.detach().clone().requires_grad_(True)
             leaves[key] = value
         return value
+
+    def pairs(out: Any, cot: Any) -> list[tuple[Any, Any]]:
+        if cot is None:
+            return []
+        if isinstance(out, torch.Tensor):
+            if isinstance(cot, (tuple, list)) and len(cot) == 1:    # (dy,) for a lone y
+                cot = cot[0]
+            return [(out, cot)] if isinstance(cot, torch.Tensor) and out.requires_grad else []
+        if isinstance(out, (tuple, list)) and isinstance(cot, (tuple, list)):
+            return [p for o, c in zip(out, cot) for p in pairs(o, c)]
+        return []
+
     args = [leaf(str(i), a) for i, a in enumerate(args)]
     kwargs = {k: leaf(k, v) for k, v in kwargs.items()}
     owner = getattr(fn, "__self__", None)
     params = dict(owner.named_parameters()) if isinstance(owner, torch.nn.Module) else {}
     output = fn(*args, **kwargs)
-    outputs = output if isinstance(output, (tuple, list)) else (output,)
-    cotangents = cotangent if isinstance(cotangent, (tuple, list)) else (cotangent,)
-    pairs = [(o, c) for o, c in zip(outputs, cotangents) if isinstance(o, torch.Tensor) and c is not None]
+    flowing = pairs(output, cotangent)
     wrt = list(leaves.values()) + list(params.values())
-    grads = torch.autograd.grad([o for o, _ in pairs], wrt, [c.to(o.dtype) for o, c in pairs],
-                                allow_unused=True) if pairs and wrt else [None] * len(wrt)
+    grads = torch.autograd.grad([o for o, _ in flowing], wrt, [c.to(o.dtype) for o, c in flowing],
+                                allow_unused=True) if flowing and wrt else [None] * len(wrt)
     grads = [torch.zeros_like(w) if g is None else g for g, w in zip(grads, wrt)]
     return {"output": output,
             "inputs": dict(zip(leaves, grads[:len(leaves)])),

@@ -175,3 +175,54 @@ def test_backward_of_a_module_runs_in_the_worker_and_returns_plain_gradients(loa
     else:
         assert not actual["b_h"].any()            # no gradient flowed: reported as zeros
         assert "b_h" in lines[0] and lines[1].split()[0] == "parameter"
+
+
+PAIR_CELL = '''
+import torch
+from torch import nn
+
+class PairCell(nn.Module):
+    def __init__(self, n, detach_c=False):
+        super().__init__()
+        self.W = nn.Parameter(torch.linspace(-1, 1, n * n, dtype=torch.float64).reshape(n, n))
+        self.detach_c = detach_c
+
+    def forward(self, x, hc):
+        h, c = hc
+        c_t = 0.5 * (c.detach() if self.detach_c else c) + torch.tanh(self.W @ x + h)
+        h_t = torch.tanh(c_t)
+        return self.W @ h_t, (h_t, c_t)
+'''
+
+
+@pytest.mark.parametrize("detach_c", [False, True], ids=["correct", "detaches-c"])
+def test_backward_reaches_tensors_nested_in_arguments_and_outputs(load, detach_c):
+    """An LSTM's (h, c): gradients for each half of the argument, from a cotangent for each half
+    of the output, keyed hc.0 and hc.1; a part of the output with cotangent None is not followed."""
+    import torch
+    sub = load(PAIR_CELL)
+    cell = sub.new("PairCell", n=3, detach_c=detach_c)
+    g = torch.Generator().manual_seed(1)
+    x, h, c, dy, dh, dc = (torch.randn(3, dtype=torch.float64, generator=g) for _ in range(6))
+    result = cell.vjp("forward", (dy, (dh, dc)), x=x, hc=(h, c))
+    assert set(result["inputs"]) == {"x", "hc.0", "hc.1"} and set(result["parameters"]) == {"W"}
+
+    W = cell.get("W").detach().clone().requires_grad_(True)
+    leaves = [t.clone().requires_grad_(True) for t in (x, h, c)]
+    xx, hh, cc = leaves
+    c_t = 0.5 * (cc.detach() if detach_c else cc) + torch.tanh(W @ xx + hh)
+    h_t = torch.tanh(c_t)
+    total = (W @ h_t * dy).sum() + (h_t * dh).sum() + (c_t * dc).sum()
+    expected = dict(zip(["x", "hc.0", "hc.1", "W"], torch.autograd.grad(total, leaves + [W], allow_unused=True)))
+    if detach_c:
+        expected["hc.1"] = torch.zeros(3, dtype=torch.float64)          # reported as zeros
+    got = {**result["inputs"], **result["parameters"]}
+    for name, value in expected.items():
+        assert torch.allclose(got[name], value, rtol=1e-12, atol=1e-12), name
+    assert (not got["hc.1"].any()) is detach_c
+
+    only_y = cell.vjp("forward", (dy, None), x=x, hc=(h, c))       # the state is not differentiated
+    c_only = 0.5 * c + torch.tanh(cell.get("W").detach() @ x + h)
+    assert torch.allclose(only_y["output"][0], cell.get("W").detach() @ torch.tanh(c_only))
+    if not detach_c:      # without the cotangents on (h_t, c_t), c's gradient is dy's part alone
+        assert not torch.allclose(only_y["inputs"]["hc.1"], result["inputs"]["hc.1"])

@@ -213,9 +213,8 @@ def gru_steps_match_the_reference(sub, case):
 
 # --- the cells: gradients --------------------------------------------------------------------------
 def expect_gradients(sub, cell, case) -> None:
-    """d(dy·y + dh·h_t)/d(everything) of one step, against autograd on the reference. The LSTM's
-    cotangent is on its output only: its (h, c) pair is nested, and the worker's backward follows
-    the tensors at the top level of what forward returns."""
+    """d(dy·y + dh·h_t [+ dc·c_t])/d(everything) of one step, against autograd on the reference:
+    every parameter, the input x and the state passed in (both halves of the LSTM's (h, c))."""
     sizes, rng = case["sizes"], np.random.default_rng(case["seed"])
     what = f"{cell.label(sizes)}.forward"
     params = cells.random_parameters(cell, sizes, case["seed"])
@@ -224,19 +223,26 @@ def expect_gradients(sub, cell, case) -> None:
     x, state = cells.random_vector(rng, sizes[0]), cells.random_state(cell, rng, sizes[1])
     arguments = {cell.x_arg: x, cell.state_arg: state}
     output, states = split_step(model.call("forward", **arguments), cell.two_states, what, arguments)
-    dy, dh = cells.random_vector(rng, sizes[2]), cells.random_vector(rng, sizes[1])
-    shaped = [(dy, flat(output, f"the output of {what}", sizes[2], arguments))]
-    if not cell.two_states:
-        shaped.append((dh, flat(states[0], f"h_t of {what}", sizes[1], arguments)))
-    cotangent = tuple(c.reshape(as_array(o).shape) for (c, _), o in zip(shaped, (output, *states)))
+    names = state_names(cell)
+    dy = cells.random_vector(rng, sizes[2])
+    d_states = tuple(cells.random_vector(rng, sizes[1]) for _ in names)
+    # The cotangent has the shapes the student's forward returns ((1, H) or (H,)) and its nesting.
+    flat(output, f"the output of {what}", sizes[2], arguments)
+    for s, name in zip(states, names):
+        flat(s, f"{name} of {what}", sizes[1], arguments)
+    d_out = dy.reshape(as_array(output).shape)
+    d_shaped = tuple(d.reshape(as_array(s).shape) for d, s in zip(d_states, states))
+    cotangent = (d_out, d_shaped) if cell.two_states else (d_out, d_shaped[0])
     got = model.vjp("forward", cotangent, **arguments)
 
     reference = cell.reference(params)
+    state_leaves = tuple(s.clone().requires_grad_(True) for s in (state if cell.two_states else (state,)))
     leaves = {cell.x_arg: x.clone().requires_grad_(True)}
-    if not cell.two_states:
-        leaves[cell.state_arg] = state.clone().requires_grad_(True)
-    y, new_state = reference(leaves[cell.x_arg], leaves.get(cell.state_arg, state))
-    total = (y * dy).sum() + (0 if cell.two_states else (new_state * dh).sum())
+    leaves |= ({f"{cell.state_arg}.{i}": s for i, s in enumerate(state_leaves)} if cell.two_states
+               else {cell.state_arg: state_leaves[0]})
+    y, new_state = reference(leaves[cell.x_arg], state_leaves if cell.two_states else state_leaves[0])
+    new_states = new_state if cell.two_states else (new_state,)
+    total = (y * dy).sum() + sum((s * d).sum() for s, d in zip(new_states, d_states))
     wrt = dict(reference.named_parameters()) | leaves
     expected = dict(zip(wrt, torch.autograd.grad(total, list(wrt.values()))))
 
