@@ -13,6 +13,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 from grader.discovery import discover, open_submission
 from grader.errors import AuthorError, GraderError
@@ -38,23 +39,35 @@ def _prefer(assignment: Assignment) -> tuple[str, ...]:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from grader.journal import Journal
     assignment = _assignment(args.assignment)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
+    journal = Journal(out, assignment)
     with tempfile.TemporaryDirectory(prefix="grader-unpack-") as workdir:
         entries = discover(Path(args.submissions), workdir=Path(workdir), prefer=_prefer(assignment))
         if not entries:
             print(f"no submissions found in {args.submissions}", file=sys.stderr)
             return 2
-        results = _grade_with_progress(assignment, entries, args.jobs, hidden=[Path(args.submissions)])
+        reused, todo = ([], entries) if args.regrade else journal.split(entries)
+        if reused:
+            print(f"{len(reused)} of {len(entries)} submissions are unchanged since {journal.path} recorded "
+                  "them: their results are reused (--regrade grades everyone again)")
+        by_student = {e.student: e for e in entries}
+        results = list(reused)
+        try:
+            for result in _grade_with_progress(assignment, todo, args.jobs, hidden=[Path(args.submissions)]):
+                journal.record(by_student[result.student], result)     # on disk before the next one
+                _write_student_files(result, out)
+                results.append(result)
+        finally:
+            journal.close()
+        journal.compact(entries, {r.student: r for r in results})
         duplicates = near_duplicates(((e.student, e.path) for e in entries if e.problem is None),
                                      starter=assignment.starter)
     results.sort(key=lambda r: r.student)
-    for result in results:
-        write_result_json(result, out / f"{result.student}.json")
-        write_gradescope_json(result, out / "gradescope" / result.student / "results.json")
-        write_student_report(result, out, audience="instructor")
-        write_student_report(result, out / "student", audience="student")
+    for result in reused:
+        _write_student_files(result, out)
     write_summary_csv(results, out / "grades.csv")
     write_junit_xml(results, out / "junit.xml")
     index = write_summary(results, out, duplicates)
@@ -63,15 +76,22 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 0
 
 
-def _grade_with_progress(assignment: Assignment, entries, jobs: int, hidden) -> list[SubmissionResult]:
+def _write_student_files(result: SubmissionResult, out: Path) -> None:
+    write_result_json(result, out / f"{result.student}.json")
+    write_gradescope_json(result, out / "gradescope" / result.student / "results.json")
+    write_student_report(result, out, audience="instructor")
+    write_student_report(result, out / "student", audience="student")
+
+
+def _grade_with_progress(assignment: Assignment, entries, jobs: int, hidden) -> Iterator[SubmissionResult]:
+    if not entries:
+        return
     from tqdm import tqdm
-    results = []
     with tqdm(total=len(entries), unit="submission", disable=not sys.stderr.isatty() and "GRADER_PROGRESS" not in os.environ) as bar:
         for result in grade_class(assignment, entries, jobs=jobs, hidden=hidden):
-            results.append(result)
             bar.set_postfix_str(f"{result.student}: {result.percent:.0f}%")
             bar.update()
-    return results
+            yield result
 
 
 def _print_table(assignment: Assignment, results: list[SubmissionResult]) -> None:
@@ -138,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("-o", "--output", default="reports", help="where reports go (default: reports/)")
     grade.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                        help="submissions graded at once (default: number of cores)")
+    grade.add_argument("--regrade", action="store_true",
+                       help="grade every submission again, even those the journal says are unchanged")
     grade.set_defaults(run=cmd_grade)
     check = commands.add_parser("check", help="check your own work against the public checks")
     check.add_argument("file", help="your notebook or module")
