@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from grader.discovery import discover, open_submission
+from grader.discovery import discover, open_submission, with_file_times
 from grader.errors import AuthorError, GraderError
 from grader.export import write_gradescope_json, write_junit_xml, write_result_json, write_summary_csv
 from grader.report import write_student_report, write_summary
@@ -49,6 +49,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         if not entries:
             print(f"no submissions found in {args.submissions}", file=sys.stderr)
             return 2
+        if assignment.late is not None and assignment.late.file_times:
+            entries = with_file_times(entries)
         reused, todo = ([], entries) if args.regrade else journal.split(entries)
         if reused:
             print(f"{len(reused)} of {len(entries)} submissions are unchanged since {journal.path} recorded "

@@ -11,6 +11,7 @@ gets a report that says what was wrong, and the rest of the class is graded.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import os
@@ -107,6 +108,21 @@ def submitted_at(name: str) -> str | None:
         return datetime.datetime.strptime(match.group("time"), "%Y-%m-%d-%H-%M-%S").isoformat()
     except ValueError:   # a name that only looks like a timestamp, e.g. month 13
         return None
+
+
+def file_time(origin: Path) -> str:
+    """When ``origin`` was last modified, as ISO time with this machine's UTC offset: the file's
+    time, or the newest file's in a folder."""
+    origin = Path(origin)
+    files = [p for p in origin.rglob("*") if p.is_file()] if origin.is_dir() else [origin]
+    newest = max((p.stat().st_mtime for p in files), default=origin.stat().st_mtime)
+    return datetime.datetime.fromtimestamp(int(newest)).astimezone().isoformat()
+
+
+def with_file_times(entries: list[SubmissionFile]) -> list[SubmissionFile]:
+    """``entries`` with a submission time from file metadata where the name carried none."""
+    return [entry if entry.submitted_at else dataclasses.replace(entry, submitted_at=file_time(entry.origin))
+            for entry in entries]
 
 
 def _stem(name: str) -> str:

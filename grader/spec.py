@@ -84,13 +84,17 @@ class LatePolicy:
     """``[late]`` in assignment.toml: a deduction per started day after the deadline, up to a cap.
 
     Percentages are of the points earned. Submission times without a UTC offset (LMS file names
-    carry none) are read in the deadline's time zone.
+    carry none) are read in the deadline's time zone. The time comes from the LMS file name; with
+    ``file_times = true``, a submission whose name carries none is timed by its file's modification
+    time (for files unpacked with their times kept, e.g. unzip of an LMS bulk download). File times
+    carry the grading machine's UTC offset: give the deadline one too.
     """
 
     deadline: datetime.datetime
     per_day_percent: float
     cap_percent: float = 100.0
     grace_minutes: float = 0.0
+    file_times: bool = False
 
     def days_late(self, submitted_at: str | None) -> int:
         """Started days past the deadline (after the grace period); 0 when on time or unknown."""
@@ -217,7 +221,8 @@ class _AssignmentReader:
         policy = LatePolicy(deadline=deadline,
                             per_day_percent=float(self.get(table, "per_day_percent", (int, float), "late")),
                             cap_percent=float(self.get(table, "cap_percent", (int, float), "late", 100.0)),
-                            grace_minutes=float(self.get(table, "grace_minutes", (int, float), "late", 0.0)))
+                            grace_minutes=float(self.get(table, "grace_minutes", (int, float), "late", 0.0)),
+                            file_times=self.get(table, "file_times", (bool,), "late", False))
         if not (0 <= policy.per_day_percent <= 100 and 0 <= policy.cap_percent <= 100 and policy.grace_minutes >= 0):
             raise self.fail("late", "per_day_percent and cap_percent must lie in 0-100, grace_minutes >= 0")
         return policy

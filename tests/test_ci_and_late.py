@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from grader.cli import main
+from grader.discovery import SubmissionFile, file_time, with_file_times
 from grader.spec import LatePolicy, find_assignment, load_assignment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +66,6 @@ def test_ci_fails_a_broken_submission_with_annotations_at_the_function(tmp_path)
 
 
 def test_init_ci_writes_a_workflow_that_runs_grader_ci(tmp_path):
-    from grader.cli import main
     assert main(["init-ci", "-a", "cnn-numpy", "--path", str(tmp_path), "--pass-mark", "60"]) == 0
     workflow = (tmp_path / ".github" / "workflows" / "grader.yml").read_text()
     assert "grader ci -a cnn-numpy --pass-mark 60" in workflow and "torch==2.13.0" in workflow
@@ -103,3 +106,49 @@ def test_the_policy_is_read_from_assignment_toml(tmp_path):
         toml + "\n[late]\ndeadline = 2026-10-15T23:59:00\nper_day_percent = 10\ncap_percent = 50\n")
     late = load_assignment(folder).late
     assert late == LatePolicy(datetime.datetime(2026, 10, 15, 23, 59), 10.0, 50.0, 0.0)
+
+
+def test_file_times_time_a_submission_whose_name_carries_none(tmp_path):
+    late = tmp_path / "tova_quill.py"
+    late.write_text("x = 1\n")
+    deadline = datetime.datetime(2026, 10, 15, 23, 59, tzinfo=datetime.timezone.utc)
+    two_days_after = (deadline + datetime.timedelta(days=1, hours=3)).timestamp()
+    os.utime(late, (two_days_after, two_days_after))
+    folder = tmp_path / "odo_brenn"
+    (folder / "src").mkdir(parents=True)
+    for name, when in (("a.py", deadline - datetime.timedelta(days=3)), ("src/b.py", deadline - datetime.timedelta(hours=1))):
+        (folder / name).write_text("y = 2\n")
+        os.utime(folder / name, (when.timestamp(), when.timestamp()))
+    assert datetime.datetime.fromisoformat(file_time(late)) == deadline + datetime.timedelta(days=1, hours=3)
+    assert datetime.datetime.fromisoformat(file_time(folder)) == deadline - datetime.timedelta(hours=1)   # the newest file
+    policy = LatePolicy(deadline=deadline, per_day_percent=10, file_times=True)
+    assert policy.days_late(file_time(late)) == 2 and policy.days_late(file_time(folder)) == 0
+    named = SubmissionFile("doe_jane", late, late, "ab" * 32, "2026-10-03T14:22:10")
+    unnamed = SubmissionFile("tova_quill", late, late, "cd" * 32, None)
+    assert [e.submitted_at for e in with_file_times([named, unnamed])] == ["2026-10-03T14:22:10", file_time(late)]
+
+
+def test_grade_applies_file_times_only_when_the_policy_says_so(tmp_path):
+    """Without ``file_times`` a copied file's time is never trusted: no time, no penalty."""
+    source = find_assignment("cnn-numpy")
+    submissions = tmp_path / "class"
+    submissions.mkdir()
+    shutil.copy(source / "examples" / "student_c.zip", submissions / "student_c.zip")
+    when = datetime.datetime(2026, 10, 18, 12, 0, tzinfo=datetime.timezone.utc).timestamp()
+    os.utime(submissions / "student_c.zip", (when, when))
+    penalties = {}
+    for file_times in (False, True):
+        folder = tmp_path / f"policy-{file_times}"
+        folder.mkdir()
+        toml = (source / "assignment.toml").read_text().replace(
+            'starter = "starter.ipynb"\n', f'starter = "{source / "starter.ipynb"}"\nproject_root = "{ROOT}"\n')
+        (folder / "assignment.toml").write_text(toml + "\n[late]\ndeadline = 2026-10-15T23:59:00+00:00\n"
+                                                f"per_day_percent = 10\nfile_times = {str(file_times).lower()}\n")
+        out = tmp_path / f"reports-{file_times}"
+        assert main(["grade", str(submissions), "-a", str(folder), "-o", str(out), "-j", "1"]) == 0
+        with open(out / "grades.csv", newline="") as f:
+            (row,) = list(csv.DictReader(f))
+        penalties[file_times] = (row["submitted_at"], float(row["late_penalty_percent"]), float(row["final"]))
+    assert penalties[False] == ("", 0.0, 100.0)
+    assert penalties[True][1:] == (30.0, 70.0)            # 2 days 12 h late: three started days
+    assert datetime.datetime.fromisoformat(penalties[True][0]).timestamp() == when
