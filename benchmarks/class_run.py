@@ -1,12 +1,16 @@
 """A whole class, graded twice: how long it takes and whether every score comes out the same.
 
     .venv/bin/python benchmarks/class_run.py seq-models --size 20 --jobs 2
+    .venv/bin/python benchmarks/class_run.py cnn-numpy --size 20 --jobs 2 --dask
+
 
 The class is built from the assignment's variants (tests/variants/<module>.py): the reference,
 then its mutants and alternatives in turn, each written out as a student's ``.py`` file, until
 there are ``--size`` submissions. It is graded through the real path (discovery, zygote, sandboxed
 workers, one grading process per job) twice; the script prints both wall times and exits non-zero
-if any student's score or any check's status differs between the runs.
+if any student's score or any check's status differs between the runs. With ``--dask`` the second
+run is on a local Dask cluster of ``--jobs`` workers instead of the process pool, and the script
+prints the ratio of the two wall times.
 """
 
 from __future__ import annotations
@@ -40,11 +44,12 @@ def build_class(assignment_id: str, size: int, folder: Path) -> list[str]:
     return names
 
 
-def grade(assignment, folder: Path, jobs: int) -> tuple[float, dict[str, tuple[float, tuple[str, ...]]], list[float]]:
+def grade(assignment, folder: Path, jobs: int,
+          dask: str | None = None) -> tuple[float, dict[str, tuple[float, tuple[str, ...]]], list[float]]:
     with tempfile.TemporaryDirectory() as workdir:
         entries = discover(folder, workdir=Path(workdir))
         started = time.perf_counter()
-        results = list(grade_class(assignment, entries, jobs=jobs))
+        results = list(grade_class(assignment, entries, jobs=jobs, dask=dask))
         wall = time.perf_counter() - started
     scores = {r.student: (r.earned, tuple(c.status.value for e in r.exercises for c in e.checks)) for r in results}
     return wall, scores, [r.duration_s for r in results]
@@ -55,17 +60,20 @@ def main() -> int:
     parser.add_argument("assignment")
     parser.add_argument("--size", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--dask", action="store_true", help="second run on a local Dask cluster")
     args = parser.parse_args()
     assignment = load_assignment(find_assignment(args.assignment))
     with tempfile.TemporaryDirectory(prefix="class-") as tmp:
         folder = Path(tmp)
         build_class(args.assignment, args.size, folder)
         first_wall, first, durations = grade(assignment, folder, args.jobs)
-        second_wall, second, _ = grade(assignment, folder, args.jobs)
+        second_wall, second, _ = grade(assignment, folder, args.jobs, "local" if args.dask else None)
     same = first == second
     full = sum(1 for earned, _ in first.values() if earned == sum(c.points for c in assignment.checks))
     print(f"{args.assignment}: {len(first)} submissions, {args.jobs} jobs")
-    print(f"  run 1: {first_wall:6.1f} s wall   run 2: {second_wall:6.1f} s wall")
+    second_name = "run 2 (Dask, local cluster)" if args.dask else "run 2"
+    print(f"  run 1 (process pool): {first_wall:6.1f} s wall   {second_name}: {second_wall:6.1f} s wall"
+          f"   ratio {second_wall / first_wall:.2f}")
     print(f"  per submission (run 1): median {statistics.median(durations):.1f} s, max {max(durations):.1f} s")
     print(f"  full marks: {full} of {len(first)}; scores: {sorted(e for e, _ in first.values())}")
     print(f"  identical scores and check statuses in both runs: {'yes' if same else 'NO'}")

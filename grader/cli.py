@@ -1,6 +1,7 @@
 """``grader``: the command line.
 
     grader grade SUBMISSIONS -a cnn-numpy -o reports/   an instructor grades a class
+    grader grade SUBMISSIONS -a cnn-numpy --dask local  ... on a Dask cluster (or --dask tcp://host:8786)
     grader check my_notebook.ipynb -a cnn-numpy         a student checks their own work (public checks)
     grader ci -a cnn-numpy --pass-mark 60               CI grades the repository it runs in
     grader init-ci -a cnn-numpy                         writes that CI workflow into a repository
@@ -58,7 +59,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         by_student = {e.student: e for e in entries}
         results = list(reused)
         try:
-            for result in _grade_with_progress(assignment, todo, args.jobs, hidden=[Path(args.submissions)]):
+            for result in _grade_with_progress(assignment, todo, args.jobs, hidden=[Path(args.submissions)],
+                                               dask=args.dask):
                 journal.record(by_student[result.student], result)     # on disk before the next one
                 _write_student_files(result, out)
                 results.append(result)
@@ -85,12 +87,13 @@ def _write_student_files(result: SubmissionResult, out: Path) -> None:
     write_student_report(result, out / "student", audience="student")
 
 
-def _grade_with_progress(assignment: Assignment, entries, jobs: int, hidden) -> Iterator[SubmissionResult]:
+def _grade_with_progress(assignment: Assignment, entries, jobs: int, hidden,
+                         dask: str | None = None) -> Iterator[SubmissionResult]:
     if not entries:
         return
     from tqdm import tqdm
     with tqdm(total=len(entries), unit="submission", disable=not sys.stderr.isatty() and "GRADER_PROGRESS" not in os.environ) as bar:
-        for result in grade_class(assignment, entries, jobs=jobs, hidden=hidden):
+        for result in grade_class(assignment, entries, jobs=jobs, hidden=hidden, dask=dask):
             bar.set_postfix_str(f"{result.student}: {result.percent:.0f}%")
             bar.update()
             yield result
@@ -160,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("-o", "--output", default="reports", help="where reports go (default: reports/)")
     grade.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                        help="submissions graded at once (default: number of cores)")
+    grade.add_argument("--dask", metavar="ADDRESS",
+                       help="grade on a Dask cluster: a scheduler address (tcp://host:8786), or `local` "
+                            "for a local cluster of --jobs workers")
     grade.add_argument("--regrade", action="store_true",
                        help="grade every submission again, even those the journal says are unchanged")
     grade.set_defaults(run=cmd_grade)

@@ -4,7 +4,7 @@
 
 :class:`Grader` holds what one grading process needs (the assignment, suite, reference and a warm
 zygote) and grades one submission at a time. :func:`grade_class` spreads submissions over a pool
-of such processes, one submission per process at a time.
+of such processes, one submission per process at a time, or over a Dask cluster (grader.cluster).
 """
 
 from __future__ import annotations
@@ -147,8 +147,18 @@ def _grade_in_process(entry: SubmissionFile) -> SubmissionResult:
 
 
 def grade_class(assignment: Assignment, entries: list[SubmissionFile], *, jobs: int,
-                public_only: bool = False, hidden: Iterable[Path] = ()) -> Iterator[SubmissionResult]:
-    """Grade every entry, ``jobs`` at a time; yields results as they finish (order not fixed)."""
+                public_only: bool = False, hidden: Iterable[Path] = (),
+                dask: str | None = None) -> Iterator[SubmissionResult]:
+    """Grade every entry, ``jobs`` at a time; yields results as they finish (order not fixed).
+
+    With ``dask`` (a scheduler address, or "local") the grading processes are Dask workers
+    (grader.cluster); otherwise a local pool of ``jobs`` processes, or this process for one job.
+    """
+    if dask is not None:
+        from grader.cluster import grade_on_dask
+        yield from grade_on_dask(assignment, entries, address=dask, jobs=jobs, public_only=public_only,
+                                 hidden=hidden)
+        return
     if jobs <= 1 or len(entries) <= 1:
         grader = Grader(assignment, public_only=public_only, hidden=hidden)
         try:

@@ -1,0 +1,78 @@
+"""A class graded on a Dask cluster: ``grader grade SUBMISSIONS -a ID --dask local`` (a local
+cluster of ``--jobs`` worker processes) or ``--dask tcp://scheduler:8786`` (a running cluster, e.g.
+one that dask-jobqueue started on SLURM).
+
+Each Dask worker is a trusted grading process: it holds one :class:`grader.runner.Grader` (suite,
+reference, warm zygote), set up once by :class:`GraderPlugin`, and grades one submission per task.
+Student code still runs only in the sandboxed workers that the zygote forks; Dask never runs it.
+Results travel back as the JSON record of grader.export, and ``grader grade`` journals each one as
+it arrives, exactly as with the local pool, so the two give the same files.
+
+A remote cluster must see the same paths as the machine that starts the run: the project, the
+submissions folder and the grader's temporary folder (a shared filesystem, as on a SLURM cluster).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
+
+from grader.discovery import SubmissionFile
+from grader.export import result_from_dict, result_to_dict
+from grader.results import SubmissionResult
+from grader.runner import Grader
+from grader.spec import Assignment, load_assignment
+
+PLUGIN = "grader"
+
+
+class GraderPlugin(WorkerPlugin):
+    """Gives every Dask worker its grading process state, and closes its zygote when it stops."""
+
+    def __init__(self, assignment_dir: str, public_only: bool, hidden: list[str]):
+        self.assignment_dir, self.public_only, self.hidden = assignment_dir, public_only, hidden
+        self.grader: Grader | None = None
+
+    def setup(self, worker) -> None:
+        # Dask's own threads draw from the global `random` module (heartbeat jitter) while hypothesis
+        # generates a check's inputs, which hypothesis takes for a strategy using `random`. The
+        # suites do not use it, and hypothesis draws from its own seeded generator either way.
+        warnings.filterwarnings("ignore", message="Do not use the `random` module inside strategies")
+        self.grader = Grader(load_assignment(Path(self.assignment_dir)), public_only=self.public_only,
+                             hidden=[Path(h) for h in self.hidden])
+
+    def teardown(self, worker) -> None:
+        if self.grader is not None:
+            self.grader.close()
+            self.grader = None
+
+
+def _grade_on_worker(entry: SubmissionFile) -> dict:
+    plugin = get_worker().plugins[PLUGIN]
+    return result_to_dict(plugin.grader.grade(entry))
+
+
+def grade_on_dask(assignment: Assignment, entries: list[SubmissionFile], *, address: str, jobs: int,
+                  public_only: bool = False, hidden: Iterable[Path] = ()) -> Iterator[SubmissionResult]:
+    """Grade every entry on the cluster at ``address`` ("local": start one with ``jobs`` single-threaded
+    worker processes); yields results as they finish."""
+    cluster = None
+    if address == "local":
+        cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+    client = Client(cluster if cluster is not None else address)
+    try:
+        client.register_plugin(GraderPlugin(str(assignment.root), public_only, [str(h) for h in hidden]),
+                               name=PLUGIN)
+        futures = client.map(_grade_on_worker, entries, pure=False,
+                             key=[f"grade-{entry.student}" for entry in entries])
+        for future in as_completed(futures):
+            yield result_from_dict(future.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
