@@ -4,9 +4,9 @@ Hand-written backpropagation (numpy BPTT, ``*_backward`` layers) is checked two 
 autograd on the reference forward, and against central finite differences in float64. Either way
 a mismatch is reported as a table of the worst entries, never a dumped Jacobian::
 
-    Gradients differ in 1 of 5 parameters (db).
-    parameter  index   yours       expected    difference
-    db         (2, 0)  0.0         -0.31416    0.31416
+    Gradients differ in 1 of 5 tensors (db).
+    gradient  index   yours       expected    difference
+    db        (2, 0)  0.0         -0.31416    0.31416
 """
 
 from __future__ import annotations
@@ -72,12 +72,31 @@ def gradient_mismatch(actual: Mapping[str, object], expected: Mapping[str, objec
     if not wrong:
         return []
     rows.sort(key=lambda r: -r[0])
-    return [f"Gradients differ in {len(wrong)} of {len(expected)} parameters ({', '.join(wrong)}).",
+    return [f"Gradients differ in {len(wrong)} of {len(expected)} tensors ({', '.join(wrong)}).",
             *_table(rows[:TABLE_ROWS])]
 
 
+def worst_gradient(actual: Mapping[str, object], expected: Mapping[str, object],
+                   tolerance_for: ToleranceFor) -> str | None:
+    """The name of the gradient, out of tolerance, with the greatest absolute difference (the one
+    the report draws when it is too large to print); None when none can be compared that way."""
+    worst, largest = None, -1.0
+    for name, exp_value in expected.items():
+        act, exp = as_array(actual.get(name)), as_array(exp_value)
+        if act is None or exp is None or act.shape != exp.shape or not exp.size:
+            continue
+        tol = tolerance_for(comparison_dtype(actual[name], exp_value))
+        a, e = act.astype(np.float64), exp.astype(np.float64)
+        if np.isclose(a, e, rtol=tol.rtol, atol=tol.atol, equal_nan=True).all():
+            continue
+        diff = float(np.nanmax(np.where(np.isnan(a - e), np.inf, np.abs(a - e))))
+        if diff > largest:
+            worst, largest = name, diff
+    return worst
+
+
 def _table(rows: list[tuple[float, str, tuple[int, ...], float, float]]) -> list[str]:
-    cells = [("parameter", "index", "yours", "expected", "difference")]
+    cells = [("gradient", "index", "yours", "expected", "difference")]
     cells += [(name, str(index), f"{yours:.6g}", f"{expected:.6g}", f"{diff:.3g}")
               for diff, name, index, yours, expected in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(5)]

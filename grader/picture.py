@@ -40,10 +40,12 @@ _NONFINITE = (0, 0, 0)
 _PAD = (230, 230, 230)       # places of a wrapped 1-D array past its end
 
 
-def difference_picture(actual: Any, expected: Any, tolerance: Tolerance | None) -> Picture | None:
+def difference_picture(actual: Any, expected: Any, tolerance: Tolerance | None,
+                       subject: str | None = None) -> Picture | None:
     """Three PNG images of a failed comparison, or None when a picture would not help: either value
     is not a numeric array, the shapes differ (the message says so), or the array is small enough to
-    print. ``tolerance`` None means exact comparison."""
+    print. ``tolerance`` None means exact comparison; ``subject`` says what the arrays are ("the
+    gradient with respect to W_hh") when it is not the output."""
     a, e = as_array(actual), as_array(expected)
     if a is None or e is None or a.shape != e.shape or e.size <= PRINTED_ELEMENTS:
         return None
@@ -86,7 +88,7 @@ def difference_picture(actual: Any, expected: Any, tolerance: Tolerance | None) 
         expected_png=image(values(e)),
         actual_png=image(values(a)),
         difference_png=image(lambda s: _heat(*_view(signed, s, rows, cols), _view(wrong, s, rows, cols)[0], dmax)),
-        caption=_caption(e.shape, layout, crop_note, vmax, dmax, tolerance),
+        caption=_caption(e.shape, layout, crop_note, vmax, dmax, tolerance, subject),
     )
 
 
@@ -212,9 +214,11 @@ def _png(rgb: np.ndarray) -> str:
 
 
 def _caption(shape: tuple[int, ...], layout: str, crop_note: str, vmax: float, dmax: float,
-             tolerance: Tolerance | None) -> str:
+             tolerance: Tolerance | None, subject: str | None) -> str:
     dims = "×".join(map(str, shape))
     what = f"{dims} array: {layout}" + (", row by row" if len(shape) == 1 and shape[0] > MAX_SIDE else "") + "."
+    if subject:
+        what = f"{subject[0].upper()}{subject[1:]}, a {what}"
     allowed = "exact equality" if tolerance is None else str(tolerance)
     return " ".join(part for part in [
         what, crop_note,

@@ -47,20 +47,23 @@ class CheckFailed(AssertionError):
     """Raised by a check when the student's answer is wrong. Hypothesis shrinks on it."""
 
     def __init__(self, message: str, counterexample: Counterexample | None = None,
-                 compared: tuple[Any, Any, Tolerance | None] | None = None):
+                 compared: tuple[Any, ...] | None = None):
         super().__init__(message)
         self.message = message
         self.counterexample = counterexample
-        self.compared = compared      # (actual, expected, tolerance), kept to draw once shrinking is over
+        # (actual, expected, tolerance[, what they are]), kept to draw once shrinking is over
+        self.compared = compared
 
     def drawn(self) -> Counterexample | None:
         """The counterexample with a picture of the two arrays when they are too large to print.
         Drawn here, once for the final failure, not for every example hypothesis tries."""
-        if self.counterexample is None or self.compared is None:
+        if self.compared is None:
             return self.counterexample
         from grader.picture import difference_picture
         picture = difference_picture(*self.compared)
-        return self.counterexample if picture is None else replace(self.counterexample, picture=picture)
+        if picture is None:
+            return self.counterexample
+        return replace(self.counterexample or Counterexample(inputs=()), picture=picture)
 
 
 def seed_for(check_id: str) -> int:
@@ -195,10 +198,17 @@ def expect_gradients_close(actual: Mapping[str, Any], expected: Mapping[str, Any
                            what: str = "gradients", inputs: Mapping[str, Any] | None = None) -> None:
     """Fail the running check unless every gradient in ``expected`` (name -> array) is matched by
     ``actual`` within the check's tolerance. The message is a table of the worst entries."""
-    from grader.gradients import gradient_mismatch
-    lines = gradient_mismatch(actual, expected, _running_tolerances("expect_gradients_close"))
+    from grader.gradients import gradient_mismatch, worst_gradient
+    tolerance_for = _running_tolerances("expect_gradients_close")
+    lines = gradient_mismatch(actual, expected, tolerance_for)
     if lines:
-        fail(f"{what} do not match.\n" + "\n".join(lines), inputs=inputs)
+        example = (Counterexample(inputs=tuple((k, describe(v)) for k, v in inputs.items()))
+                   if inputs is not None else None)
+        worst = worst_gradient(actual, expected, tolerance_for)
+        compared = None if worst is None else (
+            actual[worst], expected[worst], tolerance_for(comparison_dtype(actual[worst], expected[worst])),
+            f"the gradient with respect to {worst}")
+        raise CheckFailed(f"{what} do not match.\n" + "\n".join(lines), example, compared)
 
 
 def expect(condition: bool, message: str, *, inputs: Mapping[str, Any] | None = None,

@@ -55,8 +55,8 @@ def test_a_wrong_gradient_is_a_small_table_of_the_worst_entries():
     expected = autograd_gradients()
     actual = dict(expected, b=expected["b"] * 0.5)      # e.g. a db missing a step's contribution
     lines = gradient_mismatch(actual, expected, tol)
-    assert lines[0] == "Gradients differ in 1 of 3 parameters (b)."
-    assert lines[1].split() == ["parameter", "index", "yours", "expected", "difference"]
+    assert lines[0] == "Gradients differ in 1 of 3 tensors (b)."
+    assert lines[1].split() == ["gradient", "index", "yours", "expected", "difference"]
     assert all(line.split()[0] == "b" for line in lines[2:]) and 2 <= len(lines) <= 8
 
 

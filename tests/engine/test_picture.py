@@ -19,7 +19,7 @@ from grader.picture import MAX_SIDE, MAX_SLICES, PRINTED_ELEMENTS, difference_pi
 from grader.report import render_student_report
 from grader.results import ExerciseResult, Status
 from grader.spec import Check, Exercise, Tolerance
-from grader.suite import Suite, expect_close
+from grader.suite import Suite, expect_close, expect_gradients_close
 
 from conftest import tiny_assignment
 from test_report import a_result
@@ -208,3 +208,40 @@ def test_non_finite_results_are_drawn_black(bad):
     outcome, _ = run_failing(bad, np.zeros((8, 8)))
     diff = cells(outcome.counterexample.picture.difference_png, (8, 8))[0, 0]
     assert np.all(diff == 0)
+
+
+def run_gradient_failure(actual: dict, expected: dict, inputs=None):
+    check = Check("tiny.ex.gradients", "tiny.ex", 1.0)
+
+    def compare(sub):
+        expect_gradients_close(actual, expected, inputs=inputs)
+
+    suite = Suite(tiny_assignment(), ModuleType("suite"), MappingProxyType({check.id: compare}))
+    return run_check(suite, check, Nothing())
+
+
+def test_a_large_gradient_that_differs_most_is_drawn_with_its_name():
+    rng = np.random.default_rng(3)
+    expected = {"W_hh": rng.normal(size=(8, 8)), "b": rng.normal(size=8), "x": rng.normal(size=(10, 10))}
+    actual = {name: value.copy() for name, value in expected.items()}
+    actual["b"][0] += 5.0                     # the largest difference, but 8 numbers: printed in the table
+    actual["W_hh"][:, 3] += 0.5
+    actual["x"][2, 2] += 1.0                  # the largest difference once b is right
+    outcome = run_gradient_failure(actual, expected, inputs={"seed": 3})
+    assert outcome.status is Status.FAILED and "Gradients differ in 3 of 3 tensors" in outcome.message
+    # b has the greatest difference of all; it is small enough to be read in the table, so no picture
+    assert outcome.counterexample.inputs == (("seed", "3"),) and outcome.counterexample.picture is None
+
+    actual["b"] = expected["b"].copy()
+    outcome = run_gradient_failure(actual, expected)
+    picture = outcome.counterexample.picture
+    assert outcome.counterexample.inputs == () and picture.caption.startswith("The gradient with respect to x, a 10×10")
+    diff = cells(picture.difference_png, (10, 10))[0, 0]
+    assert [(r, c) for r in range(10) for c in range(10) if not is_white(diff[r, c])] == [(2, 2)]
+    html = render_student_report(replace_exercises(a_result(), outcome), audience="student")
+    assert "Smallest failing input" not in html and "The gradient with respect to x" in html
+
+
+def replace_exercises(result, outcome):
+    exercise = ExerciseResult(Exercise("tiny.ex", "Tiny", (), (outcome.check,)), (outcome,))
+    return result.__class__(**{**result.__dict__, "exercises": (exercise,)})

@@ -174,7 +174,7 @@ def test_backward_of_a_module_runs_in_the_worker_and_returns_plain_gradients(loa
         assert torch.allclose(result["output"], expected_out) and lines == []
     else:
         assert not actual["b_h"].any()            # no gradient flowed: reported as zeros
-        assert "b_h" in lines[0] and lines[1].split()[0] == "parameter"
+        assert "b_h" in lines[0] and lines[1].split()[0] == "gradient"
 
 
 PAIR_CELL = '''
