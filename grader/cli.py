@@ -23,6 +23,7 @@ from grader.report import write_student_report, write_summary
 from grader.results import SubmissionResult
 from grader.runner import grade_class
 from grader.similarity import near_duplicates
+from grader.source_view import write_submission_view
 from grader.spec import Assignment, find_assignment, load_assignment
 
 def _assignment(name: str | None) -> Assignment:
@@ -61,7 +62,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
         try:
             for result in _grade_with_progress(assignment, todo, args.jobs, hidden=[Path(args.submissions)],
                                                dask=args.dask):
-                journal.record(by_student[result.student], result)     # on disk before the next one
+                entry = by_student[result.student]
+                journal.record(entry, result)                          # on disk before the next one
+                if entry.problem is None:
+                    write_submission_view(entry.path, entry.student, entry.sha256, out)
                 _write_student_files(result, out)
                 results.append(result)
         finally:

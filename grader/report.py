@@ -164,21 +164,28 @@ def _environment() -> jinja2.Environment:
 
 
 # --- student report ------------------------------------------------------------------------------
-def render_student_report(result: SubmissionResult, *, audience: str = "instructor") -> str:
-    """The student's report as one HTML page, with what ``audience`` may see (see module doc)."""
+def render_student_report(result: SubmissionResult, *, audience: str = "instructor",
+                          submission_href: str | None = None) -> str:
+    """The student's report as one HTML page, with what ``audience`` may see (see module doc);
+    the instructor's links to the submission as handed in when ``submission_href`` is given."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience={audience!r}; use one of {', '.join(AUDIENCES)}")
     return _environment().get_template("student.html.j2").render(
         result=result, audience=audience, verdict=verdict(result, audience),
-        exercises=[exercise_view(e, audience) for e in result.exercises])
+        exercises=[exercise_view(e, audience) for e in result.exercises],
+        submission_href=submission_href if audience == "instructor" else None)
 
 
 def write_student_report(result: SubmissionResult, out_dir: Path, audience: str = "instructor") -> Path:
-    """Write ``<out_dir>/<student>.html`` and return its path."""
+    """Write ``<out_dir>/<student>.html`` and return its path. The instructor's links to
+    ``submissions/<student>.html`` (grader.source_view) when that page is there."""
+    from grader.source_view import FOLDER
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / report_filename(result.student)
-    path.write_text(render_student_report(result, audience=audience), encoding="utf-8")
+    view = out_dir / FOLDER / report_filename(result.student)
+    href = f"{FOLDER}/{quote(report_filename(result.student))}" if view.exists() else None
+    path.write_text(render_student_report(result, audience=audience, submission_href=href), encoding="utf-8")
     return path
 
 

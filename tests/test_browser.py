@@ -173,3 +173,24 @@ def test_a_large_array_failure_is_drawn_as_a_picture_of_the_difference(reports, 
     rgb = np.asarray(crop, dtype=int)
     red = int(np.sum((rgb[..., 0] > 200) & (rgb[..., 1] < 120) & (rgb[..., 2] < 120)))
     assert red > 0.5 * rgb.shape[0] * rgb.shape[1], f"{red} of {rgb.shape[0] * rgb.shape[1]} pixels are red"
+
+
+def test_the_submission_as_handed_in_opens_offline_and_runs_nothing(reports, tmp_path):
+    """The instructor report links the notebook as submitted; a hostile one (script, remote image,
+    meta refresh, iframe) loads nothing, runs nothing and goes nowhere."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).parent / "engine"))
+    from test_source_view import hostile_notebook
+
+    from grader.source_view import write_submission_view
+    instructor = next(reports.glob("doe_jane*.html")).read_text()
+    assert 'href="submissions/doe_jane_40017.html"' in instructor
+    dom, requests = chromium(reports / "submissions" / "doe_jane_40017.html", tmp_path)
+    assert requests == [] and "convolution_function" in dom and "as submitted" in dom
+
+    page = write_submission_view(hostile_notebook(tmp_path / "nb.ipynb"), "tova_quill", "ab" * 32, tmp_path)
+    shot = _screenshot(tmp_path, "submission-view.png")
+    dom, requests = chromium(page, tmp_path, screenshot=shot)
+    assert requests == []
+    assert "<title>tova_quill: nb.ipynb as submitted</title>" in dom           # no script renamed it
+    assert "My CNN" in dom and "fine" in dom
