@@ -163,6 +163,9 @@ def test_report_is_self_contained(audience):
     html = render_student_report(a_result(), audience=audience) + render_summary([a_result(), an_unloadable()])
     assert "http://" not in html and "https://" not in html
     assert "<script" not in html and "<link" not in html and "src=" not in html
+    # and were a student's text ever to get through unescaped, the page could still load nothing
+    csp = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
+    assert html.count(csp) == 2 and html.index(csp) < html.index("<title>")
 
 
 def test_unknown_audience_is_refused():
