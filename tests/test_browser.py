@@ -158,7 +158,10 @@ def test_a_large_array_failure_is_drawn_as_a_picture_of_the_difference(reports, 
     page = next(reports.glob("doe_jane*.html"))
     assert page.read_text().count("data:image/png;base64,") == 3
     probe = tmp_path / "probe.html"
-    probe.write_text(page.read_text().replace("</body>", PROBE + "</body>"))
+    # The probe is a script, which the report's Content-Security-Policy forbids: the copy drops it.
+    html, policies = re.subn(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text())
+    assert policies == 1
+    probe.write_text(html.replace("</body>", PROBE + "</body>"))
     shot = _screenshot(tmp_path, "difference-picture.png")
     dom, requests = chromium(probe, tmp_path, screenshot=shot, height=9000)
     assert requests == []
@@ -170,6 +173,11 @@ def test_a_large_array_failure_is_drawn_as_a_picture_of_the_difference(reports, 
         crop = full.convert("RGB").crop((x, y, x + w, y + h))
     if SCREENSHOTS:
         crop.save(SCREENSHOTS / "difference-picture-crop.png")
+    # With its policy in place the same probe does not run: the report runs no script at all.
+    guarded = tmp_path / "guarded.html"
+    guarded.write_text(page.read_text().replace("</body>", PROBE + "</body>"))
+    dom, requests = chromium(guarded, tmp_path)
+    assert requests == [] and "data-images" not in dom and "Cropped to rows" in dom
     rgb = np.asarray(crop, dtype=int)
     red = int(np.sum((rgb[..., 0] > 200) & (rgb[..., 1] < 120) & (rgb[..., 2] < 120)))
     assert red > 0.5 * rgb.shape[0] * rgb.shape[1], f"{red} of {rgb.shape[0] * rgb.shape[1]} pixels are red"
