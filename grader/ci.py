@@ -5,19 +5,26 @@ speaks GitHub Actions' language: a markdown job summary (``$GITHUB_STEP_SUMMARY`
 ``::error file=…,line=…::`` annotations at the definition of each failing function, and
 ``score``/``percent``/``passed`` step outputs (``$GITHUB_OUTPUT``). It exits non-zero below the
 pass mark, so a push that breaks the homework shows red. Outside GitHub it prints the same text.
+
+It also writes the ``result`` output that GitHub Classroom's autograding reporter reads from its
+test runners (base64 of ``{"version", "status", "max_score", "tests": [{"name", "status", "score",
+"message", ...}]}``), so ``grader init-ci --classroom`` can hand the points to Classroom.
 """
 
 from __future__ import annotations
 
 import ast
+import base64
+import json
 import re
 from pathlib import Path
 from typing import Mapping, TextIO
 
 from grader.loader import prepare_source
-from grader.results import SubmissionResult
+from grader.results import Status, SubmissionResult
 
-__all__ = ["annotations", "append_summary", "definition_lines", "job_summary", "workflow", "write_outputs"]
+__all__ = ["annotations", "append_summary", "classroom_result", "definition_lines", "job_summary", "workflow",
+           "write_outputs"]
 
 
 def definition_lines(path: Path) -> dict[str, tuple[str, int | None]]:
@@ -86,10 +93,27 @@ def job_summary(result: SubmissionResult, title: str, pass_mark: float) -> str:
     return "\n".join(lines) + "\n"
 
 
+_CLASSROOM_STATUS = {Status.PASSED: "pass", Status.FAILED: "fail", Status.MISSING: "fail", Status.NOT_RUN: "fail",
+                     Status.ERROR: "error", Status.TIMEOUT: "error", Status.CRASHED: "error"}
+
+
+def classroom_result(result: SubmissionResult) -> dict:
+    """``result`` as a GitHub Classroom test runner's result: one test per check, worth its points."""
+    tests = [{"name": check.check.id, "status": _CLASSROOM_STATUS[check.status], "score": check.earned,
+              "max_score": check.check.points, "message": check.message or None,
+              "execution_time": f"{check.duration_s:.2f}s"}
+             for ex in result.exercises for check in ex.checks]
+    status = "pass" if all(t["status"] == "pass" for t in tests) else (
+        "error" if result.load_error else "fail")
+    return {"version": 1, "status": status, "max_score": result.possible, "tests": tests}
+
+
 def write_outputs(result: SubmissionResult, pass_mark: float, env: Mapping[str, str], stdout: TextIO) -> None:
     """Append the step outputs and the summary where GitHub Actions reads them."""
+    encoded = base64.b64encode(json.dumps(classroom_result(result)).encode()).decode("ascii")
     values = {"score": f"{result.earned:g}", "possible": f"{result.possible:g}",
-              "percent": f"{result.percent:.1f}", "passed": str(result.percent >= pass_mark).lower()}
+              "percent": f"{result.percent:.1f}", "passed": str(result.percent >= pass_mark).lower(),
+              "result": encoded}
     target = env.get("GITHUB_OUTPUT")
     if target:
         with open(target, "a", encoding="utf-8") as f:
@@ -107,14 +131,25 @@ def append_summary(markdown: str, env: Mapping[str, str], stdout: TextIO) -> Non
         stdout.write(markdown)
 
 
-def workflow(assignment: str, pass_mark: float, install: str) -> str:
-    """A GitHub Actions workflow for a student repository template."""
+def workflow(assignment: str, pass_mark: float, install: str, classroom: bool = False) -> str:
+    """A GitHub Actions workflow for a student repository template; with ``classroom``, a last step
+    gives the points to GitHub Classroom through its autograding reporter."""
+    reporter = """      - name: Give the points to GitHub Classroom
+        if: always()
+        uses: classroom-resources/autograding-grading-reporter@v1
+        env:
+          GRADE_RESULTS: "${{ steps.grade.outputs.result }}"
+        with:
+          runners: grade
+""" if classroom else ""
+    # The reporter updates the check run named "Autograding Tests" (the job's name) in this run.
+    permissions = "permissions:\n  checks: write\n  actions: read\n  contents: read\n" if classroom else ""
     return f"""# Written by `grader init-ci`: grades this repository's homework on every push.
-name: grader
+name: {"Autograding Tests" if classroom else "grader"}
 on: [push, pull_request, workflow_dispatch]
-jobs:
+{permissions}jobs:
   grade:
-    runs-on: ubuntu-latest
+{"    name: Autograding Tests" + chr(10) if classroom else ""}    runs-on: ubuntu-latest
     timeout-minutes: 30
     steps:
       - uses: actions/checkout@v4
@@ -134,5 +169,5 @@ jobs:
         with:
           name: grader-report
           path: grader-report/
-"""
+""" + reporter
 

@@ -153,7 +153,7 @@ def cmd_init_ci(args: argparse.Namespace) -> int:
         print(f"{path} exists; --force replaces it", file=sys.stderr)
         return 2
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(ci.workflow(assignment.id, args.pass_mark, args.install), encoding="utf-8")
+    path.write_text(ci.workflow(assignment.id, args.pass_mark, args.install, args.classroom), encoding="utf-8")
     print(f"wrote {path}")
     return 0
 
@@ -193,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--pass-mark", type=float, default=100.0)
     init.add_argument("--install", default="grader", help="what `pip install` is given to get the grader")
     init.add_argument("--force", action="store_true", help="replace an existing workflow")
+    init.add_argument("--classroom", action="store_true",
+                      help="add GitHub Classroom's autograding reporter, which records the points in Classroom")
     init.set_defaults(run=cmd_init_ci)
     return parser
 

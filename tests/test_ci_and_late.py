@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime
+import json
 import os
 import shutil
 import subprocess
@@ -46,8 +48,11 @@ def test_ci_passes_the_reference_and_writes_summary_and_outputs(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "::error" not in done.stdout
     assert summary.startswith("## CNN building blocks in numpy: 89 / 89 public points (100 %)")
+    classroom = classroom_of(outputs.pop("result"))
     assert outputs == {"score": "89", "possible": "89", "percent": "100.0", "passed": "true"}
     assert (repo / "grader-report" / "homework.html").is_file()
+    assert classroom["status"] == "pass" and classroom["max_score"] == 89
+    assert {t["status"] for t in classroom["tests"]} == {"pass"} and sum(t["score"] for t in classroom["tests"]) == 89
 
 
 @pytest.mark.slow
@@ -63,6 +68,21 @@ def test_ci_fails_a_broken_submission_with_annotations_at_the_function(tmp_path)
                       "failed::relu(x) does not match the reference."]
     assert "### What to fix" in summary and "relu(x) does not match" in summary
     assert outputs["passed"] == "false" and float(outputs["percent"]) < 99
+    # GitHub Classroom's reporter: the points per check, the failing one with its message
+    classroom = classroom_of(outputs["result"])
+    assert classroom["status"] == "fail" and classroom["max_score"] == float(outputs["possible"])
+    assert sum(t["score"] for t in classroom["tests"]) == float(outputs["score"])
+    (relu,) = [t for t in classroom["tests"] if t["name"] == "cnn-numpy.activations.elementwise"]
+    assert relu["status"] == "fail" and relu["score"] == 0 and "relu(x) does not match" in relu["message"]
+
+
+def classroom_of(encoded: str) -> dict:
+    """What GitHub Classroom's autograding reporter does with a runner's ``result`` output."""
+    record = json.loads(base64.b64decode(encoded))
+    assert set(record) == {"version", "status", "max_score", "tests"}
+    assert all({"name", "status", "score", "message"} <= set(t) and t["status"] in ("pass", "fail", "error")
+               for t in record["tests"])
+    return record
 
 
 def test_init_ci_writes_a_workflow_that_runs_grader_ci(tmp_path):
@@ -70,6 +90,23 @@ def test_init_ci_writes_a_workflow_that_runs_grader_ci(tmp_path):
     workflow = (tmp_path / ".github" / "workflows" / "grader.yml").read_text()
     assert "grader ci -a cnn-numpy --pass-mark 60" in workflow and "torch==2.13.0" in workflow
     assert main(["init-ci", "-a", "cnn-numpy", "--path", str(tmp_path)]) == 2     # never overwrites silently
+    assert "classroom" not in workflow.lower()
+
+
+def test_init_ci_for_github_classroom_hands_the_result_to_its_reporter(tmp_path):
+    import yaml
+    assert main(["init-ci", "-a", "cnn-numpy", "--path", str(tmp_path), "--classroom"]) == 0
+    workflow = yaml.safe_load((tmp_path / ".github" / "workflows" / "grader.yml").read_text())
+    assert workflow["permissions"] == {"checks": "write", "actions": "read", "contents": "read"}
+    job = workflow["jobs"]["grade"]
+    assert job["name"] == "Autograding Tests"             # the check run the reporter updates
+    grade = next(step for step in job["steps"] if step.get("id") == "grade")
+    reporter = job["steps"][-1]
+    assert reporter["uses"].startswith("classroom-resources/autograding-grading-reporter@")
+    assert reporter["if"] == "always()"                   # also after a failing grade step
+    # the reporter reads <RUNNER>_RESULTS for each runner id it is given
+    runner = reporter["with"]["runners"]
+    assert runner == grade["id"] and reporter["env"] == {f"{runner.upper()}_RESULTS": "${{ steps.grade.outputs.result }}"}
 
 
 # --- late penalties ----------------------------------------------------------------------------------
