@@ -45,7 +45,8 @@ def check_summary(result: SubmissionResult, hidden_checks: int, paint: Paint) ->
     lines: list[str] = []
     if result.load_error:
         lines += ["", paint("Your submission could not be loaded:", "1;31"),
-                  *(INDENT + line for line in result.load_error.splitlines())]
+                  *("  " + line for line in result.load_error.splitlines()),
+                  "  No check could run; each is listed below with its points."]
     skipped = [n for n in result.load_notes if n.what.startswith("skipped")]
     for note in result.load_notes:
         if note not in skipped:
@@ -59,7 +60,7 @@ def check_summary(result: SubmissionResult, hidden_checks: int, paint: Paint) ->
         for binding in ex.bindings:
             lines += [f"  note: {note}" for note in binding.notes]
         for check in ex.checks:
-            lines += _check_lines(check, paint)
+            lines += _check_lines(check, paint, said=result.load_error)
     everything = result.earned == result.possible and result.possible > 0
     total = paint(f"public checks: {result.earned:g} / {result.possible:g} points", "1;32" if everything else "1;31")
     tail = f"; {hidden_checks} hidden checks are graded after the deadline" if hidden_checks else ""
@@ -67,13 +68,15 @@ def check_summary(result: SubmissionResult, hidden_checks: int, paint: Paint) ->
     return "\n".join(lines)
 
 
-def _check_lines(check: CheckResult, paint: Paint) -> list[str]:
+def _check_lines(check: CheckResult, paint: Paint, said: str | None = None) -> list[str]:
+    """A check's line, then for a failure its message (unless it is ``said`` already, as the load
+    error at the top is) and its smallest failing input."""
     mark = paint(f"[{_MARK[check.status]:>7}]", _STATUS_STYLE[check.status])
     lines = [f"  {mark} {check.check.id}  {check.earned:g}/{check.check.points:g}"]
     lines += [INDENT + paint(f"observed: {seen}", "2") for seen in check.observations]
     if check.passed:
         return lines
-    if check.message:
+    if check.message and check.message != said:
         lines += [INDENT + line for line in check.message.splitlines()]
     cx = check.counterexample
     if cx is not None:

@@ -57,10 +57,16 @@ def test_failures_show_the_report_message_and_the_smallest_failing_input():
 
 
 def test_an_unloadable_submission_says_why_first():
-    plain = check_summary(an_unloadable(), 2, Paint(False))
+    unloadable = an_unloadable()
+    why = unloadable.load_error                   # the runner gives every check the load error
+    unloadable = replace(unloadable, exercises=tuple(
+        replace(ex, checks=tuple(replace(c, message=why) for c in ex.checks)) for ex in unloadable.exercises))
+    plain = check_summary(unloadable, 2, Paint(False))
     assert plain.lstrip().startswith("Your submission could not be loaded:")
     assert "SyntaxError: invalid syntax (line 3)" in plain
     assert plain.rstrip().endswith("; 2 hidden checks are graded after the deadline")
+    assert plain.count("SyntaxError: invalid syntax (line 3)") == 1     # said once, not once per check
+    assert "[NOT RUN] demo.conv.value  0/3" in plain
 
 
 def test_full_marks_total_is_green_and_anything_less_is_red():
