@@ -97,9 +97,7 @@ class Journal:
         if self._file is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._file = open(self.path, "a", encoding="utf-8")
-        line = json.dumps({"key": self.key(entry), "result": result_to_dict(result)},
-                          ensure_ascii=False, allow_nan=False, sort_keys=True)
-        self._file.write(line + "\n")
+        self._file.write(self._line(entry, result))
         self._file.flush()
         os.fsync(self._file.fileno())
 
@@ -109,11 +107,12 @@ class Journal:
         self.close()
         tmp = self.path.with_suffix(".tmp")
         with open(tmp, "w", encoding="utf-8") as out:
-            for entry in entries:
-                if entry.student in results:
-                    out.write(json.dumps({"key": self.key(entry), "result": result_to_dict(results[entry.student])},
-                                         ensure_ascii=False, allow_nan=False, sort_keys=True) + "\n")
+            out.writelines(self._line(entry, results[entry.student]) for entry in entries if entry.student in results)
         os.replace(tmp, self.path)
+
+    def _line(self, entry: SubmissionFile, result: SubmissionResult) -> str:
+        return json.dumps({"key": self.key(entry), "result": result_to_dict(result)},
+                          ensure_ascii=False, allow_nan=False, sort_keys=True) + "\n"
 
     def close(self) -> None:
         if self._file is not None:
