@@ -104,7 +104,8 @@ class SuiteContract:
                 metafunc.parametrize(argument, variants, ids=lambda v: v.name)
 
     @pytest.fixture(autouse=True, scope="class")
-    def one_torch_thread(self):
+    @classmethod
+    def one_torch_thread(cls):
         import torch
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
