@@ -111,7 +111,9 @@ class Grader:
         results = []
         for check in self.checks_of(exercise):
             submission.call_timeout = check.timeout_s
+            submission.check_deadline = time.monotonic() + self.assignment.limits.check_budget_s
             results.append(run_check(self.suite, check, submission))
+        submission.check_deadline = None
         return ExerciseResult(exercise, tuple(results), submission.bindings())
 
     def _not_run(self, exercise: Exercise, why: str) -> ExerciseResult:

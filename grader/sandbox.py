@@ -25,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -288,7 +289,7 @@ class WorkerSubmission(Submission):
         buffers: list[bytes] = []
         header = {"op": "call", "target": self._target(target), "method": method,
                   "args": wire.encode(list(args), buffers), "kwargs": wire.encode(dict(kwargs), buffers)}
-        return self._live().request(header, buffers, timeout=self.call_timeout)
+        return self._timed(header, buffers)
 
     def _construct(self, target: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         return self._call(target, None, args, kwargs)
@@ -298,12 +299,12 @@ class WorkerSubmission(Submission):
         header = {"op": "vjp", "target": self._target(handle), "method": method,
                   "args": wire.encode(list(args), buffers), "kwargs": wire.encode(dict(kwargs), buffers),
                   "cotangent": wire.encode(cotangent, buffers)}
-        return self._live().request(header, buffers, timeout=self.call_timeout)
+        return self._timed(header, buffers)
 
     def _run_harness(self, name: str, kwargs: dict[str, Any]) -> Any:
         buffers: list[bytes] = []
         header = {"op": "harness", "name": name, "kwargs": wire.encode(dict(kwargs), buffers)}
-        return self._live().request(header, buffers, timeout=self.call_timeout)
+        return self._timed(header, buffers)
 
     def _define(self, values: dict[str, Any]) -> None:
         self._globals.update(values)
@@ -321,3 +322,24 @@ class WorkerSubmission(Submission):
         self._live().request(header, buffers)
 
     call_timeout: float | None = None   # set by the runner per check (Check.timeout_s)
+    check_deadline: float | None = None  # time.monotonic() when the running check's budget ends
+
+    def _timed(self, header: dict[str, Any], buffers: list[bytes]) -> Any:
+        """A call into the student's code, stopped at its own limit or at the end of the check's
+        budget, whichever comes first (each says which it was)."""
+        limit = self.call_timeout or self.assignment.limits.call_timeout_s
+        if self.check_deadline is None or self.check_deadline - time.monotonic() >= limit:
+            return self._live().request(header, buffers, timeout=limit)
+        budget = self.assignment.limits.check_budget_s
+        spent = WorkerLost("timeout", f"this check's calls into your code took more than {budget:g} s in all "
+                                      f"(its time budget) and it was stopped, though no single call reached its "
+                                      f"{limit:g} s limit. Is your code far slower than it needs to be?")
+        left = self.check_deadline - time.monotonic()
+        if left <= 0:
+            raise spent
+        try:
+            return self._live().request(header, buffers, timeout=left)
+        except WorkerLost as exc:
+            if exc.reason == "timeout":
+                raise spent from None
+            raise

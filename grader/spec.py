@@ -42,6 +42,7 @@ class Limits:
     load_timeout_s: float = 30.0     # wall time to load the submission's definitions
     memory_mb: int = 2048            # address space the worker may add on top of numpy+torch
     output_kb: int = 64              # captured stdout/stderr kept per check
+    check_budget_s: float = 300.0    # wall time for all of one check's calls into the student's code
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,7 @@ class _AssignmentReader:
     def limits(self, table: Mapping[str, Any]) -> Limits:
         defaults = Limits()
         values = {}
-        for key in ("call_timeout_s", "load_timeout_s", "memory_mb", "output_kb"):
+        for key in ("call_timeout_s", "load_timeout_s", "memory_mb", "output_kb", "check_budget_s"):
             value = self.get(table, key, (int, float), "limits", getattr(defaults, key))
             if value <= 0:
                 raise self.fail("limits", f"{key}={value} must be positive")

@@ -226,3 +226,27 @@ def test_backward_reaches_tensors_nested_in_arguments_and_outputs(load, detach_c
     assert torch.allclose(only_y["output"][0], cell.get("W").detach() @ torch.tanh(c_only))
     if not detach_c:      # without the cotangents on (h_t, c_t), c's gradient is dy's part alone
         assert not torch.allclose(only_y["inputs"]["hc.1"], result["inputs"]["hc.1"])
+
+
+def test_a_check_whose_calls_add_up_past_its_budget_is_stopped_and_says_so(load):
+    """Each call stays under its 3 s limit, but the check as a whole gets 1 s: a slow submission
+    cannot hold the class up for examples × call limit."""
+    from conftest import tiny_assignment
+    from grader.spec import Limits
+    sub = load("import time\ndef slow(x):\n    time.sleep(0.3)\n    return x\n",
+               tiny_assignment(Limits(call_timeout_s=3, load_timeout_s=5, memory_mb=512, check_budget_s=1.0)))
+    slow = sub.function("slow")
+    assert slow(x=1) == 1                                   # no budget outside a check
+    sub.check_deadline = time.monotonic() + sub.assignment.limits.check_budget_s
+    calls = 0
+    with pytest.raises(WorkerLost) as stopped:
+        for calls in range(1, 20):
+            slow(x=calls)
+    assert stopped.value.reason == "timeout" and 2 <= calls <= 5, calls
+    assert "more than 1 s in all (its time budget)" in stopped.value.detail
+    assert "no single call reached its 3 s limit" in stopped.value.detail
+    with pytest.raises(WorkerLost, match="time budget"):     # once spent, nothing more runs
+        slow(x=0)
+    sub.check_deadline = None
+    sub.fresh()
+    assert slow(x=2) == 2                                   # the next check starts afresh
