@@ -6,8 +6,9 @@ reads the journal and reuses the result of every submission whose :func:`key` is
 
 A key is everything a result depends on: the submission's bytes (sha256), its student id and
 submission time (the late penalty), which checks ran (all, or public only), the assignment's id and
-version, and digests of the code that grades it: assignment.toml, the reference, the suite and its
-sibling modules, and the grader package itself. Editing a suite without bumping the assignment
+version, digests of the code that grades it (assignment.toml, the reference, the suite and its
+sibling modules, and the grader package itself), and the versions of Python and of the packages
+that compute the numbers (numpy, torch, hypothesis). Editing a suite without bumping the assignment
 version therefore still regrades everyone; the grader never serves a result that the current code
 might not give.
 
@@ -53,6 +54,20 @@ def grading_digest(assignment: Assignment) -> dict[str, str]:
     }
 
 
+def environment() -> dict[str, str]:
+    """The versions a grade's numbers depend on besides our code: a new torch may round differently."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+    return {"python": platform.python_version(),
+            **{name: installed(name) for name in ("numpy", "torch", "hypothesis")}}
+
+
 class Journal:
     """The journal of one reports folder for one assignment and scope."""
 
@@ -60,7 +75,7 @@ class Journal:
         self.path = Path(folder) / FILE_NAME
         self.context = {"assignment": assignment.id, "assignment_version": assignment.version,
                         "grader_version": __version__, "public_only": public_only,
-                        "digests": grading_digest(assignment)}
+                        "digests": grading_digest(assignment), "environment": environment()}
         self._file: Any = None
 
     def key(self, entry: SubmissionFile) -> dict[str, Any]:

@@ -45,6 +45,17 @@ def test_a_result_is_reused_only_for_the_same_submission_and_the_same_grading(tm
     assert Journal(tmp_path, newer).split([entry()]) == ([], [entry()])
 
 
+def test_another_torch_or_numpy_regrades(tmp_path, assignment, monkeypatch):
+    journal = Journal(tmp_path, assignment)
+    journal.record(entry(), a_result())
+    journal.close()
+    assert set(journal.context["environment"]) == {"python", "numpy", "torch", "hypothesis"}
+    import grader.journal
+    real = grader.journal.environment()
+    monkeypatch.setattr(grader.journal, "environment", lambda: {**real, "torch": "99.0"})
+    assert Journal(tmp_path, assignment).split([entry()]) == ([], [entry()])
+
+
 @pytest.mark.parametrize("edit", ["assignment.toml", "ref.py", "suites/tiny.py", "suites/tiny_cases.py"])
 def test_editing_what_grades_regrades_even_without_a_new_version(tmp_path, assignment, edit):
     journal = Journal(tmp_path, assignment)
