@@ -14,8 +14,10 @@ import textwrap
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-__all__ = ["Variant", "build_variant", "load_variant", "top_level_spans", "whole_module"]
+__all__ = ["Variant", "build_variant", "definition", "edit", "edits", "load_variant", "mutant_maker",
+           "top_level_spans", "whole_module"]
 
 
 @dataclass(frozen=True)
@@ -83,3 +85,33 @@ def whole_module(reference_path: str | Path, name: str, source: str, note: str) 
     spans = top_level_spans(Path(reference_path).read_text(encoding="utf-8"))
     first = min(spans, key=lambda n: spans[n][0])
     return Variant(name, {n: (source if n == first else "") for n in spans}, (), note)
+
+
+def definition(reference_path: str | Path, name: str) -> str:
+    """The source of top-level ``name`` in the reference, for mutants that change a line of it."""
+    source = Path(reference_path).read_text(encoding="utf-8")
+    first, last = top_level_spans(source)[name]
+    return "".join(source.splitlines(keepends=True)[first - 1:last])
+
+
+def edit(source: str, old: str, new: str) -> str:
+    """``source`` with one exact fragment changed; fails loudly unless it occurs exactly once (a
+    fragment that is not there would leave the "mutant" correct)."""
+    if source.count(old) != 1:
+        raise ValueError(f"mutant edit: {old!r} occurs {source.count(old)} times, expected once")
+    return source.replace(old, new)
+
+
+def edits(source: str, *changes: tuple[str, str]) -> str:
+    """``source`` with each (old, new) change of :func:`edit` made in turn."""
+    for old, new in changes:
+        source = edit(source, old, new)
+    return source
+
+
+def mutant_maker(assignment_id: str) -> Callable[..., Variant]:
+    """``mutant(name, note, must_fail, **replaces)`` for one assignment, with ``must_fail`` check ids
+    written without the assignment's prefix."""
+    def mutant(name: str, note: str, must_fail: tuple[str, ...], **replaces: str) -> Variant:
+        return Variant(name, replaces, tuple(f"{assignment_id}.{check}" for check in must_fail), note)
+    return mutant

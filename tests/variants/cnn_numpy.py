@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import Variant
+from . import Variant, edit, mutant_maker
 from .cnn_numpy_alternatives import ALTERNATIVES
 
 REFERENCE = Path(__file__).resolve().parents[2] / "reference" / "cnn_numpy.py"
@@ -66,16 +66,7 @@ class MultiLayerPerceptron:
 '''
 
 
-def _edit(source: str, old: str, new: str) -> str:
-    """``source`` with one exact line fragment changed; fails loudly if the fragment is not there."""
-    if source.count(old) != 1:
-        raise ValueError(f"mutant edit: {old!r} occurs {source.count(old)} times, expected once")
-    return source.replace(old, new)
-
-
-def _mutant(name: str, note: str, must_fail: tuple[str, ...], **replaces: str) -> Variant:
-    """A Variant whose ``must_fail`` ids are given without the assignment's prefix."""
-    return Variant(name, replaces, tuple(f"cnn-numpy.{check}" for check in must_fail), note)
+_edit, _mutant = edit, mutant_maker("cnn-numpy")
 
 
 _UNPADDED_LOOPS = _edit(_edit(

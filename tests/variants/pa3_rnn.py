@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import Variant
+from . import Variant, mutant_maker
 from .pa3_rnn_alternatives import ALTERNATIVES
 
 REFERENCE = Path(__file__).resolve().parents[2] / "reference" / "pa3_rnn.py"
@@ -52,10 +52,7 @@ def _every_classifier(forward: str, layer_args: str = "") -> dict[str, str]:
             for name, layer, bidirectional in _FAMILIES}
 
 
-def _mutant(name: str, note: str, must_fail: tuple[str, ...], **replaces: str) -> Variant:
-    """A Variant whose ``must_fail`` ids are given without the assignment's prefix."""
-    return Variant(name, replaces, tuple(f"pa3-rnn.{check}" for check in must_fail), note)
-
+_mutant = mutant_maker("pa3-rnn")
 
 _LAST_STEP = "return F.log_softmax(self.fc(out[:, -1, :]), dim=1)"
 

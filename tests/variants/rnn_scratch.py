@@ -13,36 +13,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import Variant, top_level_spans
+from . import Variant, definition, edit, edits, mutant_maker
 from .rnn_scratch_alternatives import ALTERNATIVES
 
 REFERENCE = Path(__file__).resolve().parents[2] / "reference" / "rnn_scratch.py"
 
 
+_edit, _edits, _mutant = edit, edits, mutant_maker("rnn-scratch")
+
+
 def _reference_definition(name: str) -> str:
-    """The source of top-level ``name`` in the reference, for mutants that change a line of it."""
-    source = REFERENCE.read_text(encoding="utf-8")
-    first, last = top_level_spans(source)[name]
-    return "".join(source.splitlines(keepends=True)[first - 1:last])
-
-
-def _edit(source: str, old: str, new: str) -> str:
-    """``source`` with one exact fragment changed; fails loudly if the fragment is not there once."""
-    if source.count(old) != 1:
-        raise ValueError(f"mutant edit: {old!r} occurs {source.count(old)} times, expected once")
-    return source.replace(old, new)
-
-
-def _edits(source: str, *changes: tuple[str, str]) -> str:
-    """``source`` with each (old, new) change of :func:`_edit` made in turn."""
-    for old, new in changes:
-        source = _edit(source, old, new)
-    return source
-
-
-def _mutant(name: str, note: str, must_fail: tuple[str, ...], **replaces: str) -> Variant:
-    """A Variant whose ``must_fail`` ids are given without the assignment's prefix."""
-    return Variant(name, replaces, tuple(f"rnn-scratch.{check}" for check in must_fail), note)
+    return definition(REFERENCE, name)
 
 
 _RNN = _reference_definition("RNN")

@@ -12,32 +12,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import Variant, top_level_spans
+from . import Variant, definition, edits, mutant_maker
 from .seq_models_alternatives import ALTERNATIVES
 
 REFERENCE = Path(__file__).resolve().parents[2] / "reference" / "seq_models.py"
-_SOURCE = REFERENCE.read_text(encoding="utf-8")
 
 
-def _definition(name: str) -> str:
-    """The reference's top-level definition ``name``, to be edited into a mutant."""
-    first, last = top_level_spans(_SOURCE)[name]
-    return "".join(_SOURCE.splitlines(keepends=True)[first - 1:last])
+_mutant = mutant_maker("seq-models")
 
 
 def _edit(name: str, *changes: tuple[str, str]) -> str:
-    """The reference's ``name`` with exact fragments changed; fails loudly if one is not there once."""
-    source = _definition(name)
-    for old, new in changes:
-        if source.count(old) != 1:
-            raise ValueError(f"mutant edit of {name}: {old!r} occurs {source.count(old)} times, expected once")
-        source = source.replace(old, new)
-    return source
-
-
-def _mutant(name: str, note: str, must_fail: tuple[str, ...], **replaces: str) -> Variant:
-    """A Variant whose ``must_fail`` ids are given without the assignment's prefix."""
-    return Variant(name, replaces, tuple(f"seq-models.{check}" for check in must_fail), note)
+    """The reference's top-level ``name`` with exact fragments changed (see variants.edit)."""
+    return edits(definition(REFERENCE, name), *changes)
 
 
 # A cell in the (H, 1)-column style with (1, H) biases: each gate adds a row to a column.
