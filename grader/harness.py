@@ -54,14 +54,19 @@ def assign(obj: Any, attr: str, value: Any) -> None:
     current = getattr(obj, attr, None)
     torch = _torch_if_loaded()
     if torch is not None and isinstance(current, torch.nn.Parameter):
-        new = torch.as_tensor(value)
-        if tuple(new.shape) != tuple(current.shape):
-            raise ValueError(f"{attr} has shape {tuple(current.shape)}; the grader's value has shape "
-                             f"{tuple(new.shape)}")
-        with torch.no_grad():
-            current.copy_(new.to(current.dtype))
+        _copy_into(current, value, attr)
         return
     setattr(obj, attr, value)
+
+
+def _copy_into(target: Any, value: Any, name: str) -> None:
+    """Copy ``value`` into the parameter ``target`` in place, in its dtype, after checking the shape."""
+    import torch
+    value = torch.as_tensor(value)
+    if tuple(value.shape) != tuple(target.shape):
+        raise ValueError(f"{name} has shape {tuple(target.shape)}; the grader's value has shape {tuple(value.shape)}")
+    with torch.no_grad():
+        target.copy_(value.to(target.dtype))
 
 
 def named_parameters(model: Any) -> dict[str, Any]:
@@ -73,19 +78,13 @@ def named_parameters(model: Any) -> dict[str, Any]:
 
 def load_parameters(model: Any, values: Mapping[str, Any]) -> None:
     """Copy ``values`` (dotted name -> tensor) into the module's parameters, in place."""
-    import torch
     params = dict(model.named_parameters())
     missing = sorted(set(values) - set(params))
     if missing:
         raise KeyError(f"{type(model).__name__} has no parameter {', '.join(missing)} "
                        f"(it has: {', '.join(params) or 'none'})")
-    with torch.no_grad():
-        for name, value in values.items():
-            target = params[name]
-            value = torch.as_tensor(value)
-            if tuple(value.shape) != tuple(target.shape):
-                raise ValueError(f"parameter {name} has shape {tuple(target.shape)}, expected {tuple(value.shape)}")
-            target.copy_(value.to(target.dtype))
+    for name, value in values.items():
+        _copy_into(params[name], value, f"parameter {name}")
 
 
 def _first(output: Any) -> Any:

@@ -33,8 +33,8 @@ from hypothesis import HealthCheck, Phase, Verbosity
 
 from grader.compare import comparison_dtype, describe, mismatch
 from grader.errors import SpecError
-from grader.results import Counterexample
-from grader.spec import Assignment, Check, Tolerance
+from grader.results import Counterexample, Picture
+from grader.spec import Assignment, Check
 
 CheckFunction = Callable[..., None]
 
@@ -47,20 +47,16 @@ class CheckFailed(AssertionError):
     """Raised by a check when the student's answer is wrong. Hypothesis shrinks on it."""
 
     def __init__(self, message: str, counterexample: Counterexample | None = None,
-                 compared: tuple[Any, ...] | None = None):
+                 draw: Callable[[], Picture | None] | None = None):
         super().__init__(message)
         self.message = message
         self.counterexample = counterexample
-        # (actual, expected, tolerance[, what they are]), kept to draw once shrinking is over
-        self.compared = compared
+        self.draw = draw      # the picture of the failure, made only for the one hypothesis keeps
 
     def drawn(self) -> Counterexample | None:
         """The counterexample with a picture of the two arrays when they are too large to print.
         Drawn here, once for the final failure, not for every example hypothesis tries."""
-        if self.compared is None:
-            return self.counterexample
-        from grader.picture import difference_picture
-        picture = difference_picture(*self.compared)
+        picture = self.draw() if self.draw is not None else None
         if picture is None:
             return self.counterexample
         return replace(self.counterexample or Counterexample(inputs=()), picture=picture)
@@ -204,11 +200,13 @@ def expect_gradients_close(actual: Mapping[str, Any], expected: Mapping[str, Any
     if lines:
         example = (Counterexample(inputs=tuple((k, describe(v)) for k, v in inputs.items()))
                    if inputs is not None else None)
-        worst = worst_gradient(actual, expected, tolerance_for)
-        compared = None if worst is None else (
-            actual[worst], expected[worst], tolerance_for(comparison_dtype(actual[worst], expected[worst])),
-            f"the gradient with respect to {worst}")
-        raise CheckFailed(f"{what} do not match.\n" + "\n".join(lines), example, compared)
+        def draw() -> Picture | None:
+            from grader.picture import difference_picture
+            worst = worst_gradient(actual, expected, tolerance_for)
+            return None if worst is None else difference_picture(
+                actual[worst], expected[worst], tolerance_for(comparison_dtype(actual[worst], expected[worst])),
+                f"the gradient with respect to {worst}")
+        raise CheckFailed(f"{what} do not match.\n" + "\n".join(lines), example, draw)
 
 
 def expect(condition: bool, message: str, *, inputs: Mapping[str, Any] | None = None,
@@ -226,13 +224,16 @@ def fail(message: str, *, inputs: Mapping[str, Any] | None = None, expected: Any
             inputs=tuple((k, describe(v)) for k, v in (inputs or {}).items()),
             expected=None if expected is None else describe(expected),
             actual=None if actual is None else describe(actual))
-    compared = None
+    draw = None
     if expected is not None and actual is not None:
         current = _running.get()
-        tolerance = (current[0].tolerance_for(comparison_dtype(actual, expected), current[1])
-                     if current is not None else None)
-        compared = (actual, expected, tolerance)
-    raise CheckFailed(message, example, compared)
+
+        def draw() -> Picture | None:
+            from grader.picture import difference_picture
+            tolerance = (current[0].tolerance_for(comparison_dtype(actual, expected), current[1])
+                         if current is not None else None)
+            return difference_picture(actual, expected, tolerance)
+    raise CheckFailed(message, example, draw)
 
 
 __all__ = ["CheckFailed", "Suite", "check", "expect", "expect_close", "expect_gradients_close", "fail",
