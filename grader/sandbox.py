@@ -5,13 +5,22 @@ call becomes a request to a worker process; a reply that takes longer than the l
 worker killed (``WorkerLost("timeout")``), a worker that dies gets its exit status reported
 (``WorkerLost("crashed")``), and the next exercise gets a fresh worker.
 
-Isolation, strongest available first:
+What a worker sees is an allow-list (:func:`view`): the interpreter, site-packages and the grader's
+engine read-only, a scratch folder holding a private copy of the submission, a private /tmp. Not
+the project tree, ``.git``, the reference, the suites, other submissions or the reports. Sandboxes,
+strongest available first (``GRADER_SANDBOX`` picks one):
 
-- ``bubblewrap``: the zygote runs in ``bwrap`` with a read-only root, a private /tmp, no network,
-  an unprivileged uid, and the reference, suites and submissions folders hidden;
-- ``rlimits+netns``: each worker unshares its network namespace and drops to ``nobody``.
+- ``bubblewrap``: the zygote runs in ``bwrap`` with that view and new pid, network, IPC and UTS
+  namespaces (and a user namespace when not root), a new session, a cleared environment;
+- ``namespaces``: the same, set up by the zygote itself (:mod:`grader.confine`) where bwrap is
+  not installed;
+- ``rlimits``: no private view (the machine does not allow namespaces); the report says so;
+- ``none``: the instructor's explicit opt-out; every report says so.
 
-Both add rlimits per worker: address space, CPU time, file size, open files.
+In every mode each worker gets its own pid namespace where the machine allows (everything it
+starts dies with it), rlimits (address space, CPU time, file size, open files, processes), and
+never runs as root: as root the worker drops to ``nobody``, and grading stops with a message when
+that is impossible (unless ``GRADER_SANDBOX=none``).
 """
 
 from __future__ import annotations
@@ -20,7 +29,6 @@ import functools
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -29,9 +37,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
+import grader
 from grader import wire
 from grader.binding import Signature
-from grader.errors import InternalError, StudentCodeRaised, WorkerLost
+from grader.confine import View
+from grader.errors import GraderError, InternalError, StudentCodeRaised, WorkerLost
 
 from grader.spec import Assignment, Limits
 from grader.submission import Submission
@@ -39,7 +49,90 @@ from grader.submission import Submission
 if TYPE_CHECKING:
     from grader.loader import CodeUnit
 
-SANDBOX_ENV = "GRADER_SANDBOX"   # "bubblewrap", "rlimits", or unset for the strongest available
+SANDBOX_ENV = "GRADER_SANDBOX"   # bubblewrap | namespaces | rlimits | none; unset: the strongest available
+MODES = ("bubblewrap", "namespaces", "rlimits", "none")
+MAX_COPIED_BYTES = 64 * 2**20     # of a submission's own files, copied into each worker's scratch folder
+MAX_COPIED_FILES = 500
+
+
+class SandboxUnavailable(GraderError):
+    """The sandbox asked for (or any sandbox that keeps student code from running as root) cannot be
+    set up on this machine. The message says how to fix it."""
+
+
+def _engine() -> Path:
+    return Path(grader.__file__).resolve().parent
+
+
+def view(scratch_root: Path, hidden: Sequence[Path] = ()) -> View:
+    """What a worker may see. The interpreter and its import path, but nothing of the project
+    except the engine: a path inside the project is kept only inside the virtual environment."""
+    engine = _engine()
+    project = engine.parent
+    prefix = Path(sys.prefix).resolve()
+    # Of the import path only site-packages: the folder a script was started from, or the current
+    # one, could be a home folder holding another copy of the project.
+    candidates = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent,
+                  *(Path(p) for p in sys.path if p and Path(p).name in ("site-packages", "dist-packages"))}
+    readonly = {str(engine)}
+    for path in candidates:
+        path = path.resolve() if path.exists() else path
+        if not path.exists() or path == project or path in project.parents or path == Path("/"):
+            continue
+        if path.is_relative_to(project) and not (path.is_relative_to(prefix) or path.is_relative_to(engine)):
+            continue
+        readonly.add(str(path))
+    covered = set()
+    for path in sorted(readonly):   # a folder whose parent is already there is not bound twice
+        if not any(path.startswith(other + "/") for other in covered):
+            covered.add(path)
+    secret = [*hidden, *(Path(p) / name for p in covered for name in ("reference", "tests"))]
+    hide = sorted(str(Path(h).resolve()) for h in secret
+                  if Path(h).is_dir() and any(str(Path(h).resolve()).startswith(c + "/") for c in covered))
+    return View(readonly=tuple(sorted(covered)), writable=(str(scratch_root.resolve()),), hidden=tuple(hide))
+
+
+def _environment() -> dict[str, str]:
+    """The zygote's whole environment: nothing of the grader's (tokens, paths, command line)."""
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "TMPDIR": "/tmp",
+           "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "PYTHONPATH": str(_engine().parent)}
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):   # numerics on some processors depend on them
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+def _bwrap_flags(v: View) -> list[str]:
+    flags = []
+    for path in v.system:
+        if os.path.islink(path):
+            flags += ["--symlink", os.readlink(path), path]
+        elif os.path.exists(path):
+            flags += ["--ro-bind", path, path]
+    flags += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--dir", "/var/tmp"]
+    parents = sorted({str(parent) for path in (*v.readonly, *v.writable) for parent in Path(path).parents
+                      if str(parent) not in ("/", "/tmp")}, key=lambda p: p.count("/"))
+    for parent in parents:   # bwrap copies a parent's mode; /root's 0700 would lock nobody out
+        if not any(parent == p or parent.startswith(p + "/") for p in (*v.readonly, *v.writable, *v.system)):
+            flags += ["--perms", "0755", "--dir", parent]
+    for path in v.readonly:
+        flags += ["--ro-bind", path, path]
+    for path in v.writable:
+        flags += ["--bind", path, path]
+    for path in v.hidden:
+        flags += ["--tmpfs", path]
+    flags += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+              "--new-session", "--die-with-parent", "--clearenv", "--chdir", "/"]
+    if os.getuid() == 0:
+        # No user namespace as root: its uid would still be root outside. The zygote keeps what it
+        # needs to give each worker a pid namespace and drop it to nobody; the worker keeps nothing.
+        flags += ["--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        flags += ["--unshare-user", "--uid", "65534", "--gid", "65534"]
+    for key, value in _environment().items():
+        flags += ["--setenv", key, value]
+    return flags
 
 
 @functools.lru_cache(maxsize=1)
@@ -48,148 +141,264 @@ def bubblewrap_works() -> bool:
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         return False
-    # Run the real interpreter, so a sandbox that cannot see it falls back instead of failing later.
-    probe = [bwrap, *_bwrap_flags([], Path(tempfile.gettempdir())), sys.executable, "-c", "import grader"]
-    return subprocess.run(probe, capture_output=True, timeout=30).returncode == 0
+    probe = [bwrap, *_bwrap_flags(view(Path(tempfile.gettempdir()))), sys.executable, "-c", "import grader.zygote"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=60).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
 
 
-def _visible_paths() -> list[str]:
-    """What the worker must still see after /tmp is made private: the interpreter, its import
-    path and the project (a clone under /tmp is common in CI). Parents first, so none is covered."""
-    project = Path(__file__).resolve().parent.parent
-    paths = {sys.prefix, sys.base_prefix, str(Path(sys.executable).resolve().parent), str(project),
-             *(p for p in sys.path if p)}
-    existing = {str(Path(p).resolve()) for p in paths if Path(p).exists()}
-    return sorted(existing, key=lambda p: (p.count("/"), p))
-
-
-def _bwrap_flags(hidden: Sequence[Path], scratch_root: Path) -> list[str]:
-    flags = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    for path in _visible_paths():
-        if path.startswith("/tmp/") or path == "/tmp":
-            flags += ["--ro-bind", path, path]
-    flags += ["--bind", str(scratch_root), str(scratch_root),
-             "--unshare-net", "--unshare-ipc", "--unshare-uts",
-             "--unshare-user", "--uid", "65534", "--gid", "65534", "--die-with-parent"]
-    for path in hidden:
-        if path.is_dir():
-            flags += ["--tmpfs", str(path.resolve())]
-    return flags
-
-
-def _fallback_kind() -> str:
-    from grader.zygote import _world_readable
-    if os.getuid() != 0:
-        return "rlimits+netns"
-    if all(_world_readable(p) for p in (sys.prefix, sys.base_prefix)):
-        return "rlimits+netns+nobody"
-    return "rlimits+netns (as root: install bubblewrap to make the filesystem read-only)"
+def _modes_to_try() -> list[str]:
+    choice = os.environ.get(SANDBOX_ENV, "").strip().lower()
+    if choice and choice not in MODES:
+        raise SandboxUnavailable(f"{SANDBOX_ENV}={choice!r} is not a sandbox; use one of {', '.join(MODES)} "
+                                 f"(or leave it unset for the strongest available)")
+    if choice:
+        return [choice]
+    return (["bubblewrap"] if shutil.which("bwrap") else []) + ["namespaces", "rlimits"]
 
 
 class Zygote:
-    """One warm parent per grading process; workers are forked from it."""
+    """One warm parent per grading process; workers are forked from it. If a submission manages to
+    end it, the next spawn starts a new one."""
 
     def __init__(self, scratch_root: Path, hidden: Sequence[Path] = ()):
-        choice = os.environ.get(SANDBOX_ENV, "")
-        use_bwrap = choice == "bubblewrap" or (choice != "rlimits" and bubblewrap_works())
-        if choice == "bubblewrap" and not bubblewrap_works():
-            raise InternalError(f"{SANDBOX_ENV}=bubblewrap but bwrap is missing or cannot create namespaces here")
-        self.kind = "bubblewrap" if use_bwrap else _fallback_kind()
-        self.scratch_root = scratch_root
-        scratch_root.chmod(0o711)   # workers run as nobody and must reach their own scratch folder
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        command = [sys.executable, "-m", "grader.zygote", str(theirs.fileno()), "1" if use_bwrap else "0"]
-        if use_bwrap:
-            command = [shutil.which("bwrap") or "bwrap", *_bwrap_flags(hidden, scratch_root), *command]
-        env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-               "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
-        self.process = subprocess.Popen(command, pass_fds=[theirs.fileno()], env=env,
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE)
-        theirs.close()
-        self.control = ours
-        self.control.settimeout(120)
-        try:
-            ready = self.control.recv(1024)
-        except OSError:
-            ready = b""
-        if not ready:
-            err = self.process.stderr.read().decode(errors="replace")[-2000:] if self.process.stderr else ""
-            raise InternalError(f"the worker zygote did not start ({self.kind}): {err}")
+        self.scratch_root = Path(scratch_root)
+        self.scratch_root.chmod(0o711)   # workers run as nobody and must reach their own scratch folder
+        self.view = view(self.scratch_root, hidden)
+        self.process: subprocess.Popen | None = None
+        self.control: socket.socket | None = None
+        self.kind = ""
+        self.held: list[str] = []
+        self.lacking: list[str] = []
+        self._start()
 
-    def spawn(self, limits: Limits, cpu_s: int) -> tuple[socket.socket, int, Path]:
+    def _start(self) -> None:
+        errors = []
+        for mode in _modes_to_try():
+            try:
+                self._launch(mode)
+                return
+            except SandboxUnavailable as exc:
+                errors.append(f"{mode}: {exc}")
+        raise SandboxUnavailable("no sandbox could be set up for student code: " + " | ".join(errors))
+
+    def _launch(self, mode: str) -> None:
+        config = {"mode": mode, "view": self.view.as_plain(), "scratch_root": str(self.scratch_root),
+                  "new_root": str(self.scratch_root.parent / f".{self.scratch_root.name}-root")}
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        command = [sys.executable, "-m", "grader.zygote", str(theirs.fileno()), json.dumps(config)]
+        if mode == "bubblewrap":
+            if shutil.which("bwrap") is None:
+                raise SandboxUnavailable("bwrap is not installed (apt-get install bubblewrap)")
+            command = [shutil.which("bwrap") or "bwrap", *_bwrap_flags(self.view), *command]
+        process = subprocess.Popen(command, pass_fds=[theirs.fileno()], env=_environment(), cwd="/",
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+        theirs.close()
+        ours.settimeout(180)
+        try:
+            ready = json.loads(ours.recv(65536) or b"{}")
+        except (OSError, ValueError):
+            ready = {}
+        if not ready.get("ready"):
+            ours.close()
+            process.kill()
+            err = process.stderr.read().decode(errors="replace")[-1500:] if process.stderr else ""
+            process.wait()
+            raise SandboxUnavailable(ready.get("refusal") or f"the zygote did not start: {err.strip()}")
+        self.process, self.control = process, ours
+        self.held, self.lacking = list(ready["held"]), list(ready["lacking"])
+        self.kind = _describe(mode, self.held, self.lacking)
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def _ask(self, request: dict[str, Any], fds: Sequence[int] = ()) -> dict[str, Any]:
+        if self.control is None:
+            raise WorkerLost("crashed", "the sandbox is not running")
+        try:
+            if fds:
+                socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
+            else:
+                self.control.send(json.dumps(request).encode())
+            reply = json.loads(self.control.recv(65536))
+            if not isinstance(reply, dict):
+                raise ValueError(reply)
+            return reply
+        except (OSError, ValueError) as exc:
+            self._lost()
+            raise WorkerLost("crashed", "the worker's sandbox stopped while your code ran (it was killed from "
+                                        f"inside, or ran out of memory): {type(exc).__name__}") from None
+
+    def _lost(self) -> None:
+        if self.control is not None:
+            self.control.close()
+            self.control = None
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+
+    def spawn(self, limits: Limits, cpu_s: int, files: Sequence[tuple[str, Path]] = ()) -> tuple[socket.socket, int, Path]:
+        if not self.alive or self.control is None:
+            self._lost()
+            self._start()
         scratch = Path(tempfile.mkdtemp(prefix="worker-", dir=self.scratch_root))
+        _copy_files(files, scratch)
         scratch.chmod(0o777)   # the worker runs as nobody
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         request = {"op": "spawn", "scratch": str(scratch),
                    "limits": {"memory_mb": limits.memory_mb, "cpu_s": cpu_s, "output_kb": limits.output_kb}}
-        socket.send_fds(self.control, [json.dumps(request).encode()], [theirs.fileno()])
-        theirs.close()
-        pid = json.loads(self.control.recv(65536))["pid"]
+        try:
+            pid = int(self._ask(request, [theirs.fileno()])["pid"])
+        finally:
+            theirs.close()
         return ours, pid, scratch
 
     def status(self, pid: int, wait_s: float = 2.0) -> str | None:
-        self.control.send(json.dumps({"op": "status", "pid": pid, "wait_s": wait_s}).encode())
-        return json.loads(self.control.recv(65536))["status"]
+        return self._ask({"op": "status", "pid": pid, "wait_s": wait_s}).get("status")
+
+    def kill(self, pid: int) -> str | None:
+        """End a worker and everything it started; how it ended (None if it did not end in time)."""
+        return self._ask({"op": "kill", "pid": pid}).get("status")
 
     def close(self) -> None:
-        self.control.close()
+        if self.control is not None:
+            self.control.close()
+            self.control = None
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.scratch_root.parent / f".{self.scratch_root.name}-root", ignore_errors=True)
+
+
+def _describe(mode: str, held: list[str], lacking: list[str]) -> str:
+    if mode == "none":
+        text = "NONE: sandboxing turned off by the instructor (GRADER_SANDBOX=none)"
+    else:
+        text = f"{mode}: " + "; ".join(held)
+    if lacking:
+        text += " — not in force: " + "; ".join(lacking)
+    return text
+
+
+def _copy_files(files: Sequence[tuple[str, Path]], scratch: Path) -> None:
+    """A private copy of the submission's own files (regular files only, never a symlink) in the
+    worker's scratch folder, where its code runs."""
+    total = 0
+    for relative, source in list(files)[:MAX_COPIED_FILES]:
         try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+            if source.is_symlink() or not source.is_file():
+                continue
+            size = source.stat().st_size
+            if total + size > MAX_COPIED_BYTES:
+                break
+            target = scratch / relative
+            if not target.resolve().is_relative_to(scratch.resolve()):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target, follow_symlinks=False)
+            target.chmod(0o644)
+            total += size
+        except OSError:
+            continue
 
 
 class WorkerProcess:
     """One worker: a socket, a pid, a scratch folder, and the rules for talking to it."""
 
-    def __init__(self, zygote: Zygote, limits: Limits):
+    def __init__(self, zygote: Zygote, limits: Limits, files: Sequence[tuple[str, Path]] = ()):
         self.zygote = zygote
         self.limits = limits
-        self.sock, self.pid, self.scratch = zygote.spawn(limits, cpu_s=int(limits.load_timeout_s + 600))
+        self.sock, self.pid, self.scratch = zygote.spawn(limits, cpu_s=int(limits.load_timeout_s + 600), files=files)
         self.output: list[str] = []
         self.alive = True
+        self.lacking: list[str] = []
+        hello = self._receive(timeout=60, starting=True)[0]
+        if not isinstance(hello, dict) or not isinstance(hello.get("hello"), dict):
+            self.kill()
+            raise WorkerLost("crashed", "the worker did not start properly; this is a grader problem, please report it")
+        self.lacking = [str(x) for x in hello["hello"].get("lacking", [])][:20]
 
-    def request(self, header: dict[str, Any], buffers: list[bytes] = (), timeout: float | None = None) -> Any:
-        """Send one request; return the decoded value, or raise what the student's code raised."""
-        if not self.alive:
-            raise InternalError("request to a worker that is no longer running")
-        limit = timeout or self.limits.call_timeout_s
-        self.sock.settimeout(limit)
+    def _receive(self, timeout: float, starting: bool = False) -> tuple[Any, list[bytes]]:
+        self.sock.settimeout(timeout)
         try:
-            wire.send(self.sock, header, list(buffers))
-            reply, reply_buffers = wire.receive(self.sock)
+            return wire.receive(self.sock)
         except socket.timeout:
             self.kill()
-            raise WorkerLost("timeout", f"your code ran for more than {limit:g} s (the limit for one call) and "
+            if starting:
+                raise WorkerLost("crashed", "the worker did not start in time (the machine may be overloaded)")
+            raise WorkerLost("timeout", f"your code ran for more than {timeout:g} s (the limit for one call) and "
                                         f"was stopped. Does it loop forever, or is it far slower than it needs to be?")
-        except (EOFError, ConnectionError, BrokenPipeError):
+        except (EOFError, ConnectionError, OSError):
             status = self.zygote.status(self.pid) or "no exit status"
             self.kill(reaped=True)
             raise WorkerLost("crashed", _crash_message(status, self.limits))
         except wire.WireError as exc:
             self.kill()
-            raise WorkerLost("crashed", f"the worker sent something that is not plain data ({exc})")
-        if reply.get("output"):
-            self.output.append(str(reply["output"]))
-        if "error" in reply:
-            err = reply["error"]
-            raise StudentCodeRaised(str(err["type"]), str(err["message"]), str(err.get("traceback", "")))
-        return wire.decode(reply["value"], reply_buffers)
+            raise WorkerLost("crashed", _malformed_message(exc))
+
+    def request(self, header: dict[str, Any], buffers: list[bytes] = (), timeout: float | None = None) -> Any:
+        """Send one request; return the decoded value, or raise what the student's code raised.
+
+        Everything that comes back is checked: the worker's side of the socket is the student's."""
+        if not self.alive:
+            raise InternalError("request to a worker that is no longer running")
+        limit = timeout or self.limits.call_timeout_s
+        try:
+            self.sock.settimeout(limit)
+            wire.send(self.sock, header, list(buffers))
+        except (OSError, socket.timeout):
+            status = self.zygote.status(self.pid) or "no exit status"
+            self.kill(reaped=True)
+            raise WorkerLost("crashed", _crash_message(status, self.limits))
+        reply, reply_buffers = self._receive(limit)
+        try:
+            if not isinstance(reply, dict):
+                raise wire.WireError(f"a reply must be a mapping, not {type(reply).__name__}")
+            output = reply.get("output")
+            if output:
+                self.output.append(str(output)[: self.limits.output_kb * 1024 + 200])
+            if "error" in reply:
+                err = reply["error"]
+                if not isinstance(err, dict):
+                    raise wire.WireError("an error reply must be a mapping")
+                raise StudentCodeRaised(str(err.get("type"))[:200], str(err.get("message"))[:2000],
+                                        str(err.get("traceback", ""))[-4000:])
+            if "value" not in reply:
+                raise wire.WireError("a reply without a value")
+            return wire.decode(reply["value"], reply_buffers)
+        except wire.WireError as exc:
+            self.kill()
+            raise WorkerLost("crashed", _malformed_message(exc)) from None
+        except (RecursionError, MemoryError) as exc:
+            self.kill()
+            raise WorkerLost("crashed", _malformed_message(wire.WireError(f"{type(exc).__name__}"))) from None
 
     def kill(self, reaped: bool = False) -> None:
+        """End the worker and everything it started (its pid namespace), then drop its scratch folder."""
         if not self.alive:
             return
         self.alive = False
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
         self.sock.close()
-        if not reaped:
-            self.zygote.status(self.pid, wait_s=5.0)
+        try:
+            self.zygote.kill(self.pid)
+        except WorkerLost:
+            pass   # the zygote itself is gone, and its workers with it; the next spawn starts a new one
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _malformed_message(exc: Exception) -> str:
+    text = str(exc)
+    if "over the limit" in text:
+        return (f"your code returned a value too large to send back ({text}). Return arrays of the size the "
+                f"exercise asks for; the grader only accepts results up to {wire.MAX_MESSAGE_BYTES // 2**20} MiB.")
+    return (f"the worker running your code sent back a malformed reply ({text}). This is your code's doing, "
+            f"not the grader's: does it change the grader's modules, sys.stdout or sockets inside the worker?")
 
 
 def _crash_message(status: str, limits: Limits) -> str:
@@ -208,8 +417,10 @@ def _crash_message(status: str, limits: Limits) -> str:
 class WorkerSubmission(Submission):
     """The student's code in a worker process. Plain data in, plain data out."""
 
-    def __init__(self, assignment: Assignment, zygote: Zygote, units: Sequence[CodeUnit], reference: Any = None):
+    def __init__(self, assignment: Assignment, zygote: Zygote, units: Sequence[CodeUnit], reference: Any = None,
+                 files: Sequence[tuple[str, Path]] = ()):
         super().__init__(assignment, reference)
+        self.files = list(files)   # (relative name, path): the submission's own files, copied for each worker
         self.zygote = zygote
         self.units = list(units)
         self.worker: WorkerProcess | None = None
@@ -222,7 +433,7 @@ class WorkerSubmission(Submission):
     def fresh(self) -> None:
         """Start a new worker and load the submission into it (the old one, if any, is killed)."""
         self.close()
-        self.worker = WorkerProcess(self.zygote, self.assignment.limits)
+        self.worker = WorkerProcess(self.zygote, self.assignment.limits, self.files)
         plain = [[u.source, u.filename, u.lineno, u.where] for u in self.units]
         self.load_notes = self.worker.request({"op": "load", "units": plain},
                                               timeout=self.assignment.limits.load_timeout_s)

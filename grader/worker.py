@@ -149,12 +149,27 @@ class Worker:
             try:
                 value = self.handle(request, buffers)
                 reply = {"value": wire.encode(value, reply_buffers, self.keep)}
+                size = sum(len(b) for b in reply_buffers)
+                if size > wire.MAX_MESSAGE_BYTES:
+                    raise ValueTooLarge(f"your code returned {size / 2**20:.0f} MiB of data; the grader accepts "
+                                        f"at most {wire.MAX_MESSAGE_BYTES // 2**20} MiB in one result")
             except BaseException as exc:  # noqa: BLE001 - report, never die, on student errors
                 reply_buffers = []
-                reply = {"error": {"type": type(exc).__name__, "message": str(exc)[:2000],
+                reply = {"error": {"type": type(exc).__name__, "message": _text(exc)[:2000],
                                    "traceback": _student_traceback(exc)}}
             reply["output"] = self.output.take()
             wire.send(self.sock, reply, reply_buffers)
+
+
+class ValueTooLarge(Exception):
+    """A result larger than the wire carries."""
+
+
+def _text(exc: BaseException) -> str:
+    try:
+        return str(exc)
+    except BaseException:  # noqa: BLE001 - an exception whose __str__ raises or loops is the student's
+        return f"<{type(exc).__name__} whose message could not be printed>"
 
 
 def vector_jacobian_product(fn: Any, args: list[Any], kwargs: dict[str, Any], cotangent: Any) -> dict[str, Any]:
@@ -222,9 +237,12 @@ def seed_everything(seed: int) -> None:
 
 def _student_traceback(exc: BaseException) -> str:
     """The traceback without the worker's own frames: the student sees their code only."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "grader/" not in f.filename.replace("\\", "/")]
-    lines = traceback.format_list(frames) + traceback.format_exception_only(exc)
-    return "".join(lines)[-4000:]
+    try:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if "grader/" not in f.filename.replace("\\", "/")]
+        lines = traceback.format_list(frames) + traceback.format_exception_only(exc)
+        return "".join(lines)[-4000:]
+    except BaseException:  # noqa: BLE001
+        return ""
 
 
 def run(sock: socket.socket, output_limit: int) -> None:

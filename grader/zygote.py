@@ -1,11 +1,19 @@
 """The zygote: a warm parent that has imported numpy and torch and forks workers on request.
 
-The grader starts it once per grading process (under bubblewrap when available, see
-:mod:`grader.sandbox`) and talks to it over a SOCK_SEQPACKET control socket:
+The grader starts it once per grading process (see :mod:`grader.sandbox`), inside bubblewrap or
+after confining itself (:func:`grader.confine.enter_view`), and talks to it over a SOCK_SEQPACKET
+control socket:
 
-- ``spawn`` (with the worker's socket passed as a file descriptor): fork a worker, apply its limits,
-  reply with its pid;
+- ``spawn`` (with the worker's socket passed as a file descriptor): start a worker, reply with an id;
+- ``kill``: end a worker and everything it started, and say how it ended;
 - ``status``: wait briefly for a worker to end and say how it ended.
+
+Each worker has a *keeper*: the zygote forks the keeper, the keeper enters a new pid namespace and
+forks the worker, which is pid 1 there. When the worker ends, or its keeper is killed (the worker
+has a parent-death signal), the kernel kills every process left in that namespace: a student's
+``setsid`` plus double fork dies with its exercise. From inside, no process outside its namespace
+has a pid the worker could signal or trace. The keeper ends the way its worker ended, so the
+zygote's wait status is the worker's.
 
 Forking from here means a submission pays for its own code, not for ``import torch``.
 """
@@ -19,57 +27,40 @@ import resource
 import signal
 import socket
 import sys
+import time
 
-_CLONE_NEWNET = 0x40000000
-_PR_SET_PDEATHSIG = 1
-_NOBODY = 65534
-
-
-def _libc() -> ctypes.CDLL:
-    return ctypes.CDLL(None, use_errno=True)
+from grader import confine
 
 
 def _virtual_memory_bytes() -> int:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 4 * 2**30   # no /proc: assume a warm parent of 4 GiB
 
 
-def apply_limits(limits: dict) -> None:
+def apply_limits(limits: dict, base_memory: int) -> None:
     """rlimits for the worker. Memory is on top of what the warm parent already maps."""
-    memory = _virtual_memory_bytes() + int(limits["memory_mb"]) * 2**20
+    memory = base_memory + int(limits["memory_mb"]) * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = int(limits["cpu_s"])
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 2**20, 16 * 2**20))
     resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NPROC, (256, 256))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # a too-large file write fails, it does not kill
 
 
-def isolate(sandboxed: bool) -> list[str]:
-    """Cut the network and drop root when bubblewrap has not already done so. Returns what held."""
-    if sandboxed:
-        return ["bubblewrap"]
-    held = []
-    if _libc().unshare(_CLONE_NEWNET) == 0:
-        held.append("no network")
-    if os.getuid() == 0 and all(_world_readable(p) for p in (sys.prefix, sys.base_prefix)):
-        os.setgroups([])
-        os.setgid(_NOBODY)
-        os.setuid(_NOBODY)
-        resource.setrlimit(resource.RLIMIT_NPROC, (512, 512))
-        held.append("uid nobody")
-    return held
-
-
-def _world_readable(path: str) -> bool:
+def world_readable(path: str) -> bool:
     """Whether ``nobody`` could import from ``path``: every ancestor searchable, the folder readable.
     (Python installed under /root, as pyenv does, is not; dropping to nobody would break imports.)"""
     current = os.path.abspath(path)
-    if not os.stat(current).st_mode & 0o004:
+    if not os.path.exists(current) or not os.stat(current).st_mode & 0o004:
         return False
     while True:
         if not os.stat(current).st_mode & 0o001:
@@ -80,25 +71,200 @@ def _world_readable(path: str) -> bool:
         current = parent
 
 
-def _become_worker(conn: socket.socket, request: dict, sandboxed: bool) -> None:
-    """In the forked child: never returns."""
-    try:
-        os.setsid()   # its own process group, so the grader can kill everything it starts
-        _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        isolate(sandboxed)
-        os.chdir(request["scratch"])
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(devnull, fd)
-        apply_limits(request["limits"])
-        from grader import worker
-    except BaseException:  # noqa: BLE001 - the grader reads exit status 70 as "could not start"
-        os._exit(70)
-    try:
-        worker.run(conn, int(request["limits"]["output_kb"]) * 1024)
-    finally:
-        os._exit(0)
+class Config:
+    """What the grader decided (see grader.sandbox): the mode, the view, and the scratch folder."""
+
+    def __init__(self, plain: dict):
+        self.mode: str = plain["mode"]                 # bubblewrap | namespaces | rlimits | none
+        self.view = confine.View.from_plain(plain["view"])
+        self.new_root: str = plain.get("new_root", "")
+        self.scratch_root: str = plain["scratch_root"]
+
+
+class Zygote:
+    def __init__(self, control: socket.socket, config: Config):
+        self.control = control
+        self.config = config
+        self.held: list[str] = []
+        self.lacking: list[str] = []
+        self.worker_flags = 0
+        self.drop_uid = False
+        self.ended: dict[int, str] = {}
+        self.base_memory = _virtual_memory_bytes()
+
+    # --- start-up, before any student code exists ---------------------------------------------
+    def prepare(self) -> str | None:
+        """Confine ourselves and find out what workers will get. Returns a refusal, or None."""
+        mode = self.config.mode
+        if mode == "namespaces":
+            self.held += confine.enter_view(self.config.view, self.config.new_root)
+        elif mode == "bubblewrap":
+            self.held.append("bubblewrap: only the interpreter, site-packages and the grader's engine are visible; "
+                             "network, IPC and UTS namespaces")
+        elif mode in ("rlimits", "none"):
+            try:
+                confine.unshare(confine.CLONE_NEWNET)
+                self.held.append("no network")
+            except confine.ConfineError:
+                self.lacking.append("a private network (the worker may reach the network)")
+            self.lacking.append("a private filesystem view (the worker can read what nobody can read on "
+                                "this machine)" if os.getuid() == 0 else
+                                "a private filesystem view (the worker can read what the grader's user can)")
+        confine.prctl(confine.PR_SET_DUMPABLE, 0)   # workers cannot trace or read the zygote
+        self.worker_flags = self._probe_worker_namespaces()
+        if self.worker_flags:
+            self.held.append("a pid namespace per exercise (everything a student starts dies with it)")
+        else:
+            self.lacking.append("a pid namespace per exercise (processes a student starts with setsid may "
+                                "outlive it; the worker can signal other processes of its uid)")
+        if os.getuid() == 0:
+            readable = all(world_readable(p) for p in (sys.prefix, sys.base_prefix, os.path.dirname(confine.__file__)))
+            if readable:
+                self.drop_uid = True
+                self.held.append("uid nobody")
+            elif mode != "none":
+                return ("cannot run student code as an unprivileged user: the grader runs as root, the Python "
+                        f"interpreter ({sys.base_prefix}) is not readable by `nobody`, and bubblewrap/namespaces "
+                        "are not available. Install bubblewrap (apt-get install bubblewrap), or run the grader as "
+                        "a normal user, or install Python where every user can read it. To grade without a "
+                        "sandbox anyway, set GRADER_SANDBOX=none (every report will say so).")
+            else:
+                self.lacking.append("an unprivileged uid (student code ran as root: GRADER_SANDBOX=none)")
+        else:
+            self.held.append(f"uid {os.getuid()} (not root)")
+        return None
+
+    def _probe_worker_namespaces(self) -> int:
+        # As root never a user namespace: its uid 65534 would be root outside.
+        nested = 0 if os.getuid() == 0 else confine.CLONE_NEWUSER
+        for flags in (confine.CLONE_NEWPID | confine.CLONE_NEWNS | nested, confine.CLONE_NEWPID | nested):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    confine.enter_worker_namespaces(flags)
+                    child = os.fork()
+                    if child == 0:
+                        os._exit(0 if os.getpid() == 1 else 1)
+                    _, status = os.waitpid(child, 0)
+                    os._exit(0 if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 else 1)
+                except BaseException:  # noqa: BLE001 - any failure means "not available"
+                    os._exit(1)
+            _, status = os.waitpid(pid, 0)
+            if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+                return flags
+        return 0
+
+    # --- workers --------------------------------------------------------------------------------
+    def spawn(self, conn: socket.socket, request: dict) -> int:
+        keeper = os.fork()
+        if keeper == 0:
+            try:
+                self.control.close()
+                self._keep(conn, request)
+            finally:
+                os._exit(70)
+        conn.close()
+        return keeper
+
+    def _keep(self, conn: socket.socket, request: dict) -> None:
+        """In the keeper: new namespaces; then an init that is pid 1 there, and the worker under it
+        (pid 2, so its signals behave as anywhere else). Each ends as its child ended."""
+        confine.prctl(confine.PR_SET_PDEATHSIG, signal.SIGKILL)
+        os.setsid()   # a session and process group of its own: the zygote's kill reaches all of it
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_DFL)
+        if self.worker_flags:
+            confine.enter_worker_namespaces(self.worker_flags)
+            _fork_and_mirror(lambda: _fork_and_mirror(lambda: self._become_worker(conn, request), conn), conn)
+        else:
+            _fork_and_mirror(lambda: self._become_worker(conn, request), conn)
+
+    def _become_worker(self, conn: socket.socket, request: dict) -> None:
+        """In the worker: never returns. Limits and isolation are in force before student code loads."""
+        try:
+            confine.prctl(confine.PR_SET_PDEATHSIG, signal.SIGKILL)
+            scratch = request["scratch"]
+            own_mounts = bool(self.worker_flags & confine.CLONE_NEWNS) and self.config.mode != "none"
+            lacking = confine.isolate_worker(scratch, int(request["limits"].get("tmp_mb", 64)), own_mounts,
+                                             self.config.view.under_tmp(), drop_uid=self.drop_uid)
+            wire_hello(conn, lacking)
+            os.chdir(scratch)
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            apply_limits(request["limits"], self.base_memory)
+            from grader import worker
+        except BaseException:  # noqa: BLE001 - the grader reads exit status 70 as "could not start"
+            os._exit(70)
+        try:
+            worker.run(conn, int(request["limits"]["output_kb"]) * 1024)
+        finally:
+            os._exit(0)
+
+    def kill(self, keeper: int) -> str | None:
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(keeper, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        return self.wait(keeper, 5.0)
+
+    def wait(self, pid: int, wait_s: float) -> str | None:
+        deadline = time.monotonic() + wait_s
+        while True:
+            self.ended.update(_reap())
+            if pid in self.ended:
+                return self.ended.pop(pid)
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.01)
+
+    def serve(self) -> None:
+        while True:
+            try:
+                data, fds, _, _ = socket.recv_fds(self.control, 65536, 1)
+            except OSError:
+                return
+            if not data:
+                return
+            request = json.loads(data)
+            self.ended.update(_reap())   # no zombies pile up between status requests
+            op = request["op"]
+            if op == "spawn":
+                pid = self.spawn(socket.socket(fileno=fds[0]), request)
+                reply = {"pid": pid}
+            elif op == "kill":
+                reply = {"status": self.kill(int(request["pid"]))}
+            else:
+                reply = {"status": self.wait(int(request["pid"]), float(request["wait_s"]))}
+            self.control.send(json.dumps(reply).encode())
+
+
+def _fork_and_mirror(child, conn: socket.socket) -> None:
+    """Fork; the child runs ``child`` (and never returns); this process drops the worker's socket,
+    waits, and ends the way the child ended. Never returns."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            confine.prctl(confine.PR_SET_PDEATHSIG, signal.SIGKILL)
+            child()
+        finally:
+            os._exit(70)
+    conn.close()
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+    confine.mirror_exit(status)
+
+
+def wire_hello(conn: socket.socket, lacking: list[str]) -> None:
+    """The worker's first message, sent before any student code exists: what isolation it lacks."""
+    from grader import wire
+    wire.send(conn, {"hello": {"lacking": lacking, "uid": os.getuid()}})
 
 
 def _status_text(status: int) -> str:
@@ -106,42 +272,6 @@ def _status_text(status: int) -> str:
         sig = os.WTERMSIG(status)
         return f"killed by signal {sig} ({signal.Signals(sig).name})"
     return f"exit status {os.WEXITSTATUS(status)}"
-
-
-def serve(control: socket.socket, sandboxed: bool) -> None:
-    ended: dict[int, str] = {}
-    while True:
-        try:
-            data, fds, _, _ = socket.recv_fds(control, 65536, 1)
-        except OSError:
-            return
-        if not data:
-            return
-        request = json.loads(data)
-        ended.update(_reap())   # no zombies pile up between status requests
-        if request["op"] == "spawn":
-            conn = socket.socket(fileno=fds[0])
-            pid = os.fork()
-            if pid == 0:
-                control.close()
-                _become_worker(conn, request, sandboxed)
-            conn.close()
-            control.send(json.dumps({"pid": pid}).encode())
-        elif request["op"] == "status":
-            control.send(json.dumps({"status": _wait(int(request["pid"]), float(request["wait_s"]), ended)}).encode())
-
-
-def _wait(pid: int, wait_s: float, ended: dict[int, str]) -> str | None:
-    import time
-    deadline = time.monotonic() + wait_s
-    while True:
-        for other in list(_reap()):
-            ended[other[0]] = other[1]
-        if pid in ended:
-            return ended.pop(pid)
-        if time.monotonic() >= deadline:
-            return None
-        time.sleep(0.01)
 
 
 def _reap():
@@ -156,8 +286,8 @@ def _reap():
 
 
 def main() -> None:
-    control_fd, sandboxed = int(sys.argv[1]), sys.argv[2] == "1"
-    _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    control_fd, config = int(sys.argv[1]), Config(json.loads(sys.argv[2]))
+    confine.prctl(confine.PR_SET_PDEATHSIG, signal.SIGKILL)
     import numpy  # noqa: F401 - warm imports are the point of the zygote
     try:
         import torch  # noqa: F401
@@ -165,9 +295,17 @@ def main() -> None:
         pass
     import grader.worker  # noqa: F401
     control = socket.socket(fileno=control_fd)
-    control.send(b'{"ready": true}')
-    serve(control, sandboxed)
+    zygote = Zygote(control, config)
+    try:
+        refusal = zygote.prepare()
+    except confine.ConfineError as exc:
+        refusal = f"could not set up the {config.mode} sandbox: {exc}"
+    control.send(json.dumps({"ready": refusal is None, "refusal": refusal, "held": zygote.held,
+                             "lacking": zygote.lacking}).encode())
+    if refusal is None:
+        zygote.serve()
 
 
 if __name__ == "__main__":
+    ctypes.CDLL(None)   # fail early and loudly where ctypes cannot load libc
     main()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import types
 from pathlib import Path
 
 import pytest
 
-from grader.sandbox import SANDBOX_ENV, WorkerSubmission, Zygote, bubblewrap_works
+from grader.sandbox import SANDBOX_ENV, SandboxUnavailable, WorkerSubmission, Zygote, bubblewrap_works
 from grader.spec import Assignment, Limits, NameSpec, Tolerance
 
 
@@ -25,15 +26,29 @@ def units(source: str) -> list[types.SimpleNamespace]:
     return [types.SimpleNamespace(source=source, filename="student.py", lineno=1, where="line 1")]
 
 
-SANDBOXES = ["bubblewrap", "rlimits"]
+SANDBOXES = ["bubblewrap", "namespaces", "rlimits"]
+
+
+def start_zygote(kind: str, scratch: Path) -> Zygote:
+    """A zygote of ``kind``, or a skip that says why this machine cannot have one. Root with an
+    interpreter that nobody can read cannot run ``rlimits`` (there is no way to drop root): that
+    refusal is itself tested in test_sandbox.py."""
+    if kind == "bubblewrap" and not bubblewrap_works():
+        pytest.skip("bwrap is not installed or cannot create namespaces here (.ci/run installs it)")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(SANDBOX_ENV, kind)
+        try:
+            return Zygote(scratch, hidden=[Path(__file__).parent.parent.parent / "reference"])
+        except SandboxUnavailable as exc:
+            if kind == "rlimits" and os.getuid() == 0:
+                pytest.skip("rlimits cannot drop root here (nobody cannot read the interpreter); "
+                            "test_isolation.py tests that refusal")
+            raise
 
 
 @pytest.fixture(scope="module", params=SANDBOXES)
-def zygote(request, tmp_path_factory, monkeypatch_module):
-    if request.param == "bubblewrap" and not bubblewrap_works():
-        pytest.skip("bwrap is not installed or cannot create namespaces here (.ci/run installs it)")
-    monkeypatch_module.setenv(SANDBOX_ENV, request.param)
-    z = Zygote(tmp_path_factory.mktemp("scratch"), hidden=[Path(__file__).parent.parent.parent / "reference"])
+def zygote(request, tmp_path_factory):
+    z = start_zygote(request.param, tmp_path_factory.mktemp("scratch"))
     yield z
     z.close()
 
