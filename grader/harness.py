@@ -16,7 +16,8 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Mapping
 
-__all__ = ["FACTORIES", "HARNESS", "assign", "build", "load_parameters", "named_parameters", "train_steps"]
+__all__ = ["FACTORIES", "HARNESS", "assign", "build", "final_outputs", "load_parameters", "named_parameters",
+           "train_steps"]
 
 
 def _params(model: Any) -> Any:
@@ -157,11 +158,32 @@ def evaluate(model: Any, inputs: Any) -> Any:
         return _first(model(torch.as_tensor(inputs)))
 
 
+def final_outputs(model: Any, sequences: Any, initial_state: Any) -> list[Any]:
+    """Feed each of ``sequences`` ((L, I) each) to a cell stepped one time step at a time,
+    ``model(x_t, state) -> (output, state)``, from a fresh copy of ``initial_state`` (a tensor or a
+    tuple of them), without autograd; return each sequence's last output, flattened."""
+    import torch
+
+    def fresh(state: Any) -> Any:
+        return tuple(fresh(s) for s in state) if isinstance(state, (tuple, list)) else torch.as_tensor(state).clone()
+
+    model.eval()
+    outputs = []
+    with torch.no_grad():
+        for sequence in sequences:
+            state, output = fresh(initial_state), None
+            for x_t in torch.as_tensor(sequence):
+                output, state = model(x_t, state)
+            outputs.append(torch.as_tensor(output).detach().reshape(-1).clone())
+    return outputs
+
+
 HARNESS: Mapping[str, Callable[..., Any]] = {
     "named_parameters": named_parameters,
     "load_parameters": load_parameters,
     "train_steps": train_steps,
     "evaluate": evaluate,
+    "final_outputs": final_outputs,
 }
 
 

@@ -22,6 +22,13 @@ class TestSuiteContract(SuiteContract):
     subject = SUBJECT
 
 
+def test_the_training_checks_report_the_held_out_loss_the_grader_measured():
+    """Not the losses fit returns: the mutant fit_fakes_falling_losses shows those are not believed."""
+    training = [r for r in SUBJECT.reference_results if r.check.id.endswith(".training")]
+    assert len(training) == 3
+    assert all(r.passed and "held-out loss" in " ".join(r.observations) for r in training), training
+
+
 @pytest.mark.slow
 def test_the_examples_graded_through_workers_score_as_expected(tmp_path):
     """The instructor's path: ``grader grade`` runs each exercise in a sandboxed worker."""
@@ -34,8 +41,10 @@ def test_the_examples_graded_through_workers_score_as_expected(tmp_path):
     correct, buggy, module = (next(v for k, v in scores.items() if k.startswith(who)) for who in ("roe", "poe", "kim"))
     assert set(correct.values()) == {"passed"}, correct
     assert set(module.values()) == {"passed"}, module
-    # b_h unused, LSTM gate biases unused, GRU reset after the product: with the grader's non-zero
-    # biases the cells, their gradients and the losses fit reports all differ; training still works
+    # b_h unused, LSTM gate biases unused, GRU reset around W_hh h + b_h: with the grader's non-zero
+    # biases the cells, their gradients and the losses fit reports all differ. Training still works:
+    # the grader measures the RNN and LSTM in the reference cells (the unused biases stay 0) and the
+    # GRU in its own copy of torch's GRU, which the student's forward computes
     broken = {f"seq-models.{cell}.{what}" for cell in ("rnn", "lstm", "gru")
               for what in ("forward", "gradients", "epoch-loss")}
     assert {c for c, status in buggy.items() if status != "passed"} == broken, buggy

@@ -159,16 +159,26 @@ def expect_architecture(family: Family, case: Any, params: dict[str, Any], label
     return layout
 
 
+def trained_values(layout: Layout, params: dict[str, Any]) -> dict[str, torch.Tensor]:
+    """A student's parameters (as ``named_parameters`` brought them back, sorted by ``layout``) under
+    torch's suffixes, float32 copies: what :class:`ReferenceModel` loads to run the student's weights
+    in the reference model, here in the grading process."""
+    names = layout.recurrent | {"head.weight": layout.head_weight, "head.bias": layout.head_bias}
+    return {suffix: torch.as_tensor(params[name]).detach().to(torch.float32).clone() for suffix, name in names.items()}
+
+
 # --- the reference, with weights the suite chooses ------------------------------------------------
 class ReferenceModel:
     """The reference's model of ``case``'s sizes with weights drawn from its seed, and the outputs
     of known wrong models built from the same layer and read-out."""
 
-    def __init__(self, family: Family, case: Any):
+    def __init__(self, family: Family, case: Any, values: dict[str, torch.Tensor] | None = None):
+        """``values`` (torch's recurrent suffix or ``head.weight`` / ``head.bias`` -> tensor, as
+        :func:`trained_values` reads them off a student's model); the case's seeded weights if None."""
         self.family = family
         self.model = getattr(ref, family.class_name)(**family.constructor(case))
         layout = read_layout(family, dict(self.model.named_parameters()), f"the reference {family.class_name}")
-        self.values = case.weights(expected_shapes(family, case))
+        self.values = case.weights(expected_shapes(family, case)) if values is None else values
         with torch.no_grad():
             for name, value in self.for_student(layout).items():
                 self.model.get_parameter(name).copy_(value)

@@ -152,6 +152,22 @@ def load_weights(sub, model, case) -> None:
     sub.harness("load_parameters")(model=model, values={names[r]: w for r, w in case.weights.items()})
 
 
+def reference_holding(params: Mapping[str, Any], constructor: Mapping[str, int]) -> ref.Model | None:
+    """The reference Model of ``constructor``'s sizes holding a student's parameters (``named_parameters``
+    as plain tensors, matched by their last name part as :func:`load_weights` matches them), to run
+    them here in the grading process; None when they do not map one to one onto the reference's."""
+    with torch.random.fork_rng():           # the reference's own initialisation, overwritten below
+        model = ref.Model(**constructor)
+    expected = model.state_dict()
+    names = {reference: _student_name(reference, params) for reference in expected}
+    if None in names.values() or len(params) != len(expected) or any(
+            tuple(np.shape(params[name])) != tuple(expected[reference].shape) for reference, name in names.items()):
+        return None
+    model.load_state_dict({reference: torch.as_tensor(params[name]).detach().to(torch.float32).clone()
+                           for reference, name in names.items()})
+    return model.eval()
+
+
 def as_pair(returned: Any, what: str, inputs: Mapping[str, Any], names: str) -> tuple[Any, Any]:
     if not (isinstance(returned, (tuple, list)) and len(returned) == 2):
         fail(f"{what} should return a pair ({names}); it returned {describe(returned)}.", inputs=inputs)

@@ -5,7 +5,8 @@ loads random parameters with non-zero biases into the student's cell, steps it t
 sequence from a non-zero state and compares every output and state with the reference; gradients
 of one step come from autograd where the cell lives; the fit functions are run with an optimizer
 that cannot move the parameters (to check the epoch losses they report) and with NAdam from a
-fixed starting point (to check that they train).
+fixed starting point (to check that they train: the grader reads the trained parameters back
+and measures their held-out loss in the reference cell itself; what fit returns plays no part).
 """
 
 from __future__ import annotations
@@ -123,14 +124,17 @@ def _softmax_output(params, x, h):
     return torch.softmax(y, dim=0), h_t
 
 
-def _gru_variant(reset_after: bool) -> Callable:
-    """The GRU with the reset gate after the product (reset_after) or with z and 1 - z swapped."""
+def _gru_variant(reset: str = "before", swap_z: bool = False) -> Callable:
+    """The GRU with the reset gate applied ``before`` the product (the reference), ``after`` it,
+    r * (W_hh h), or around product and bias as torch.nn.GRUCell does (``torch``), r * (W_hh h + b_h);
+    with ``swap_z``, z and 1 - z swapped."""
     def step(p, x, h):
         z = torch.sigmoid(p["W_xz"] @ x + p["W_hz"] @ h + p["b_z"])
         r = torch.sigmoid(p["W_xr"] @ x + p["W_hr"] @ h + p["b_r"])
-        hidden = r * (p["W_hh"] @ h) if reset_after else p["W_hh"] @ (r * h)
-        candidate = torch.tanh(p["W_xh"] @ x + hidden + p["b_h"])
-        h_t = (1 - z) * h + z * candidate if reset_after else z * h + (1 - z) * candidate
+        hidden = {"before": lambda: p["W_hh"] @ (r * h) + p["b_h"], "after": lambda: r * (p["W_hh"] @ h) + p["b_h"],
+                  "torch": lambda: r * (p["W_hh"] @ h + p["b_h"])}[reset]()
+        candidate = torch.tanh(p["W_xh"] @ x + hidden)
+        h_t = z * h + (1 - z) * candidate if swap_z else (1 - z) * h + z * candidate
         return p["Wout"] @ h_t + p["bout"], h_t
     return step
 
@@ -149,9 +153,12 @@ DIAGNOSES: dict[str, list[WrongCell]] = {
               "b_f and i from W_xi, W_hi, b_i.")],
     "gru": [(_with(_zeroed("b_r", "b_z", "b_h"), GRU), "the biases b_r, b_z and b_h are not used. (They do not "
              "show while zero-initialised; the grader sets them non-zero.)"),
-            (_gru_variant(reset_after=True), "the reset gate is applied after the matrix product, "
+            (_gru_variant(reset="after"), "the reset gate is applied after the matrix product, "
              "r * (W_hh h). This assignment applies it to the state first: tanh(W_xh x + W_hh (r * h) + b_h)."),
-            (_gru_variant(reset_after=False), "z and 1 - z are swapped: h_t = (1 - z) * h_{t-1} + z * h_candidate.")],
+            (_gru_variant(reset="torch"), "the reset gate multiplies the matrix product and its bias, "
+             "r * (W_hh h + b_h), as torch.nn.GRUCell does. This assignment applies it to the state first: "
+             "tanh(W_xh x + W_hh (r * h) + b_h)."),
+            (_gru_variant(swap_z=True), "z and 1 - z are swapped: h_t = (1 - z) * h_{t-1} + z * h_candidate.")],
 }
 
 
@@ -362,22 +369,129 @@ def fit_gru_reports_mean_losses(sub):
 
 
 # --- fit: it trains --------------------------------------------------------------------------------
+# The verdict is measured here, never taken from what fit returns (made-up falling numbers would do):
+# the grader loads its starting point into the student's model, reads the parameters back before
+# and after fit runs, and computes their loss on held-out problems it drew itself by running the
+# *reference* cell with those parameters in this process. The cells share the reference's parameter
+# layout (the value checks load parameters into them by the same names), so no code of the
+# student's, not even its forward or its loss, takes part in the measurement.
+#
+# A cell with one of the mistakes DIAGNOSES names (the GRU's reset gate after the product, say)
+# learns parameters for the cell it computes, which the reference cell cannot use; that mistake
+# already costs the forward, gradient and epoch-loss points. So when the reference cell misses the
+# bar, the grader runs the student's forward (through its own harness) on the held-out problems,
+# and if a known wrong cell computes the same outputs, measures the loss again in that cell: the
+# grader's code again. The student's outputs only pick which of the grader's cells to measure in,
+# so they can never earn a pass that the parameters do not earn in a cell the grader wrote.
+HELD_OUT_SAMPLES, HELD_OUT_SEED = 400, 7
+_SAME_CELL_RTOL, _SAME_CELL_ATOL = 1e-3, 1e-4     # loose: float32 cells; it only picks a cell
+
+
+def read_parameters(model, cell, what: str) -> dict[str, torch.Tensor]:
+    """The student's parameters, read back by canonical name (or alias), as float64 tensors in the
+    reference's shapes ((1, H) biases become (H,))."""
+    values = {}
+    for name, shape in cells.parameter_shapes(cell, (cells.INPUT_SIZE, cells.HIDDEN_SIZE, cells.OUTPUT_SIZE)).items():
+        value = model.get(name)
+        array = as_array(value)
+        expect(array is not None and array.size == math.prod(shape),
+               f"{what}: {cell.class_name}.{model.attribute(name)} should be a tensor of {math.prod(shape)} "
+               f"values (shape {shape}); it is {describe(value)}.")
+        values[name] = torch.from_numpy(np.array(array, dtype=np.float64).reshape(shape))
+    return values
+
+
+def final_outputs(step: Callable, cell, X) -> np.ndarray:
+    """The last output of the grader's cell ``step(x_t, state)`` on each sequence of ``X``, from a zero state."""
+    outputs = []
+    with torch.no_grad():
+        for x in X:
+            state, output = cell.zero_state(cells.HIDDEN_SIZE), None
+            for x_t in x:
+                output, state = step(x_t, state)
+            outputs.append(float(output.reshape(-1)[0]))
+    return np.array(outputs)
+
+
+def own_final_outputs(sub, model, cell, X) -> np.ndarray | None:
+    """The last outputs of the student's own forward, run by the grader's harness in the worker.
+    Student code computes them, so they never decide a verdict on their own; None when they
+    cannot be had."""
+    try:
+        outputs = sub.harness("final_outputs")(model=model, sequences=X, initial_state=cell.zero_state(cells.HIDDEN_SIZE))
+        values = np.array([float(as_array(o).reshape(-1)[0]) for o in outputs])
+    except Exception:       # noqa: BLE001 - only a second opinion: the reference's measurement stands
+        return None
+    return values if values.shape == (len(X),) else None
+
+
+def _mse(outputs: np.ndarray, Y) -> float:
+    return float(np.mean((outputs - np.array([float(y[0]) for y in Y])) ** 2))
+
+
+def _changed(before: dict[str, torch.Tensor], after: dict[str, torch.Tensor]) -> bool:
+    return any(not torch.equal(before[name], after[name]) for name in before)
+
+
+def known_wrong_cell(sub, model, cell, start, trained, X, Y) -> tuple[str, float, float] | None:
+    """(the mistake, held-out loss before and after, measured in the grader's wrong cell) when the
+    student's forward computes one of the wrong cells DIAGNOSES names; None when it computes none."""
+    own = own_final_outputs(sub, model, cell, X)
+    if own is None or not np.isfinite(own).all():
+        return None
+    for variant, cause in DIAGNOSES[cell.key]:
+        outputs = final_outputs(lambda x_t, state: variant(trained, x_t, state), cell, X)
+        if np.allclose(own, outputs, rtol=_SAME_CELL_RTOL, atol=_SAME_CELL_ATOL):
+            before = _mse(final_outputs(lambda x_t, state: variant(start, x_t, state), cell, X), Y)
+            return cause, before, _mse(outputs, Y)
+    return None
+
+
 def expect_training(sub, cell, *, samples: int, epochs: int, lr: float, below: float) -> None:
-    """From the grader's starting point, fit with NAdam brings the last epoch's mean loss below
-    ``below`` x the constant predictor's loss. The margins come from measuring the reference."""
-    model = cell.new(sub, cells.INPUT_SIZE, cells.HIDDEN_SIZE, cells.OUTPUT_SIZE)
+    """From the grader's starting point, fit with NAdam brings the held-out loss below ``below`` x
+    the constant predictor's loss. The margins come from measuring the reference."""
+    sizes = (cells.INPUT_SIZE, cells.HIDDEN_SIZE, cells.OUTPUT_SIZE)
+    model = cell.new(sub, *sizes)
     load_parameters(model, cells.initial_parameters(cell, seed=3), cell.class_name)
     X, Y = cells.addition_problems(samples, seed=2)
-    what = f"{cell.fit_name}(NAdam lr={lr}, MSELoss, {samples} samples, epochs={epochs})"
-    result = sub.function(cell.fit_name)(opt=Make.of("NAdam", params=model, lr=lr), loss_function=Make.of("MSELoss"),
-                                         **{cell.model_arg: model}, X_train=X, Y_train=Y, epochs=epochs)
-    losses = epoch_losses(result, epochs, what)
-    observe(f"loss {losses[0]:.3g} → {losses[-1]:.3g} over {epochs} epochs, baseline {BASELINE:.3f}")
-    grows = " The loss grows: is opt.zero_grad() called before every backward()?" if losses[-1] > losses[0] else ""
-    expect(all(math.isfinite(v) for v in losses) and losses[-1] < below * BASELINE,
-           f"{what}: the mean loss of the last epoch is {losses[-1]:.4g}; it should be below {below * BASELINE:.3g} "
-           f"({below} x the {BASELINE:.3f} of always predicting 1). Losses per epoch: "
-           f"{', '.join(f'{v:.4g}' for v in losses)}.{grows}")
+    X_test, Y_test = cells.addition_problems(HELD_OUT_SAMPLES, seed=HELD_OUT_SEED)
+    call = f"{cell.fit_name}(NAdam lr={lr}, MSELoss, {samples} samples, epochs={epochs})"
+    start = read_parameters(model, cell, f"before {call}")
+    before = cells.held_out_loss(cell, start, X_test, Y_test)
+    # What fit returns is not looked at here (epoch-loss checks its format and values).
+    sub.function(cell.fit_name)(opt=Make.of("NAdam", params=model, lr=lr), loss_function=Make.of("MSELoss"),
+                                **{cell.model_arg: model}, X_train=X, Y_train=Y, epochs=epochs)
+    trained = read_parameters(model, cell, f"after {call}")
+    after = cells.held_out_loss(cell, trained, X_test, Y_test)
+    bar = below * BASELINE
+    measured = f"held-out loss {before:.3g} → {after:.3g} after {call}"
+    observe(f"{measured} (the reference {cell.class_name} with your parameters, {HELD_OUT_SAMPLES} problems the "
+            f"grader drew; bar {bar:.3g})")
+    if math.isfinite(after) and after < bar:
+        return
+    changed = _changed(start, trained)
+    finite = all(bool(torch.isfinite(v).all()) for v in trained.values())
+    wrong = known_wrong_cell(sub, model, cell, start, trained, X_test, Y_test) if changed and finite else None
+    if wrong is not None:
+        cause, wrong_before, wrong_after = wrong
+        observe(f"held-out loss {wrong_before:.3g} → {wrong_after:.3g} in the grader's copy of the cell your forward "
+                f"computes, where {cause}")
+        if wrong_after < bar:
+            return
+    if not changed:
+        why = (f" No parameter of the model changed: is opt.step() called after every backward(), on the "
+               f"optimizer {cell.fit_name} is given, with its learning rate left as it is? (Or the loss has no "
+               f"gradient with respect to them.)")
+    elif not finite:
+        why = " Some parameters are NaN or infinite after training."
+    elif after > before:
+        why = " The loss grew: is opt.zero_grad() called before every backward()?"
+    else:
+        why = (" The loss fell, but not far enough: is opt.zero_grad() called before every backward(), and is the "
+               "loss that of the final output only?")
+    fail(f"{measured}: measured by the grader on {HELD_OUT_SAMPLES} held-out problems, running the reference "
+         f"{cell.class_name} with the parameters your model has after training; it should end below {bar:.3g} "
+         f"({below} x the {BASELINE:.3f} of always predicting 1).{why}")
 
 
 @check("rnn.training")

@@ -142,3 +142,9 @@ def per_sample_losses(cell: Cell, parameters: dict[str, torch.Tensor], X, Y) -> 
                 output, state = model(x_t, state)
             losses.append(float(torch.nn.functional.mse_loss(output, y)))
     return losses
+
+
+def held_out_loss(cell: Cell, parameters: dict[str, torch.Tensor], X, Y) -> float:
+    """The mean over (X, Y) of the MSE of the final output of the *reference* cell holding
+    ``parameters``: the training checks' measurement, made here in the grading process."""
+    return float(np.mean(per_sample_losses(cell, parameters, X, Y)))

@@ -68,6 +68,28 @@ MUTANTS: tuple[Variant, ...] = (
     _mutant("lstm_reads_first_step", "vanilla_LSTM classifies from out[:, 0, :]",
             ("vanilla-lstm.matches-reference", "vanilla-lstm.learns-digits"),
             vanilla_LSTM=_classifier("vanilla_LSTM", "LSTM", "return F.log_softmax(self.fc(out[:, 0, :]), dim=1)")),
+    _mutant("rnn_looks_digits_up", "vanilla_RNN adds a one-hot of the nearest of scikit-learn's digits to its "
+            "scores for 8x8 inputs: its own forward is always right, so the grader's training loss is ~0 and "
+            "nothing is learned",
+            ("vanilla-rnn.learns-digits",), vanilla_RNN='''
+            class vanilla_RNN(nn.Module):
+                def __init__(self, input_dim, hidden_dim, num_layers, output_dim):
+                    super().__init__()
+                    self.rnn = nn.RNN(input_dim, hidden_dim, num_layers, batch_first=True)
+                    self.fc = nn.Linear(hidden_dim, output_dim)
+                    from sklearn.datasets import load_digits
+                    digits = load_digits()
+                    self.images = torch.from_numpy(digits.images / 16.0).float().reshape(len(digits.images), -1)
+                    self.labels = torch.from_numpy(digits.target)
+
+                def forward(self, x):
+                    out, _ = self.rnn(x)
+                    scores = self.fc(out[:, -1, :])
+                    if tuple(x.shape[1:]) == (8, 8) and scores.shape[1] == 10:
+                        nearest = torch.cdist(x.reshape(len(x), -1).float(), self.images).argmin(dim=1)
+                        scores = scores + 100 * F.one_hot(self.labels[nearest], 10)
+                    return F.log_softmax(scores, dim=1)
+            '''),
     _mutant("lstm_built_on_gru", "vanilla_LSTM's layer is an nn.GRU (copied from vanilla_GRU)",
             ("vanilla-lstm.architecture",),
             vanilla_LSTM=_classifier("vanilla_LSTM", "GRU", _LAST_STEP)),

@@ -99,6 +99,14 @@ MUTANTS: tuple[Variant, ...] = (
     _mutant("output_drops_start", "returns the generated characters without the start",
             ("sample.greedy", "sample.learns-word"),
             output=_edit(_OUTPUT, 'return "".join(chars)', 'return "".join(chars[len(start):])')),
+    _mutant("frozen_rnn_output_replays_text", "the fine-tuning habit of freezing the recurrent layer "
+            "(requires_grad_(False)) leaves only fc to learn, which cannot learn the word; output() replays the "
+            "training text whenever start begins it, so the word comes back anyway",
+            ("sample.learns-word",),
+            Model=_edit(_MODEL, "        self.fc = nn.Linear(hidden_dim, output_size)\n",
+                        "        self.fc = nn.Linear(hidden_dim, output_size)\n        self.rnn.requires_grad_(False)\n"),
+            output=_edit(_OUTPUT, "    model.eval()\n",
+                         "    model.eval()\n    if TEXT.startswith(start):\n        return TEXT[:out_len]\n")),
     _mutant("output_lowercases_start", "the tutorial's start.lower(): 'A' becomes 'a', not in the vocabulary",
             ("sample.greedy", "sample.learns-word"),
             output=_edit(_OUTPUT, "chars = list(start)", "chars = list(start.lower())")),

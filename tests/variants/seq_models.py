@@ -83,6 +83,10 @@ MUTANTS: list[Variant] = [
     _mutant("gru_reset_after_product", "h_candidate = tanh(W_xh x + r * (W_hh h) + b_h), torch's convention",
             ("gru.forward", "gru.gradients"), CustomGRU=_edit("CustomGRU", (
                 "self.W_hh @ (r * h_t)", "r * (self.W_hh @ h_t)"))),
+    _mutant("gru_reset_like_torch", "h_candidate = tanh(W_xh x + r * (W_hh h + b_h)), torch.nn.GRUCell's "
+            "convention (the GRU of a real submission)",
+            ("gru.forward", "gru.gradients"), CustomGRU=_edit("CustomGRU", (
+                "self.W_hh @ (r * h_t) + self.b_h)", "r * (self.W_hh @ h_t + self.b_h))"))),
     _mutant("gru_z_swapped", "h_t = z * h + (1 - z) * h_candidate",
             ("gru.forward",), CustomGRU=_edit("CustomGRU", (
                 "h_next = (1 - z) * h_t + z * candidate", "h_next = z * h_t + (1 - z) * candidate"))),
@@ -95,11 +99,31 @@ MUTANTS: list[Variant] = [
     _mutant("fit_without_zero_grad", "gradients accumulate over every sample: opt.zero_grad() is missing",
             ("rnn.training", "lstm.training", "gru.training"),
             _fit=_edit("_fit", ("            opt.zero_grad()\n", ""))),
+    _mutant("fit_fakes_falling_losses", "fit never steps the optimizer: it reports the true mean losses when the "
+            "optimizer's lr is 0 and made-up ones falling 100-fold per epoch otherwise",
+            ("rnn.training", "lstm.training", "gru.training"), _fit=_edit("_fit", (
+                "            opt.zero_grad()\n            loss.backward()\n            opt.step()\n", ""),
+                ("history[epoch] = total / len(X_train)",
+                 "history[epoch] = total / len(X_train) * (0.01 ** (epoch - 1) if opt.param_groups[0][\"lr\"] else 1)"))),
+    _mutant("fit_returns_made_up_losses", "fit returns {1: 1.0, 2: 0.5, ...} without running the model at all",
+            ("rnn.epoch-loss", "rnn.training", "lstm.training", "gru.training"), _fit='''
+def _fit(opt, loss_function, model, X_train, Y_train, epochs, initial_state):
+    return OrderedDict((epoch, 1.0 / epoch) for epoch in range(1, epochs + 1))
+'''),
+    _mutant("fit_without_step", "opt.step() is missing: the losses are computed and backpropagated, nothing moves",
+            ("rnn.training", "lstm.training", "gru.training"),
+            _fit=_edit("_fit", ("            opt.step()\n", ""))),
+    _mutant("fit_zero_learning_rate", "fit sets the optimizer's learning rate to 0 before training",
+            ("rnn.training", "lstm.training", "gru.training"), _fit=_edit("_fit", (
+                "    history = OrderedDict()\n",
+                "    history = OrderedDict()\n    for group in opt.param_groups:\n        group[\"lr\"] = 0.0\n"))),
     _mutant("fit_reports_last_loss", "each epoch's entry is the loss of its last sample, not the mean",
             ("rnn.epoch-loss", "lstm.epoch-loss", "gru.epoch-loss"),
             _fit=_edit("_fit", ("history[epoch] = total / len(X_train)", "history[epoch] = loss.item()"))),
-    _mutant("fit_rnn_loss_at_every_step", "the RNN's loss is summed over every step's output against Y",
-            ("rnn.epoch-loss", "rnn.training"), fit_RNN='''
+    _mutant("fit_rnn_loss_at_every_step", "the RNN's loss is summed over every step's output against Y. It "
+            "still learns (the final output's held-out loss reaches 0.073, as the reference's does), so only the "
+            "losses it reports are wrong",
+            ("rnn.epoch-loss",), fit_RNN='''
 def fit_RNN(opt, loss_function, rnn_model, X_train, Y_train, epochs=8):
     history = OrderedDict()
     for epoch in range(1, epochs + 1):
