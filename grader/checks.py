@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import time
 import traceback
+from pathlib import PurePath
 
-from grader.errors import MissingName, StudentCodeRaised, StudentError, WorkerLost
+from grader import wire
+from grader.errors import MalformedReply, MissingName, StudentCodeRaised, StudentError, WorkerLost
 from grader.results import CheckResult, Counterexample, Status
+from grader.sandbox import SandboxUnavailable
 from grader.spec import Check
 from grader.submission import Submission
 from grader.suite import CheckFailed, Suite, running_check, seed_for
+
+# Where the grader reads and handles the worker's replies: an exception raised in here, while a
+# check talked to the worker, comes from a reply the student's code corrupted, or from a worker (or
+# the zygote that forks workers) that the student's code killed.
+_WORKER_PLUMBING = ("sandbox.py", "wire.py", "zygote.py", "confine.py")
+CONNECTION_BROKE = "the connection to the worker running your code broke"
 
 
 def run_check(suite: Suite, check: Check, submission: Submission) -> CheckResult:
@@ -20,16 +29,21 @@ def run_check(suite: Suite, check: Check, submission: Submission) -> CheckResult
     """
     fn = suite.functions[check.id]
     started = time.perf_counter()
-    output_before = submission.output_mark() if hasattr(submission, "output_mark") else None
+    output_before: int | None = None
 
     context = running_check(suite.assignment, check)
 
     def result(status: Status, message: str = "", example: Counterexample | None = None) -> CheckResult:
-        output = submission.output_since(output_before) if output_before is not None else ""
+        try:
+            output = submission.output_since(output_before) if output_before is not None else ""
+        except Exception:  # noqa: BLE001 - the output is a courtesy; the verdict must not depend on it
+            output = ""
         return CheckResult(check, status, message, example, round(time.perf_counter() - started, 4),
                            output, seed_for(check.id), tuple(context.observations))
 
     try:
+        if hasattr(submission, "output_mark"):
+            output_before = submission.output_mark()   # may start a worker, so it is inside the net
         submission.seed(seed_for(check.id))
         with context:
             fn(submission)
@@ -39,15 +53,82 @@ def run_check(suite: Suite, check: Check, submission: Submission) -> CheckResult
         return result(Status.MISSING, str(exc))
     except StudentCodeRaised as exc:
         return result(Status.ERROR, _raised_message(exc), _example_of(exc))
+    except MalformedReply as exc:
+        return _discarding_worker(submission, result(Status.ERROR, str(exc), _example_of(exc)))
     except StudentError as exc:
         return result(Status.ERROR, str(exc), _example_of(exc))
     except WorkerLost as exc:
         status = Status.TIMEOUT if exc.reason == "timeout" else Status.CRASHED
         return result(status, exc.detail, _example_of(exc))
+    except SandboxUnavailable:   # no sandbox can start on this machine: that stops grading, for everyone
+        raise
     except Exception as exc:  # noqa: BLE001 - a check must never take the run down with it
+        fault = worker_fault(exc)
+        if fault is not None:
+            status, message = fault
+            return _discarding_worker(submission, result(status, message, _example_of(exc)))
         return result(Status.ERROR, "the check itself failed (an error in the suite, please report):\n"
                       + "".join(traceback.format_exception_only(exc)).strip())
     return result(Status.PASSED)
+
+
+def worker_fault(exc: BaseException, _depth: int = 0) -> tuple[Status, str] | None:
+    """The status and message for ``exc`` when it comes from the worker's side, which the student's
+    code controls: a reply that is not well-formed, or not the answer to what was asked (the grader
+    tripped over it reading it), or a connection the student's code broke by killing the worker or
+    the process that forks workers. None when it is the grader's or the suite's own error.
+
+    Exceptions that wrap others (hypothesis's "flaky" report, exception groups, ``raise ... from``)
+    are looked into: a reply that read differently on replay is still the reply's fault."""
+    fault = _fault_of(exc)
+    if fault is not None or _depth >= 4:
+        return fault
+    grouped = exc.exceptions if isinstance(exc, BaseExceptionGroup) else ()
+    for inner in (*grouped, exc.__cause__, exc.__context__):
+        if isinstance(inner, BaseException) and inner is not exc:
+            fault = worker_fault(inner, _depth + 1)
+            if fault is not None:
+                return fault
+    return None
+
+
+def _fault_of(exc: BaseException) -> tuple[Status, str] | None:
+    if isinstance(exc, wire.Unsendable):          # the grader's side tried to send what cannot travel
+        return None
+    if isinstance(exc, MalformedReply):
+        return Status.ERROR, str(exc)
+    if isinstance(exc, wire.WireError):
+        return Status.ERROR, str(MalformedReply(_describe(exc)))
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames or PurePath(frames[-1].filename).name not in _WORKER_PLUMBING:
+        return None
+    if isinstance(exc, (OSError, EOFError)):
+        return Status.CRASHED, (f"{CONNECTION_BROKE} ({_describe(exc)}): it, or "
+                                f"the process that starts workers, was killed or closed its socket. Only your code "
+                                f"runs there: does it kill processes (os.kill, os.killpg, signal) or close files "
+                                f"it did not open?")
+    return Status.ERROR, str(MalformedReply(_describe(exc)))
+
+
+def _describe(exc: BaseException) -> str:
+    try:
+        text = str(exc)
+    except Exception:  # noqa: BLE001
+        text = ""
+    text = text if len(text) <= 300 else text[:300] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _discarding_worker(submission: Submission, result: CheckResult) -> CheckResult:
+    """``result``, after the worker that sent a reply we could not read is killed: whatever the
+    student's code did to it would spoil every later reply, so the next check gets a fresh one."""
+    close = getattr(submission, "close", None)
+    if callable(close):
+        try:
+            close()
+        except Exception:  # noqa: BLE001 - a worker that will not close is killed with its exercise
+            pass
+    return result
 
 
 def _drawn(exc: CheckFailed) -> Counterexample | None:
@@ -66,4 +147,5 @@ def _raised_message(exc: StudentCodeRaised) -> str:
 
 def _example_of(exc: BaseException) -> Counterexample | None:
     """The call that was running, if the submission recorded it (see Submission.last_call)."""
-    return getattr(exc, "counterexample", None)
+    example = getattr(exc, "counterexample", None)
+    return example if isinstance(example, Counterexample) else None

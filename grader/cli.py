@@ -64,8 +64,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
                                                dask=args.dask):
                 entry = by_student[result.student]
                 journal.record(entry, result)                          # on disk before the next one
-                if entry.problem is None:
-                    write_submission_view(entry.path, entry.student, entry.sha256, out)
+                if entry.problem is None:   # only a regular file inside the submission is ever shown
+                    write_submission_view(entry.path, entry.student, entry.sha256, out,
+                                          root=entry.root or entry.origin)
                 _write_student_files(result, out)
                 results.append(result)
         finally:
@@ -85,10 +86,17 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _write_student_files(result: SubmissionResult, out: Path) -> None:
+    """The student's files, the JSON record first. A report that cannot be written is said on
+    stderr and the class goes on: one student's files never stop everyone else's."""
     write_result_json(result, out / f"{result.student}.json")
-    write_gradescope_json(result, out / "gradescope" / result.student / "results.json")
-    write_student_report(result, out, audience="instructor")
-    write_student_report(result, out / "student", audience="student")
+    for write in (lambda: write_gradescope_json(result, out / "gradescope" / result.student / "results.json"),
+                  lambda: write_student_report(result, out, audience="instructor"),
+                  lambda: write_student_report(result, out / "student", audience="student")):
+        try:
+            write()
+        except Exception as exc:  # noqa: BLE001
+            print(f"grader: could not write a report of {result.student} (an error in the grader, please "
+                  f"report it): {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
 def _grade_with_progress(assignment: Assignment, entries, jobs: int, hidden,
@@ -97,7 +105,9 @@ def _grade_with_progress(assignment: Assignment, entries, jobs: int, hidden,
         return
     from tqdm import tqdm
     with tqdm(total=len(entries), unit="submission", disable=not sys.stderr.isatty() and "GRADER_PROGRESS" not in os.environ) as bar:
-        for result in grade_class(assignment, entries, jobs=jobs, hidden=hidden, dask=dask):
+        # isolate: even with one job, the class is graded in a process of its own session, which
+        # student code that kills its grading process (or that process's group) cannot reach past
+        for result in grade_class(assignment, entries, jobs=jobs, hidden=hidden, dask=dask, isolate=True):
             bar.set_postfix_str(f"{result.student}: {result.percent:.0f}%")
             bar.update()
             yield result

@@ -7,6 +7,11 @@ An entry is a ``.py``, a ``.ipynb``, a folder, or a ``.zip`` of either. LMS down
 (Moodle, Canvas, Blackboard) give the student id and, where the name has one, the submission time.
 Nothing here raises for one bad submission: the entry carries the problem, so the student still
 gets a report that says what was wrong, and the rest of the class is graded.
+
+Symbolic links are never followed, because the grader would read what they point at with its own
+rights (the reference, another student's work, ``/etc/passwd``): an entry of the class folder that
+is a link gets a problem saying so, links inside folders are left out, zip members that are links
+are not extracted, and the file chosen to grade is a regular file inside the submission.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import datetime
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -52,6 +58,8 @@ class SubmissionFile:
     sha256: str                # of the file; of a zip's bytes; of a folder's files (names included)
     submitted_at: str | None   # ISO time when the LMS name carries one
     problem: str | None = None  # why this submission cannot be loaded; None when it can
+    root: Path | None = None   # what holds the submission's files: the file or folder itself, or the
+                               # folder its zip was extracted to; ``path`` lies inside it when loadable
 
 
 def discover(folder: Path, *, workdir: Path, prefer: tuple[str, ...] = ()) -> list[SubmissionFile]:
@@ -66,19 +74,22 @@ def discover(folder: Path, *, workdir: Path, prefer: tuple[str, ...] = ()) -> li
                           f"folder or zip per student (for a single file use `grader check`).")
     workdir = Path(workdir)
     found = [p for p in sorted(folder.iterdir(), key=lambda p: p.name)
-             if _is_submission(p) and p.resolve() != workdir.resolve()]
+             if _is_submission(p) and os.path.realpath(p) != os.path.realpath(workdir)]
     ids = _unique_ids([student_id(p.name) for p in found])
-    return sorted((_open(p, student, workdir, prefer) for p, student in zip(found, ids)),
+    return sorted((_open(p, student, workdir, prefer, follow_link=False) for p, student in zip(found, ids)),
                   key=lambda entry: entry.student)
 
 
 def open_submission(path: Path, *, workdir: Path, prefer: tuple[str, ...] = ()) -> SubmissionFile:
     """The entry for one file, folder or zip. A path that does not exist raises
-    :class:`SubmissionUnreadable`; anything wrong with what is there goes in ``problem``."""
+    :class:`SubmissionUnreadable`; anything wrong with what is there goes in ``problem``.
+
+    This is a student's own work on their own machine (``grader check``, ``grader ci``), so a link
+    given as ``path`` itself is followed; links inside a folder or zip still are not."""
     path = Path(path)
     if not path.exists():
         raise SubmissionUnreadable(f"{path}: no such file or folder. Check the path and try again.")
-    return _open(path, student_id(path.absolute().name), Path(workdir), prefer)
+    return _open(path, student_id(path.absolute().name), Path(workdir), prefer, follow_link=True)
 
 
 # --- names --------------------------------------------------------------------------------------
@@ -114,8 +125,11 @@ def file_time(origin: Path) -> str:
     """When ``origin`` was last modified, as ISO time with this machine's UTC offset: the file's
     time, or the newest file's in a folder."""
     origin = Path(origin)
-    files = [p for p in origin.rglob("*") if p.is_file()] if origin.is_dir() else [origin]
-    newest = max((p.stat().st_mtime for p in files), default=origin.stat().st_mtime)
+    if origin.is_symlink():   # the link's own time: what it points at is not the submission
+        newest = origin.lstat().st_mtime
+    else:
+        files = [origin / f for f in _files_under(origin)] if origin.is_dir() else [origin]
+        newest = max((p.stat().st_mtime for p in files), default=origin.stat().st_mtime)
     return datetime.datetime.fromtimestamp(int(newest)).astimezone().isoformat()
 
 
@@ -161,29 +175,60 @@ def _is_junk(name: str) -> bool:
 def _is_submission(path: Path) -> bool:
     if _is_junk(path.name):
         return False
-    if path.is_dir():
+    if path.suffix.lower() in (*GRADABLE_SUFFIXES, ".zip", *_UNGRADABLE_SUFFIXES):
         return True
-    return path.suffix.lower() in (*GRADABLE_SUFFIXES, ".zip", *_UNGRADABLE_SUFFIXES)
+    if path.is_symlink():   # stat only, nothing read: a link to a folder stands for a student too
+        return os.path.isdir(path)
+    return path.is_dir()
 
 
 # --- one entry ------------------------------------------------------------------------------------
-def _open(path: Path, student: str, workdir: Path, prefer: tuple[str, ...]) -> SubmissionFile:
+def _open(path: Path, student: str, workdir: Path, prefer: tuple[str, ...], *, follow_link: bool) -> SubmissionFile:
     """The entry for ``path``; a problem with it is caught and carried, never raised."""
-    problem, target = None, path
+    if path.is_symlink() and not follow_link:
+        return SubmissionFile(student=student, path=path, origin=path, sha256=_link_digest(path),
+                              submitted_at=submitted_at(path.name), root=path,
+                              problem=(f"{path.name}: is a symbolic link, and it was not followed: the grader does "
+                                       f"not read what a link points to. Submit the notebook, module, folder or "
+                                       f"zip itself."))
+    if not path.is_dir() and not _is_regular_file(path):
+        return SubmissionFile(student=student, path=path, origin=path, sha256=hashlib.sha256(b"").hexdigest(),
+                              submitted_at=submitted_at(path.name), root=path,
+                              problem=f"{path.name}: not a regular file, so it was not read. Submit your notebook "
+                                      f"(.ipynb) or module (.py), or a .zip that holds it.")
+    problem, target, root = None, path, path
     try:
-        target = _file_to_grade(path, student, workdir, prefer)
+        target, root = _file_to_grade(path, student, workdir, prefer)
     except SubmissionUnreadable as exc:
         problem = str(exc)
     return SubmissionFile(student=student, path=target, origin=path, sha256=_sha256_of(path),
-                          submitted_at=submitted_at(path.name), problem=problem)
+                          submitted_at=submitted_at(path.name), problem=problem, root=root)
 
 
-def _file_to_grade(path: Path, student: str, workdir: Path, prefer: tuple[str, ...]) -> Path:
+def _is_regular_file(path: Path) -> bool:
+    """A regular file (following a link only where links are allowed: ``open_submission``'s path)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _link_digest(path: Path) -> str:
+    """A link's hash is of where it points (its text), never of what is there."""
+    try:
+        return hashlib.sha256(b"symlink\0" + os.fsencode(os.readlink(path))).hexdigest()
+    except OSError:
+        return hashlib.sha256(b"").hexdigest()
+
+
+def _file_to_grade(path: Path, student: str, workdir: Path, prefer: tuple[str, ...]) -> tuple[Path, Path]:
+    """The file to grade, and the root it must lie in (the folder, the file itself, or the folder
+    its zip was extracted to)."""
     if path.is_dir():
         return _choose_in_folder(path, path.name, student, workdir, prefer)
     suffix = path.suffix.lower()
     if suffix in GRADABLE_SUFFIXES:
-        return path
+        return path, path
     if suffix == ".zip":
         root = extract_zip(path, _fresh_dir(workdir, student))
         return _choose_in_folder(root, path.name, student, workdir, prefer, zips_allowed=False)
@@ -192,10 +237,10 @@ def _file_to_grade(path: Path, student: str, workdir: Path, prefer: tuple[str, .
 
 
 def _choose_in_folder(root: Path, label: str, student: str, workdir: Path, prefer: tuple[str, ...],
-                      zips_allowed: bool = True) -> Path:
-    """The one .py/.ipynb to grade under ``root``: the only one, else a ``prefer`` name, else the
-    only notebook. A folder whose only content is one zip (an LMS folder around an upload) is
-    looked into once."""
+                      zips_allowed: bool = True) -> tuple[Path, Path]:
+    """The one .py/.ipynb to grade under ``root`` (and ``root``): the only one, else a ``prefer``
+    name, else the only notebook. A folder whose only content is one zip (an LMS folder around an
+    upload) is looked into once."""
     files = _files_under(root)
     candidates = [f for f in files if f.suffix.lower() in GRADABLE_SUFFIXES and not _is_test_file(f)]
     zips = [f for f in files if f.suffix.lower() == ".zip"]
@@ -204,7 +249,7 @@ def _choose_in_folder(root: Path, label: str, student: str, workdir: Path, prefe
         return _choose_in_folder(inner, f"{label}/{zips[0]}", student, workdir, prefer, zips_allowed=False)
     chosen = _choose(candidates, prefer)
     if chosen is not None:
-        return root / chosen
+        return _inside(root, root / chosen, label), root
     if not candidates:
         seen = ", ".join(str(f) for f in files[:10]) or "nothing"
         raise SubmissionUnreadable(f"{label}: no .ipynb or .py file in it (found: {seen}). "
@@ -244,17 +289,46 @@ def _is_test_file(path: PurePosixPath) -> bool:
     return in_tests or name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py")
 
 
+def _inside(root: Path, chosen: Path, label: str) -> Path:
+    """``chosen``, checked to be a regular file (not a link) whose real path lies under ``root``'s."""
+    try:
+        real_root, real = root.resolve(strict=True), chosen.resolve(strict=True)
+        regular = stat.S_ISREG(os.lstat(chosen).st_mode)
+    except (OSError, RuntimeError):   # gone, or a loop of links
+        regular = False
+    if not regular or not real.is_relative_to(real_root):
+        raise SubmissionUnreadable(f"{label}: {chosen.name} is not a regular file inside the submission "
+                                   f"(a symbolic link?), so it was not read. Submit the file itself.")
+    return chosen
+
+
 def _files_under(root: Path) -> list[PurePosixPath]:
     """Regular files under ``root``, relative, sorted; junk folders, hidden files and symlinks
-    (which could point out of the submission) left out."""
+    (which could point out of the submission) left out, and so are pipes, sockets and devices
+    (reading one could block the grader forever)."""
     found = []
     for folder, dirs, names in os.walk(root, followlinks=False):
         dirs[:] = [d for d in dirs if not _is_junk(d)]
         for name in names:
             full = Path(folder) / name
-            if not _is_junk(name) and not full.is_symlink():
+            try:
+                regular = stat.S_ISREG(os.lstat(full).st_mode)   # lstat: a link is never regular
+            except OSError:
+                regular = False
+            if not _is_junk(name) and regular:
                 found.append(PurePosixPath(full.relative_to(root).as_posix()))
     return sorted(found, key=str)
+
+
+def submission_files(entry: SubmissionFile) -> list[tuple[str, Path]]:
+    """The submission's own regular files as (name relative to its root, path), links left out:
+    what each worker gets a private copy of. None for an entry that cannot be loaded."""
+    root = entry.root or entry.origin
+    if entry.problem is not None or root.is_symlink():
+        return []
+    if root.is_dir():
+        return [(str(relative), root / relative) for relative in _files_under(root)]
+    return [(root.name, root)] if _is_regular_file(root) else []
 
 
 def _fresh_dir(workdir: Path, student: str) -> Path:
@@ -271,6 +345,8 @@ def _sha256_of(path: Path) -> str:
     """Of a file's bytes (a zip's too: the exact upload), or of a folder's files: each name and
     content, in sorted order, so renaming a file changes the hash."""
     try:
+        if path.is_symlink():
+            return _link_digest(path)
         if not path.is_dir():
             return _file_digest(path).hex()
         digest = hashlib.sha256()
@@ -321,9 +397,16 @@ def _checked_members(zf: zipfile.ZipFile, label: str) -> list[tuple[zipfile.ZipI
     members = []
     for info in infos:
         relative = _safe_member_path(info.filename, label)
-        if not info.is_dir() and relative.parts and relative.parts[0] != "__MACOSX":
+        if not info.is_dir() and not _is_link_member(info) and relative.parts and relative.parts[0] != "__MACOSX":
             members.append((info, relative))
     return members
+
+
+def _is_link_member(info: zipfile.ZipInfo) -> bool:
+    """A member stored as a symbolic link (Unix mode in the high bits of ``external_attr``): it is
+    left out, like a link in a folder, never made into a link or a file holding its target."""
+    mode = info.external_attr >> 16
+    return stat.S_ISLNK(mode) if mode else False
 
 
 def _safe_member_path(name: str, label: str) -> PurePosixPath:

@@ -6,7 +6,9 @@ Every error says whose fault it is, because each audience needs a different next
     ├── StudentError                 the submission is at fault: it costs points, never the run
     │   ├── SubmissionUnreadable     not a .py/.ipynb/folder/zip we can read, or it does not parse
     │   ├── MissingName              a function or class the exercise needs is not defined
-    │   └── StudentCodeRaised        the student's code raised an exception inside the worker
+    │   ├── StudentCodeRaised        the student's code raised an exception inside the worker
+    │   └── MalformedReply           the worker's reply could not be read: only the student's code
+    │                                runs there, so only it can have corrupted it
     ├── AuthorError                  an assignment.toml, reference or suite is wrong: fix the course
     │   └── SpecError                a bad value in assignment.toml (names the file and key)
     └── InternalError                a bug in the grader itself: please report it
@@ -53,6 +55,18 @@ class StudentCodeRaised(StudentError):
         self.exc_message = message
         self.traceback = traceback
         super().__init__(f"your code raised {exc_type}: {message}")
+
+
+class MalformedReply(StudentError):
+    """The worker running the student's code sent a reply the grader cannot read (not well-formed,
+    too large, not the answer to what was asked). Only the student's code runs in that process, so
+    a corrupted reply is its doing: it costs the student the check, never the run."""
+
+    def __init__(self, detail: str):
+        self.detail = detail
+        super().__init__(f"your code's worker sent a malformed reply ({detail}). Only your code runs in "
+                         f"that process: does it replace or patch parts of the grader, numpy or Python "
+                         f"itself, or write to the worker's socket?")
 
 
 class AuthorError(GraderError):

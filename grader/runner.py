@@ -5,29 +5,44 @@
 :class:`Grader` holds what one grading process needs (the assignment, suite, reference and a warm
 zygote) and grades one submission at a time. :func:`grade_class` spreads submissions over a pool
 of such processes, one submission per process at a time, or over a Dask cluster (grader.cluster).
+
+One submission never stops the class: whatever happens while loading or running it (its code
+raised, its worker died or sent a reply we cannot read, the grader tripped over something, its
+code killed the process grading it) becomes *its* result, with a reason, and the class goes on.
+Only what no submission can cause stops the run: a broken assignment (AuthorError, when the
+suite or reference is loaded) or a sandbox that cannot start on this machine (SandboxUnavailable).
 """
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures as futures
 import importlib
 import importlib.util
 import multiprocessing
+import os
 import tempfile
 import time
+import traceback
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import ModuleType
 from typing import Iterable, Iterator
 
 from grader import __version__
-from grader.checks import run_check
-from grader.discovery import SubmissionFile
-from grader.errors import SpecError, SubmissionUnreadable, WorkerLost
+from grader.checks import CONNECTION_BROKE, run_check, worker_fault
+from grader.discovery import SubmissionFile, submission_files
+from grader.errors import (AuthorError, MalformedReply, SpecError, StudentCodeRaised, StudentError,
+                           SubmissionUnreadable, WorkerLost)
 from grader.loader import prepare_source
-from grader.results import CheckResult, ExerciseResult, LoadNote, Status, SubmissionResult
-from grader.sandbox import WorkerSubmission, Zygote
+from grader.results import Binding, CheckResult, ExerciseResult, LoadNote, Status, SubmissionResult
+from grader.sandbox import SandboxUnavailable, WorkerSubmission, Zygote
 from grader.spec import Assignment, Exercise, load_assignment
 from grader.suite import load_suite, seed_for
+
+# What a worker may tell us about loading: at most this many notes, each at most this long.
+_MAX_LOAD_NOTES = 500
+_MAX_NOTE_CHARS = 2000
 
 
 def load_reference(assignment: Assignment) -> ModuleType:
@@ -49,33 +64,81 @@ def load_reference(assignment: Assignment) -> ModuleType:
 class Grader:
     """Grades submissions of one assignment in this process, with one warm zygote."""
 
-    def __init__(self, assignment: Assignment, *, public_only: bool = False, hidden: Iterable[Path] = ()):
+    def __init__(self, assignment: Assignment, *, public_only: bool = False, hidden: Iterable[Path] = (),
+                 scratch_dir: Path | None = None):
         self.assignment = assignment
         self.public_only = public_only
         self.suite = load_suite(assignment)
         self.reference = load_reference(assignment)
-        self._scratch = tempfile.TemporaryDirectory(prefix="grader-")
+        self._scratch = tempfile.TemporaryDirectory(prefix="grader-", dir=scratch_dir)
         root = assignment.project_root
         self._hidden = [root / "reference", root / "tests", root / "assignments", *hidden]
         self._zygote: Zygote | None = None
 
     @property
     def zygote(self) -> Zygote:
+        """The warm zygote, started on first use and again after student code killed it. Raises
+        :class:`SandboxUnavailable` when it cannot start: that stops grading, as no one's code can run."""
         if self._zygote is None:
-            self._zygote = Zygote(Path(self._scratch.name), self._hidden)
+            try:
+                self._zygote = Zygote(Path(self._scratch.name), self._hidden)
+            except SandboxUnavailable:
+                raise
+            except Exception as exc:  # noqa: BLE001 - InternalError, OSError, ...: all mean the same here
+                raise SandboxUnavailable(f"the sandbox for student code cannot start: {exc}") from exc
         return self._zygote
 
     def close(self) -> None:
-        if self._zygote is not None:
-            self._zygote.close()
-            self._zygote = None
+        self._drop_zygote()
         self._scratch.cleanup()
+
+    def _zygote_died(self) -> bool:
+        process = getattr(self._zygote, "process", None)
+        return process is not None and process.poll() is not None
+
+    def _drop_zygote(self) -> None:
+        """Stop the zygote (dead, or stuck after student code signalled it); the next use starts one."""
+        zygote, self._zygote = self._zygote, None
+        if zygote is None:
+            return
+        process = getattr(zygote, "process", None)
+        try:
+            if process is not None and process.poll() is None:
+                process.kill()
+            zygote.close()
+        except Exception:  # noqa: BLE001 - it is being thrown away; a later start says if the sandbox is broken
+            pass
+
+    def _with_live_zygote(self, submission: WorkerSubmission) -> None:
+        """Give ``submission`` a zygote that is running: student code can kill the one it had
+        (``os.kill(os.getppid(), 9)`` in a worker), and the next exercise must still get a worker."""
+        if self._zygote is not None and self._zygote_died():
+            self._drop_zygote()
+        if submission.zygote is not self.zygote:
+            _quietly(submission.close)
+            submission.zygote = self.zygote
 
     def checks_of(self, exercise: Exercise):
         return [c for c in exercise.checks if not (self.public_only and c.hidden)]
 
     def grade(self, entry: SubmissionFile) -> SubmissionResult:
+        """The result of ``entry``, whatever its code does. Raises only what no submission can
+        cause: :class:`SandboxUnavailable`, and KeyboardInterrupt."""
         started = time.perf_counter()
+        try:
+            return self._grade(entry, started)
+        except SandboxUnavailable:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one submission must never end the class
+            status, message = _blame(exc, "while grading your submission")
+        except WorkerLost as exc:
+            status = Status.TIMEOUT if exc.reason == "timeout" else Status.CRASHED
+            message = f"while grading your submission: {exc.detail}"
+        self._drop_zygote()   # whatever went wrong, the next submission starts from a clean sandbox
+        return failed_result(self.assignment, entry, status, message, public_only=self.public_only,
+                             duration_s=time.perf_counter() - started)
+
+    def _grade(self, entry: SubmissionFile, started: float) -> SubmissionResult:
         problem = entry.problem
         prepared = None
         if problem is None:
@@ -83,38 +146,73 @@ class Grader:
                 prepared = prepare_source(entry.path)
             except SubmissionUnreadable as exc:
                 problem = str(exc)
+            except Exception as exc:  # noqa: BLE001 - a file crafted to trip the loader is still unreadable
+                problem = f"{entry.path.name}: the grader could not read it ({_describe(exc)})."
         if prepared is not None and not prepared.units:
             why = "; ".join(f"{n.what} ({n.where})" for n in prepared.notes) or "it defines nothing"
             problem, prepared = f"nothing in your submission could be loaded: {why}", None
         if prepared is None:
             exercises = tuple(self._not_run(ex, problem or "could not load") for ex in self.assignment.exercises)
             return self._result(entry, exercises, (), problem, started)
-        submission = WorkerSubmission(self.assignment, self.zygote, prepared.units, self.reference)
+        if self._zygote is not None and self._zygote_died():
+            self._drop_zygote()
+        submission = WorkerSubmission(self.assignment, self.zygote, prepared.units, self.reference,
+                                      files=submission_files(entry))
         notes = list(prepared.notes)
         try:
             exercises = tuple(self._grade_exercise(ex, submission, notes) for ex in self.assignment.exercises)
         finally:
-            submission.close()
+            _quietly(submission.close)
         return self._result(entry, exercises, tuple(dict.fromkeys(notes)), None, started)
 
     def _grade_exercise(self, exercise: Exercise, submission: WorkerSubmission,
                         notes: list[LoadNote]) -> ExerciseResult:
-        submission._bindings.clear()
+        checks = self.checks_of(exercise)
+
+        def every_check(status: Status, message: str) -> ExerciseResult:
+            return ExerciseResult(exercise, tuple(CheckResult(c, status, message, seed=seed_for(c.id)) for c in checks))
+
+        self._with_live_zygote(submission)
         try:
+            submission._bindings.clear()
             submission.fresh()
+            loaded = _load_notes(submission.load_notes)
+        except SandboxUnavailable:
+            raise
         except WorkerLost as exc:
             status = Status.TIMEOUT if exc.reason == "timeout" else Status.CRASHED
-            message = f"while loading your code: {exc.detail}"
-            return ExerciseResult(exercise, tuple(CheckResult(c, status, message, seed=seed_for(c.id))
-                                                  for c in self.checks_of(exercise)))
-        notes.extend(LoadNote(where, what) for where, what in submission.load_notes)
+            return every_check(status, f"while loading your code: {exc.detail}")
+        except Exception as exc:  # noqa: BLE001 - the load reply is the student's code's to corrupt
+            status, message = _blame(exc, "while loading your code")
+            self._after_trouble(submission, message)
+            return every_check(status, message)
+        notes.extend(loaded)
         results = []
-        for check in self.checks_of(exercise):
+        for check in checks:
+            self._with_live_zygote(submission)
             submission.call_timeout = check.timeout_s
             submission.check_deadline = time.monotonic() + self.assignment.limits.check_budget_s
-            results.append(run_check(self.suite, check, submission))
+            try:
+                result = run_check(self.suite, check, submission)
+            except Exception as exc:  # noqa: BLE001 - run_check catches everything; this is the net under it
+                status, message = _blame(exc, "while running this check")
+                result = CheckResult(check, status, message, seed=seed_for(check.id))
+            if result.status is Status.CRASHED:
+                self._after_trouble(submission, result.message)
+            results.append(result)
         submission.check_deadline = None
-        return ExerciseResult(exercise, tuple(results), submission.bindings())
+        try:
+            bindings = _plain_bindings(submission.bindings())
+        except Exception:  # noqa: BLE001 - how names were bound is a courtesy; the checks have run
+            bindings = ()
+        return ExerciseResult(exercise, tuple(results), bindings)
+
+    def _after_trouble(self, submission: WorkerSubmission, message: str) -> None:
+        """After a crash: a zygote that died (student code can kill it), or whose connection broke,
+        is replaced before the next check asks it for a worker."""
+        if self._zygote_died() or CONNECTION_BROKE in message:
+            self._drop_zygote()
+        _quietly(submission.close)
 
     def _not_run(self, exercise: Exercise, why: str) -> ExerciseResult:
         return ExerciseResult(exercise, tuple(CheckResult(c, Status.NOT_RUN, why, seed=seed_for(c.id))
@@ -122,46 +220,149 @@ class Grader:
 
     def _result(self, entry: SubmissionFile, exercises: tuple[ExerciseResult, ...],
                 notes: tuple[LoadNote, ...], load_error: str | None, started: float) -> SubmissionResult:
-        return SubmissionResult(
-            student=entry.student, path=str(entry.origin), sha256=entry.sha256,
-            assignment=self.assignment.id, assignment_version=self.assignment.version,
-            grader_version=__version__, exercises=exercises, load_notes=notes, load_error=load_error,
-            duration_s=round(time.perf_counter() - started, 3),
-            sandbox=self._zygote.kind if self._zygote else "",
-            seeds={c.id: seed_for(c.id) for ex in exercises for c in (r.check for r in ex.checks)},
-            submitted_at=entry.submitted_at,
-            late_penalty_percent=self.assignment.late.penalty_percent(entry.submitted_at) if self.assignment.late else 0.0)
+        return _submission_result(self.assignment, entry, exercises, notes=notes, load_error=load_error,
+                                  duration_s=time.perf_counter() - started,
+                                  sandbox=getattr(self._zygote, "kind", "") if self._zygote else "")
+
+
+def _submission_result(assignment: Assignment, entry: SubmissionFile, exercises: tuple[ExerciseResult, ...], *,
+                       notes: tuple[LoadNote, ...] = (), load_error: str | None = None, duration_s: float = 0.0,
+                       sandbox: str = "") -> SubmissionResult:
+    return SubmissionResult(
+        student=entry.student, path=str(entry.origin), sha256=entry.sha256,
+        assignment=assignment.id, assignment_version=assignment.version,
+        grader_version=__version__, exercises=exercises, load_notes=notes, load_error=load_error,
+        duration_s=round(duration_s, 3), sandbox=sandbox,
+        seeds={c.id: seed_for(c.id) for ex in exercises for c in (r.check for r in ex.checks)},
+        submitted_at=entry.submitted_at,
+        late_penalty_percent=assignment.late.penalty_percent(entry.submitted_at) if assignment.late else 0.0)
+
+
+def failed_result(assignment: Assignment, entry: SubmissionFile, status: Status, message: str, *,
+                  public_only: bool = False, duration_s: float = 0.0, sandbox: str = "") -> SubmissionResult:
+    """A result for ``entry`` in which every check (public ones only with ``public_only``) has
+    ``status`` and ``message``: what grading it came to when it could not be graded to the end."""
+    exercises = tuple(
+        ExerciseResult(ex, tuple(CheckResult(c, status, message, seed=seed_for(c.id))
+                                 for c in ex.checks if not (public_only and c.hidden)))
+        for ex in assignment.exercises)
+    return _submission_result(assignment, entry, exercises, duration_s=duration_s, sandbox=sandbox)
+
+
+def _blame(exc: BaseException, doing: str) -> tuple[Status, str]:
+    """Status and message for an exception that escaped grading one submission: the student's
+    when their code or their worker caused it, else ours (with a request to report it)."""
+    if isinstance(exc, StudentCodeRaised):
+        tail = exc.traceback.strip().splitlines()[-12:] if exc.traceback else []
+        return Status.ERROR, f"{doing}: {exc}" + ("\n\n" + "\n".join(tail) if tail else "")
+    if isinstance(exc, StudentError):
+        return Status.ERROR, f"{doing}: {exc}"
+    fault = worker_fault(exc)
+    if fault is not None:
+        return fault[0], f"{doing}: {fault[1]}"
+    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    at = f" at {Path(where[0].filename).name}:{where[0].lineno}" if where else ""
+    kind = "a problem in the assignment" if isinstance(exc, AuthorError) else "an error in the grader"
+    return Status.ERROR, (f"{doing}, the grader failed ({kind}, not in your code; please report it): "
+                          f"{_describe(exc)}{at}")
+
+
+def _describe(exc: BaseException) -> str:
+    try:
+        text = str(exc)
+    except Exception:  # noqa: BLE001
+        text = ""
+    text = text if len(text) <= 500 else text[:500] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _quietly(action) -> None:
+    try:
+        action()
+    except Exception:  # noqa: BLE001 - cleaning up after a worker the student's code may have wrecked
+        pass
+
+
+def _load_notes(plain: object) -> list[LoadNote]:
+    """The worker's notes on loading, checked: it runs the student's code, which may have replaced
+    what it sends."""
+    if not isinstance(plain, list) or not all(isinstance(n, (list, tuple)) and len(n) == 2 for n in plain):
+        raise MalformedReply("the notes on loading your code are not a list of [where, what] pairs")
+    notes = [LoadNote(str(where)[:_MAX_NOTE_CHARS], str(what)[:_MAX_NOTE_CHARS])
+             for where, what in plain[:_MAX_LOAD_NOTES]]
+    if len(plain) > _MAX_LOAD_NOTES:
+        notes.append(LoadNote("", f"[… {len(plain) - _MAX_LOAD_NOTES} more notes not kept]"))
+    return notes
+
+
+def _plain_bindings(bindings: Iterable[Binding]) -> tuple[Binding, ...]:
+    """Bindings with names that are text: the student's names came from their worker."""
+    return tuple(Binding(str(b.name), None if b.bound_to is None else str(b.bound_to)[:200],
+                         tuple(str(n)[:_MAX_NOTE_CHARS] for n in b.notes)) for b in bindings)
 
 
 # --- a pool of grading processes ----------------------------------------------------------------
 _process_grader: Grader | None = None
+_process_setup_error: BaseException | None = None
+
+# A submission whose grading process dies this many times (the last time with no other submission
+# in flight) gets a final "crashed" result instead of another try.
+PROCESS_DEATHS_ALLOWED = 2
 
 
-def _init_process(assignment_dir: str, public_only: bool, hidden: list[str]) -> None:
-    global _process_grader
-    _process_grader = Grader(load_assignment(Path(assignment_dir)), public_only=public_only,
-                             hidden=[Path(h) for h in hidden])
+def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scratch_dir: str | None = None) -> None:
+    """Set up one grading process of the pool.
+
+    It starts its own session first, so that student code which signals "its parent's process
+    group" reaches at most this process and its zygote, never the command that runs the class.
+    A setup that fails is remembered and raised by the first task, so it reaches the caller as
+    what it is (a broken assignment) instead of as a pool that keeps dying."""
+    global _process_grader, _process_setup_error
+    try:
+        os.setsid()
+    except OSError:   # already a session leader
+        pass
+    try:
+        _process_grader = Grader(load_assignment(Path(assignment_dir)), public_only=public_only,
+                                 hidden=[Path(h) for h in hidden],
+                                 scratch_dir=Path(scratch_dir) if scratch_dir else None)
+    except AuthorError as exc:   # raised again by the first task, as a plain (picklable) error
+        _process_setup_error = SpecError(str(exc))
+    except Exception as exc:  # noqa: BLE001
+        _process_setup_error = SandboxUnavailable(f"a grading process could not start: {_describe(exc)}")
 
 
 def _grade_in_process(entry: SubmissionFile) -> SubmissionResult:
+    if _process_setup_error is not None:
+        raise _process_setup_error
     assert _process_grader is not None
     return _process_grader.grade(entry)
 
 
+def _stops_the_run(exc: BaseException) -> bool:
+    """What a grading process raised that no submission can cause: the class cannot be graded."""
+    return isinstance(exc, (AuthorError, SandboxUnavailable))
+
+
 def grade_class(assignment: Assignment, entries: list[SubmissionFile], *, jobs: int,
                 public_only: bool = False, hidden: Iterable[Path] = (),
-                dask: str | None = None) -> Iterator[SubmissionResult]:
-    """Grade every entry, ``jobs`` at a time; yields results as they finish (order not fixed).
+                dask: str | None = None, isolate: bool = False) -> Iterator[SubmissionResult]:
+    """Grade every entry, ``jobs`` at a time; yields results as they finish (order not fixed), one
+    for every entry, whatever its code does.
 
     With ``dask`` (a scheduler address, or "local") the grading processes are Dask workers
     (grader.cluster); otherwise a local pool of ``jobs`` processes, or this process for one job.
+    ``isolate`` grades in a pool even for one job, so that no student's code shares a process
+    group with the caller (``grader grade`` does this: a class's code must not be able to end it).
     """
     if dask is not None:
         from grader.cluster import grade_on_dask
         yield from grade_on_dask(assignment, entries, address=dask, jobs=jobs, public_only=public_only,
                                  hidden=hidden)
         return
-    if jobs <= 1 or len(entries) <= 1:
+    if not entries:
+        return
+    if not isolate and (jobs <= 1 or len(entries) <= 1):
         grader = Grader(assignment, public_only=public_only, hidden=hidden)
         try:
             for entry in entries:
@@ -169,10 +370,113 @@ def grade_class(assignment: Assignment, entries: list[SubmissionFile], *, jobs: 
         finally:
             grader.close()
         return
-    context = multiprocessing.get_context("spawn")   # no fork of a process that has started threads
-    with futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_process,
-                                     initargs=(str(assignment.root), public_only, [str(h) for h in hidden])) as pool:
-        pending = {pool.submit(_grade_in_process, e): e for e in entries}
-        for done in futures.as_completed(pending):
-            yield done.result()
+    yield from _grade_in_pool(assignment, entries, jobs=max(1, min(jobs, len(entries))),
+                              public_only=public_only, hidden=list(hidden))
 
+
+def _grade_in_pool(assignment: Assignment, entries: list[SubmissionFile], *, jobs: int, public_only: bool,
+                   hidden: list[Path]) -> Iterator[SubmissionResult]:
+    """Grade ``entries`` in a pool of ``jobs`` grading processes that survives their deaths.
+
+    When a grading process dies (student code killed it, or its memory ran out), the pool breaks
+    and every submission in flight is lost. Those are graded again, each *alone* in a new pool, so
+    a second death is that submission's own doing: it gets a final CRASHED result, and an innocent
+    one that only shared the pool gets its real result. At most ``jobs`` submissions are handed
+    to the pool at a time, so the ones lost are exactly the ones in flight.
+    """
+    queue = collections.deque(entries)
+    deaths: dict[str, int] = collections.Counter()
+    with tempfile.TemporaryDirectory(prefix="grader-pool-") as scratch:
+        os.chmod(scratch, 0o711)   # each process's scratch folder inside must stay reachable for workers
+        while queue:
+            pool = futures.ProcessPoolExecutor(
+                max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded process
+                initializer=_init_process,
+                initargs=(str(assignment.root), public_only, [str(h) for h in hidden], scratch))
+            finished = False
+            try:
+                yield from _run_pool(pool, assignment, queue, deaths, jobs, public_only)
+                finished = True
+            finally:
+                _stop_pool(pool, wait=finished)
+
+
+def _run_pool(pool: futures.ProcessPoolExecutor, assignment: Assignment, queue: collections.deque,
+              deaths: dict[str, int], jobs: int, public_only: bool) -> Iterator[SubmissionResult]:
+    """Feed ``queue`` to ``pool`` until it is empty or the pool breaks (then the lost entries are
+    back in ``queue``, or have their final result)."""
+    in_flight: dict[futures.Future, SubmissionFile] = {}
+    while queue or in_flight:
+        while queue and _may_start(queue[0], in_flight, deaths, jobs):
+            entry = queue.popleft()
+            try:
+                in_flight[pool.submit(_grade_in_process, entry)] = entry
+            except BrokenProcessPool:
+                queue.appendleft(entry)
+                break
+        if not in_flight:   # the pool broke before anything could start
+            return
+        done, _ = futures.wait(in_flight, return_when=futures.FIRST_COMPLETED)
+        lost = []
+        for future in done:
+            entry = in_flight.pop(future)
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                lost.append(entry)
+            except Exception as exc:  # noqa: BLE001
+                if _stops_the_run(exc):
+                    raise
+                status, message = _blame(exc, "while grading your submission")
+                yield failed_result(assignment, entry, status, message, public_only=public_only)
+        if lost:
+            # The pool is broken: every other future in flight fails the same way, at once.
+            for future in futures.wait(in_flight).done:
+                entry = in_flight.pop(future)
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    lost.append(entry)
+                except Exception as exc:  # noqa: BLE001
+                    if _stops_the_run(exc):
+                        raise
+                    status, message = _blame(exc, "while grading your submission")
+                    yield failed_result(assignment, entry, status, message, public_only=public_only)
+            alone = len(lost) == 1
+            for entry in lost:
+                deaths[entry.student] += 1
+                if deaths[entry.student] >= PROCESS_DEATHS_ALLOWED:
+                    yield failed_result(assignment, entry, Status.CRASHED, _process_died_message(alone),
+                                        public_only=public_only)
+                else:
+                    queue.append(entry)   # a suspect now: graded again, alone, after the others
+            return
+
+
+def _may_start(entry: SubmissionFile, in_flight: dict, deaths: dict[str, int], jobs: int) -> bool:
+    """Whether ``entry`` may go to the pool now: a submission whose grading process died before
+    runs alone, so that if it happens again, there is no doubt whose doing it was."""
+    if len(in_flight) >= jobs:
+        return False
+    if not in_flight:
+        return True
+    return not deaths.get(entry.student) and not any(deaths.get(e.student) for e in in_flight.values())
+
+
+def _process_died_message(alone: bool) -> str:
+    return ("the process grading your submission died while it ran your code, twice"
+            + (" (the second time with no other submission running)" if alone else "")
+            + ", so it was not graded. Only your code ran in it besides the grader: does it kill processes "
+              "(os.kill, os.killpg, signal), or use far more memory than it needs?")
+
+
+def _stop_pool(pool: futures.ProcessPoolExecutor, wait: bool) -> None:
+    """Shut ``pool`` down; when grading was interrupted, without waiting for the submissions in
+    flight (the grading processes have their own sessions, so Ctrl-C does not reach them)."""
+    if not wait:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            try:
+                process.kill()
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+    pool.shutdown(wait=True, cancel_futures=True)

@@ -12,10 +12,15 @@ nothing but the page's own inline styles and ``data:`` images, so even markup th
 could not load or run anything: a student's ``<img src="http://…">`` tells nobody the page was
 opened. (nbconvert's own ``sanitize_html`` escapes headings and paragraphs, which makes every
 markdown cell unreadable; hence our list.)
+
+The page is written with the grader's rights, so it shows only a regular file inside the
+submission: never a symbolic link, never a file whose real path lies outside it.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import warnings
 from pathlib import Path
 
@@ -56,20 +61,54 @@ def clean(html: str) -> str:
                         protocols=["http", "https", "mailto", "data"])
 
 
-def render_submission(path: Path, student: str, sha256: str) -> str:
-    """The page for the submission file at ``path`` (.ipynb or .py)."""
+class OutsideSubmission(ValueError):
+    """The file asked for is not a regular file inside the submission: it is never rendered."""
+
+
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+
+
+def read_inside(path: Path, root: Path | None = None) -> bytes:
+    """The bytes of ``path``, which must be a regular file, not a symbolic link, whose real path
+    lies inside ``root``'s (``root`` may be the file itself; None: ``path``'s own folder is not
+    checked, only the link). Raises :class:`OutsideSubmission` otherwise: the page is built with
+    the grader's rights, so it must never show a file the student only pointed at."""
     path = Path(path)
+    try:
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            raise OutsideSubmission(f"{path.name} is a symbolic link; it is not shown")
+        if root is not None:
+            real_root, real = Path(root).resolve(strict=True), path.resolve(strict=True)
+            if not real.is_relative_to(real_root):
+                raise OutsideSubmission(f"{path.name} is outside the submission; it is not shown")
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:   # gone, unreadable, or swapped for a link since (O_NOFOLLOW: ELOOP)
+        raise OutsideSubmission(f"{path.name} cannot be read: {exc}") from exc
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OutsideSubmission(f"{path.name} is not a regular file; it is not shown")
+        data = handle.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise OutsideSubmission(f"{path.name} is larger than {MAX_SOURCE_BYTES // 2**20} MiB; it is not shown")
+    return data
+
+
+def render_submission(path: Path, student: str, sha256: str, root: Path | None = None) -> str:
+    """The page for the submission file at ``path`` (.ipynb or .py), which must be a regular file
+    inside ``root`` (see :func:`read_inside`)."""
+    path = Path(path)
+    data = read_inside(path, root)
     formatter = HtmlFormatter(cssclass="highlight")
     if path.suffix.lower() == ".ipynb":
         from nbconvert import HTMLExporter
         exporter = HTMLExporter(template_name="basic")
         with warnings.catch_warnings():      # no IPython lexer in the grading environment: Python's is used
             warnings.simplefilter("ignore", UserWarning)
-            body, _ = exporter.from_notebook_node(nbformat.read(path, as_version=4))
+            body, _ = exporter.from_notebook_node(nbformat.reads(data.decode("utf-8"), as_version=4))
         body = clean(body)
         kind = "notebook"
     else:
-        source = path.read_text(encoding="utf-8", errors="replace")
+        source = data.decode("utf-8", errors="replace")
         body = highlight(source, PythonLexer(), HtmlFormatter(cssclass="highlight", linenos="table"))
         kind = "module"
     return _TEMPLATE.render(student=student, name=path.name, sha256=sha256, kind=kind,
@@ -77,11 +116,13 @@ def render_submission(path: Path, student: str, sha256: str) -> str:
                             highlight_css=jinja2.utils.markupsafe.Markup(formatter.get_style_defs(".highlight")))
 
 
-def write_submission_view(path: Path, student: str, sha256: str, out_dir: Path) -> Path | None:
+def write_submission_view(path: Path, student: str, sha256: str, out_dir: Path,
+                          root: Path | None = None) -> Path | None:
     """Write ``<out_dir>/submissions/<student>.html``; None (and nothing written) when the file
-    cannot be rendered: its report already says why it could not be graded."""
+    cannot be rendered (its report already says why it could not be graded), and when it is not a
+    regular file inside ``root``, the submission's file or folder (see :func:`read_inside`)."""
     try:
-        page = render_submission(path, student, sha256)
+        page = render_submission(path, student, sha256, root)
     except Exception:  # noqa: BLE001 - a broken notebook still gets its report, just no view
         return None
     from grader.report import report_filename

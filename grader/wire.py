@@ -14,8 +14,11 @@ student's code.
 from __future__ import annotations
 
 import json
+import math
+import re
 import socket
 import struct
+import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -25,11 +28,21 @@ from grader.submission import Fn, Make, Own
 
 MAX_HEADER_BYTES = 64 * 1024 * 1024
 MAX_MESSAGE_BYTES = 1024 * 1024 * 1024
+MAX_BUFFERS = 1 << 20        # arrays in one message
+MAX_DEPTH = 200              # levels of nesting in one value
+MAX_DIMS = 64                # numpy's own limit on an array's dimensions
 _ARRAY_KINDS = frozenset("biufc")
 
 
 class WireError(Exception):
-    """A message that is not well-formed (or too large). From a worker, the student's fault."""
+    """A message that is not well-formed (or too large). From a worker, the student's fault: only
+    the student's code runs there, so only it can have corrupted the reply (see
+    :class:`grader.errors.MalformedReply`)."""
+
+
+class Unsendable(WireError):
+    """A value that cannot be sent at all (not plain data, no keeper to leave it behind a handle).
+    On the grader's side this is the suite's fault, not the student's."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,7 @@ def encode(value: Any, buffers: list[bytes], keep: Callable[[Any], Handle] | Non
         return _encode_tensor(value, buffers)
     if keep is not None:
         return encode(keep(value), buffers)
-    raise WireError(f"cannot send a {type(value).__name__} to a worker; only plain data travels")
+    raise Unsendable(f"cannot send a {type(value).__name__} to a worker; only plain data travels")
 
 
 def _is_tensor(value: Any) -> bool:
@@ -99,69 +112,196 @@ def _encode_tensor(value: Any, buffers: list[bytes]) -> dict[str, Any]:
 def decode(tree: Any, buffers: list[bytes], resolve: Callable[[dict[str, Any]], Any] | None = None) -> Any:
     """Inverse of :func:`encode`. ``resolve`` maps ``__fn__``/``__own__``/``__handle__``/``__make__``
     markers to objects (worker side); without it they decode to :class:`Fn`, :class:`Own`,
-    :class:`Handle`, :class:`Make`."""
-    if isinstance(tree, list):
-        return [decode(v, buffers, resolve) for v in tree]
-    if not isinstance(tree, dict):
-        return tree
-    if "__nd__" in tree:
-        return _decode_array(tree, buffers[_index(tree["__nd__"], buffers)])
-    if "__np__" in tree:
-        return decode(tree["v"], buffers)[0]
-    if "__tuple__" in tree:
-        return tuple(decode(v, buffers, resolve) for v in tree["__tuple__"])
-    if "__dict__" in tree:
-        return {k: decode(v, buffers, resolve) for k, v in tree["__dict__"]}
-    if "__bigint__" in tree:
-        return int(tree["__bigint__"])
-    if "__tensor__" in tree:
-        return _decode_tensor(tree, buffers)
-    if "__make__" in tree:
-        kwargs = decode(tree.get("kwargs"), buffers, resolve)
-        if not isinstance(kwargs, dict):
-            raise WireError("a Make marker needs a dict of keyword arguments")
-        if resolve is not None:
-            return resolve({"__make__": str(tree["__make__"]), "kwargs": kwargs})
-        return Make(str(tree["__make__"]), tuple(kwargs.items()))
-    if resolve is not None and ({"__fn__", "__own__", "__handle__"} & tree.keys()):
-        return resolve(tree)
-    if "__fn__" in tree:
-        return Fn(str(tree["__fn__"]))
-    if "__own__" in tree:
-        return Own(str(tree["__own__"]))
-    if "__handle__" in tree:
-        return Handle(int(tree["__handle__"]), str(tree["type"]))
-    raise WireError(f"unknown value in message: {sorted(tree)[:5]}")
+    :class:`Handle`, :class:`Make`.
+
+    ``tree`` may come from a worker that the student's code controls, so every part of it is
+    checked: anything malformed (a wrong type, a missing key, a bad buffer index, an absurd shape,
+    nesting deeper than :data:`MAX_DEPTH`) raises :class:`WireError`, never another exception.
+    What ``resolve`` itself raises (a handle the worker does not know, say) passes through unchanged.
+    """
+    try:
+        return _Decoder(buffers, resolve).value(tree, 0)
+    except WireError:
+        raise
+    except _ResolveFailed as failed:
+        raise failed.original from None
+    except RecursionError:
+        raise WireError(f"a value nested too deeply to read (the limit is {MAX_DEPTH} levels)") from None
+    except Exception as exc:  # noqa: BLE001 - whatever a malformed tree makes go wrong is a WireError
+        raise WireError(f"malformed value ({type(exc).__name__}: {_short(exc)})") from None
 
 
-def _index(i: Any, buffers: list[bytes]) -> int:
-    if not isinstance(i, int) or not 0 <= i < len(buffers):
-        raise WireError(f"buffer index {i!r} out of range")
-    return i
+class _ResolveFailed(Exception):
+    """Carries what ``resolve`` raised past the net that turns everything else into WireError."""
+
+    def __init__(self, original: Exception):
+        self.original = original
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    try:
+        text = str(value)
+    except Exception:  # noqa: BLE001 - a str() that raises is no reason to fail the message
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class _Decoder:
+    """One :func:`decode` call: the buffers, the resolver, and a check of every node it visits.
+    Loops rather than comprehensions, so a level of nesting costs one stack frame."""
+
+    def __init__(self, buffers: list[bytes], resolve: Callable[[dict[str, Any]], Any] | None):
+        if not isinstance(buffers, (list, tuple)):
+            raise WireError("message buffers must be a list")
+        self.buffers = buffers
+        self.resolve = resolve
+
+    def _resolved(self, marker: dict[str, Any]) -> Any:
+        assert self.resolve is not None
+        try:
+            return self.resolve(marker)
+        except Exception as exc:  # noqa: BLE001 - handed back to the caller as it was raised
+            raise _ResolveFailed(exc) from exc
+
+    def value(self, tree: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise WireError(f"a value nested more than {MAX_DEPTH} levels deep")
+        if tree is None or isinstance(tree, (bool, int, float, str)):
+            return tree
+        if isinstance(tree, list):
+            out = []
+            for item in tree:
+                out.append(self.value(item, depth + 1))
+            return out
+        if not isinstance(tree, dict):
+            raise WireError(f"a {type(tree).__name__} is not a value a message can hold")
+        if "__nd__" in tree:
+            return _decode_array(tree, self.buffer(tree["__nd__"]))
+        if "__np__" in tree:
+            array = self.value(tree.get("v"), depth + 1)
+            if not isinstance(array, np.ndarray) or array.shape != (1,):
+                raise WireError("a numpy scalar must hold an array of one element")
+            return array[0]
+        if "__tuple__" in tree:
+            items = tree["__tuple__"]
+            if not isinstance(items, list):
+                raise WireError("a tuple must hold a list of values")
+            out = []
+            for item in items:
+                out.append(self.value(item, depth + 1))
+            return tuple(out)
+        if "__dict__" in tree:
+            return self.dict(tree["__dict__"], depth)
+        if "__bigint__" in tree:
+            digits = tree["__bigint__"]
+            if not isinstance(digits, str) or not re.fullmatch(r"-?[0-9]{1,4300}", digits):
+                raise WireError("a big integer must be a string of at most 4300 digits")
+            return int(digits)
+        if "__tensor__" in tree:
+            return _decode_tensor(tree, self.buffer(tree["__tensor__"]))
+        if "__make__" in tree:
+            name = _text(tree, "__make__")
+            kwargs = self.value(tree.get("kwargs"), depth + 1)
+            if not isinstance(kwargs, dict) or not all(isinstance(k, str) for k in kwargs):
+                raise WireError("a Make marker needs a dict of keyword arguments")
+            if self.resolve is not None:
+                return self._resolved({"__make__": name, "kwargs": kwargs})
+            return Make(name, tuple(kwargs.items()))
+        if "__fn__" in tree or "__own__" in tree:
+            key = "__fn__" if "__fn__" in tree else "__own__"
+            name = _text(tree, key)
+            if self.resolve is not None:
+                return self._resolved({key: name})
+            try:
+                return Fn(name) if key == "__fn__" else Own(name)
+            except ValueError as exc:
+                raise WireError(str(exc)) from None
+        if "__handle__" in tree:
+            handle_id, type_name = tree["__handle__"], tree.get("type")
+            if not _is_int(handle_id) or not isinstance(type_name, str):
+                raise WireError("a handle needs an integer id and a type name")
+            if self.resolve is not None:
+                return self._resolved({"__handle__": handle_id, "type": type_name})
+            return Handle(handle_id, type_name)
+        raise WireError(f"unknown value in message: {sorted(_short(k, 40) for k in tree)[:5]}")
+
+    def dict(self, pairs: Any, depth: int) -> dict[Any, Any]:
+        if not isinstance(pairs, list):
+            raise WireError("a dict must hold a list of [key, value] pairs")
+        out: dict[Any, Any] = {}
+        for pair in pairs:
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise WireError("a dict must hold a list of [key, value] pairs")
+            key, item = pair
+            if not isinstance(key, (str, int)):
+                raise WireError(f"a dict key must be a string or an integer, not {type(key).__name__}")
+            out[key] = self.value(item, depth + 1)
+        return out
+
+    def buffer(self, index: Any) -> bytes:
+        if not _is_int(index) or not 0 <= index < len(self.buffers):
+            raise WireError(f"buffer index {_short(index, 40)} out of range")
+        raw = self.buffers[index]
+        if not isinstance(raw, (bytes, bytearray, memoryview)):
+            raise WireError("a message buffer must be bytes")
+        return bytes(raw)
+
+
+def _text(tree: dict[str, Any], key: str) -> str:
+    value = tree.get(key)
+    if not isinstance(value, str):
+        raise WireError(f"{key} must be a string")
+    return value
+
+
+def _dtype(name: Any) -> np.dtype:
+    if not isinstance(name, str) or len(name) > 16:
+        raise WireError(f"bad dtype {_short(name, 40)}")
+    try:
+        dtype = np.dtype(name)
+    except Exception:  # noqa: BLE001 - numpy raises TypeError, ValueError, SyntaxError, ... for junk
+        raise WireError(f"bad dtype {name!r}") from None
+    if dtype.kind not in _ARRAY_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+        raise WireError(f"dtype {dtype} cannot travel")
+    return dtype
+
+
+def _shape(shape: Any) -> tuple[int, ...]:
+    if not isinstance(shape, list) or len(shape) > MAX_DIMS or not all(_is_int(s) and s >= 0 for s in shape):
+        raise WireError(f"bad array shape {_short(shape, 80)}: a list of at most {MAX_DIMS} sizes >= 0")
+    return tuple(shape)
 
 
 def _decode_array(tree: dict[str, Any], raw: bytes) -> np.ndarray:
-    try:
-        dtype = np.dtype(str(tree["dtype"]))
-    except TypeError as exc:
-        raise WireError(f"bad dtype {tree['dtype']!r}") from exc
-    if dtype.kind not in _ARRAY_KINDS or dtype.fields is not None:
-        raise WireError(f"dtype {dtype} cannot travel")
-    shape = tuple(int(s) for s in tree["shape"])
-    if any(s < 0 for s in shape) or int(np.prod(shape, dtype=np.int64)) * dtype.itemsize != len(raw):
+    dtype, shape = _dtype(tree.get("dtype")), _shape(tree.get("shape"))
+    if math.prod(shape) * dtype.itemsize != len(raw):   # Python ints: no overflow to a size that fits
         raise WireError(f"array of shape {shape} and dtype {dtype} does not fit {len(raw)} bytes")
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
 
-def _decode_tensor(tree: dict[str, Any], buffers: list[bytes]) -> Any:
+# Torch dtypes a tensor may travel as; bfloat16 travels as the bits of an int16 array.
+_TENSOR_DTYPES = frozenset({"bool", "uint8", "int8", "int16", "int32", "int64", "uint16", "uint32", "uint64",
+                            "float16", "bfloat16", "float32", "float64", "complex64", "complex128"})
+
+
+def _decode_tensor(tree: dict[str, Any], raw: bytes) -> Any:
     import torch
-    array = _decode_array({"dtype": tree["np"], "shape": tree["shape"]}, buffers[_index(tree["__tensor__"], buffers)])
-    dtype = getattr(torch, str(tree["dtype"]), None)
-    if not isinstance(dtype, torch.dtype):
-        raise WireError(f"bad tensor dtype {tree['dtype']!r}")
+    name, device, requires_grad = tree.get("dtype"), tree.get("device"), tree.get("requires_grad")
+    if not isinstance(name, str) or name not in _TENSOR_DTYPES or not isinstance(getattr(torch, name, None), torch.dtype):
+        raise WireError(f"bad tensor dtype {_short(name, 40)}")
+    if not isinstance(device, str) or not isinstance(requires_grad, bool):
+        raise WireError("a tensor needs a device name and a requires_grad flag")
+    array = _decode_array({"dtype": tree.get("np"), "shape": tree.get("shape")}, raw)
+    dtype = getattr(torch, name)
+    if dtype == torch.bfloat16 and array.dtype.itemsize != 2:
+        raise WireError("a bfloat16 tensor must travel as 2-byte integers")
     tensor = torch.from_numpy(array)
     tensor = tensor.view(torch.bfloat16) if dtype == torch.bfloat16 else tensor.to(dtype)
-    tensor.grader_info = TensorInfo(str(tree["device"]), bool(tree["requires_grad"]))
+    tensor.grader_info = TensorInfo(device[:100], requires_grad)
     return tensor
 
 
@@ -174,28 +314,47 @@ def send(sock: socket.socket, header: Any, buffers: list[bytes] = ()) -> None:
 
 
 def receive(sock: socket.socket) -> tuple[Any, list[bytes]]:
-    """Read one message. Raises EOFError when the other side closed, WireError when it is malformed."""
-    (size,) = struct.unpack("!I", _read_exact(sock, 4))
+    """Read one message. Raises EOFError when the other side closed, WireError when it is malformed
+    or too large, and ``socket.timeout`` when the socket has a timeout and the *whole* message has
+    not arrived within it (a sender that trickles a byte at a time cannot hold us forever)."""
+    timeout = sock.gettimeout()
+    deadline = None if not timeout else time.monotonic() + timeout   # None or 0.0: as the socket is
+    try:
+        return _receive(sock, deadline)
+    finally:
+        if deadline is not None and sock.fileno() != -1:
+            sock.settimeout(timeout)
+
+
+def _receive(sock: socket.socket, deadline: float | None) -> tuple[Any, list[bytes]]:
+    (size,) = struct.unpack("!I", _read_exact(sock, 4, deadline))
     if size > MAX_HEADER_BYTES:
         raise WireError(f"message header of {size} bytes is over the limit")
     try:
-        envelope = json.loads(_read_exact(sock, size))
-        count = int(envelope["n"])
-    except (ValueError, KeyError, TypeError) as exc:
-        raise WireError(f"malformed message header: {exc}") from exc
+        envelope = json.loads(_read_exact(sock, size, deadline))
+        header, count = envelope["h"], envelope["n"]
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:   # not JSON, nested too deep, ...
+        raise WireError(f"malformed message header: {_short(exc)}") from None
+    if not _is_int(count) or not 0 <= count <= MAX_BUFFERS:
+        raise WireError(f"malformed message header: {_short(count, 40)} buffers")
     buffers, total = [], size
     for _ in range(count):
-        (length,) = struct.unpack("!Q", _read_exact(sock, 8))
-        total += length
+        (length,) = struct.unpack("!Q", _read_exact(sock, 8, deadline))
+        total += 8 + length
         if total > MAX_MESSAGE_BYTES:
             raise WireError(f"message of more than {MAX_MESSAGE_BYTES // 2**20} MiB is over the limit")
-        buffers.append(_read_exact(sock, length))
-    return envelope["h"], buffers
+        buffers.append(_read_exact(sock, length, deadline))
+    return header, buffers
 
 
-def _read_exact(sock: socket.socket, n: int) -> bytes:
+def _read_exact(sock: socket.socket, n: int, deadline: float | None = None) -> bytes:
     chunks, remaining = [], n
     while remaining:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise socket.timeout("the message did not arrive in time")
+            sock.settimeout(left)
         chunk = sock.recv(min(remaining, 1 << 20))
         if not chunk:
             raise EOFError("connection closed")
