@@ -33,7 +33,7 @@ from distributed.scheduler import KilledWorker
 from grader.discovery import SubmissionFile
 from grader.export import result_from_dict, result_to_dict
 from grader.results import Status, SubmissionResult
-from grader.runner import PROCESS_DEATHS_ALLOWED, Grader, _blame, _stops_the_run, failed_result
+from grader.runner import PROCESS_DEATHS_ALLOWED, Grader, blame, failed_result, stops_the_run
 from grader.spec import Assignment, load_assignment
 
 PLUGIN = "grader"
@@ -75,8 +75,10 @@ def grade_on_dask(assignment: Assignment, entries: list[SubmissionFile], *, addr
     worker processes); yields results as they finish."""
     cluster = None
     if address == "local":
-        # A task whose worker dies is tried again on a fresh worker; on this cluster, once.
-        with dask.config.set({"distributed.scheduler.allowed-failures": PROCESS_DEATHS_ALLOWED - 1}):
+        # A task whose worker dies is tried again on a fresh worker; on this cluster, once. One task
+        # per worker at a time, so a worker's death counts against the submission it was grading only.
+        with dask.config.set({"distributed.scheduler.allowed-failures": PROCESS_DEATHS_ALLOWED - 1,
+                              "distributed.scheduler.worker-saturation": 1.0}):
             cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
                                    dashboard_address=None, silence_logs=logging.ERROR)
     client = Client(cluster if cluster is not None else address)
@@ -106,7 +108,7 @@ def _result_of(future, entry: SubmissionFile, assignment: Assignment, public_onl
                              "kill processes (os.kill, os.killpg, signal), or use far more memory than it needs?",
                              public_only=public_only)
     except Exception as exc:  # noqa: BLE001 - one submission must never end the class
-        if _stops_the_run(exc):
+        if stops_the_run(exc):
             raise
-        status, message = _blame(exc, "while grading your submission")
+        status, message = blame(exc, "while grading your submission")
         return failed_result(assignment, entry, status, message, public_only=public_only)

@@ -89,21 +89,22 @@ class Grader:
         return self._zygote
 
     def close(self) -> None:
-        self._drop_zygote()
+        self._drop_zygote(kill=False)
         self._scratch.cleanup()
 
     def _zygote_died(self) -> bool:
         process = getattr(self._zygote, "process", None)
         return process is not None and process.poll() is not None
 
-    def _drop_zygote(self) -> None:
-        """Stop the zygote (dead, or stuck after student code signalled it); the next use starts one."""
+    def _drop_zygote(self, kill: bool = True) -> None:
+        """Stop the zygote (``kill``: at once, as after student code signalled or wrecked it); the
+        next use starts a new one."""
         zygote, self._zygote = self._zygote, None
         if zygote is None:
             return
         process = getattr(zygote, "process", None)
         try:
-            if process is not None and process.poll() is None:
+            if kill and process is not None and process.poll() is None:
                 process.kill()
             zygote.close()
         except Exception:  # noqa: BLE001 - it is being thrown away; a later start says if the sandbox is broken
@@ -130,7 +131,7 @@ class Grader:
         except SandboxUnavailable:
             raise
         except Exception as exc:  # noqa: BLE001 - one submission must never end the class
-            status, message = _blame(exc, "while grading your submission")
+            status, message = blame(exc, "while grading your submission")
         except WorkerLost as exc:
             status = Status.TIMEOUT if exc.reason == "timeout" else Status.CRASHED
             message = f"while grading your submission: {exc.detail}"
@@ -183,7 +184,7 @@ class Grader:
             status = Status.TIMEOUT if exc.reason == "timeout" else Status.CRASHED
             return every_check(status, f"while loading your code: {exc.detail}")
         except Exception as exc:  # noqa: BLE001 - the load reply is the student's code's to corrupt
-            status, message = _blame(exc, "while loading your code")
+            status, message = blame(exc, "while loading your code")
             self._after_trouble(submission, message)
             return every_check(status, message)
         notes.extend(loaded)
@@ -194,8 +195,10 @@ class Grader:
             submission.check_deadline = time.monotonic() + self.assignment.limits.check_budget_s
             try:
                 result = run_check(self.suite, check, submission)
+            except SandboxUnavailable:
+                raise
             except Exception as exc:  # noqa: BLE001 - run_check catches everything; this is the net under it
-                status, message = _blame(exc, "while running this check")
+                status, message = blame(exc, "while running this check")
                 result = CheckResult(check, status, message, seed=seed_for(check.id))
             if result.status is Status.CRASHED:
                 self._after_trouble(submission, result.message)
@@ -249,7 +252,7 @@ def failed_result(assignment: Assignment, entry: SubmissionFile, status: Status,
     return _submission_result(assignment, entry, exercises, duration_s=duration_s, sandbox=sandbox)
 
 
-def _blame(exc: BaseException, doing: str) -> tuple[Status, str]:
+def blame(exc: BaseException, doing: str) -> tuple[Status, str]:
     """Status and message for an exception that escaped grading one submission: the student's
     when their code or their worker caused it, else ours (with a request to report it)."""
     if isinstance(exc, StudentCodeRaised):
@@ -328,8 +331,8 @@ def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scr
                                  scratch_dir=Path(scratch_dir) if scratch_dir else None)
     except AuthorError as exc:   # raised again by the first task, as a plain (picklable) error
         _process_setup_error = SpecError(str(exc))
-    except Exception as exc:  # noqa: BLE001
-        _process_setup_error = SandboxUnavailable(f"a grading process could not start: {_describe(exc)}")
+    except Exception as exc:  # noqa: BLE001 - the suite or reference raised while it was imported
+        _process_setup_error = SpecError(f"a grading process could not load the assignment: {_describe(exc)}")
 
 
 def _grade_in_process(entry: SubmissionFile) -> SubmissionResult:
@@ -339,7 +342,7 @@ def _grade_in_process(entry: SubmissionFile) -> SubmissionResult:
     return _process_grader.grade(entry)
 
 
-def _stops_the_run(exc: BaseException) -> bool:
+def stops_the_run(exc: BaseException) -> bool:
     """What a grading process raised that no submission can cause: the class cannot be graded."""
     return isinstance(exc, (AuthorError, SandboxUnavailable))
 
@@ -406,47 +409,38 @@ def _run_pool(pool: futures.ProcessPoolExecutor, assignment: Assignment, queue: 
     """Feed ``queue`` to ``pool`` until it is empty or the pool breaks (then the lost entries are
     back in ``queue``, or have their final result)."""
     in_flight: dict[futures.Future, SubmissionFile] = {}
-    while queue or in_flight:
-        while queue and _may_start(queue[0], in_flight, deaths, jobs):
-            entry = queue.popleft()
-            try:
-                in_flight[pool.submit(_grade_in_process, entry)] = entry
-            except BrokenProcessPool:
-                queue.appendleft(entry)
-                break
-        if not in_flight:   # the pool broke before anything could start
-            return
-        done, _ = futures.wait(in_flight, return_when=futures.FIRST_COMPLETED)
-        lost = []
+    lost: list[SubmissionFile] = []
+
+    def outcomes(done: Iterable[futures.Future]) -> Iterator[SubmissionResult]:
         for future in done:
             entry = in_flight.pop(future)
             try:
                 yield future.result()
             except BrokenProcessPool:
                 lost.append(entry)
-            except Exception as exc:  # noqa: BLE001
-                if _stops_the_run(exc):
+            except Exception as exc:  # noqa: BLE001 - e.g. a result that could not travel back
+                if stops_the_run(exc):
                     raise
-                status, message = _blame(exc, "while grading your submission")
+                status, message = blame(exc, "while grading your submission")
                 yield failed_result(assignment, entry, status, message, public_only=public_only)
+
+    while queue or in_flight:
+        while queue and _may_start(queue[0], in_flight, deaths, jobs):
+            try:
+                in_flight[pool.submit(_grade_in_process, queue[0])] = queue[0]
+            except BrokenProcessPool:   # a process died since the last look, while idle or grading
+                break
+            queue.popleft()
+        if not in_flight:               # ... while idle: nothing was lost, a new pool takes the queue
+            return
+        yield from outcomes(futures.wait(in_flight, return_when=futures.FIRST_COMPLETED).done)
         if lost:
             # The pool is broken: every other future in flight fails the same way, at once.
-            for future in futures.wait(in_flight).done:
-                entry = in_flight.pop(future)
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    lost.append(entry)
-                except Exception as exc:  # noqa: BLE001
-                    if _stops_the_run(exc):
-                        raise
-                    status, message = _blame(exc, "while grading your submission")
-                    yield failed_result(assignment, entry, status, message, public_only=public_only)
-            alone = len(lost) == 1
+            yield from outcomes(futures.wait(in_flight).done)
             for entry in lost:
                 deaths[entry.student] += 1
                 if deaths[entry.student] >= PROCESS_DEATHS_ALLOWED:
-                    yield failed_result(assignment, entry, Status.CRASHED, _process_died_message(alone),
+                    yield failed_result(assignment, entry, Status.CRASHED, _process_died_message(len(lost) == 1),
                                         public_only=public_only)
                 else:
                     queue.append(entry)   # a suspect now: graded again, alone, after the others

@@ -267,3 +267,34 @@ def test_a_dask_task_that_fails_becomes_its_submissions_result(course, tmp_path)
     assert earned == {"honest": 100.0, "kills_its_grading_process": 0.0}
     killed = checks_of(tmp_path / "out", "kills_its_grading_process")
     assert {status for status, _ in killed.values()} == {"crashed"}
+
+
+def test_a_reply_the_worker_corrupted_reads_as_the_students_doing(course):
+    # run_check on its own, with a submission whose replies cannot be read (as if the worker's
+    # encoder had been replaced) and one whose request cannot even be sent (the suite's mistake).
+    import types
+
+    from grader import wire
+    from grader.checks import run_check
+    from grader.submission import LocalSubmission
+    from grader.suite import load_suite
+
+    assignment = load_assignment(course)
+    suite = load_suite(assignment)
+    module = types.ModuleType("student")
+    exec(HONEST, module.__dict__)
+
+    class Replies(LocalSubmission):
+        def __init__(self, error: Exception):
+            super().__init__(assignment, module)
+            self.error = error
+
+        def _call(self, *args):
+            raise self.error
+
+    check = assignment.checks[0]
+    corrupted = run_check(suite, check, Replies(wire.WireError("buffer index 7 out of range")))
+    assert corrupted.status is Status.ERROR
+    assert "your code's worker sent a malformed reply" in corrupted.message and "suite" not in corrupted.message
+    unsendable = run_check(suite, check, Replies(wire.Unsendable("cannot send a socket to a worker")))
+    assert unsendable.status is Status.ERROR and "an error in the suite" in unsendable.message

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import zipfile
 from pathlib import Path
 
@@ -272,3 +274,108 @@ def test_folder_hash_covers_names_and_contents_and_is_stable(tmp_path, workdir):
     (sub / "data" / "w.txt").rename(sub / "data" / "v.txt")
     renamed = open_submission(sub, workdir=workdir).sha256
     assert len({first, changed_content, renamed}) == 3
+
+
+# --- symbolic links are never followed --------------------------------------------------------------
+SECRET = "def relu(x):\n    return 'the reference answer'\n"
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """What a link could point at: a file and a folder outside the class folder."""
+    return make_files(tmp_path / "outside", {"reference.py": SECRET, "folder/solution.py": SECRET})
+
+
+def test_entries_that_are_links_get_a_problem_and_nothing_they_point_at_is_read(tmp_path, workdir, outside,
+                                                                                   monkeypatch):
+    folder = make_files(tmp_path / "subs", {"honest.py": "X = 1"})
+    (folder / "to_a_file.py").symlink_to(outside / "reference.py")
+    (folder / "to_passwd.ipynb").symlink_to("/etc/passwd")
+    (folder / "to_a_folder").symlink_to(outside / "folder", target_is_directory=True)
+    (folder / "to_a_zip.zip").symlink_to(make_zip(tmp_path / "z.zip", {"a.py": SECRET}))
+    (folder / "dangling.py").symlink_to(tmp_path / "nothing-here.py")
+    opened = []
+    real_open = open
+
+    def watching_open(file, *args, **kwargs):
+        opened.append(os.path.realpath(file) if isinstance(file, (str, Path)) else file)
+        return real_open(file, *args, **kwargs)
+    monkeypatch.setattr("builtins.open", watching_open)
+    entries = by_student(discover(folder, workdir=workdir))
+    monkeypatch.undo()
+    assert set(entries) == {"honest", "to_a_file", "to_passwd", "to_a_folder", "to_a_zip", "dangling"}
+    assert entries["honest"].problem is None
+    for student in ("to_a_file", "to_passwd", "to_a_folder", "to_a_zip", "dangling"):
+        entry = entries[student]
+        assert "is a symbolic link, and it was not followed" in entry.problem, student
+        assert entry.path == entry.origin == entry.root == folder / entry.origin.name
+    assert not any(str(p).startswith((str(outside), "/etc", str(tmp_path / "z.zip"))) for p in opened)
+    assert not list(workdir.iterdir())                       # the linked zip was not extracted
+    assert entries["to_a_file"].sha256 != hashlib.sha256(SECRET.encode()).hexdigest()
+
+
+def test_a_file_the_grader_could_block_on_is_a_problem(tmp_path, workdir):
+    folder = make_files(tmp_path / "subs", {})
+    os.mkfifo(folder / "pipe.py")
+    (entry,) = discover(folder, workdir=workdir)             # returns: nothing waited on the pipe
+    assert "not a regular file" in entry.problem
+
+
+def test_links_and_pipes_inside_a_folder_are_left_out(tmp_path, workdir, outside):
+    sub = make_files(tmp_path / "subs" / "student_a", {"notes.txt": "hi"})
+    (sub / "solution.py").symlink_to(outside / "reference.py")
+    (sub / "linked").symlink_to(outside / "folder", target_is_directory=True)
+    os.mkfifo(sub / "pipe.ipynb")
+    (entry,) = discover(tmp_path / "subs", workdir=workdir)
+    assert "no .ipynb or .py file in it (found: notes.txt)" in entry.problem
+    assert discovery.submission_files(entry) == []
+
+
+def test_the_chosen_file_is_a_regular_file_inside_the_submission(tmp_path, workdir, outside):
+    sub = make_files(tmp_path / "subs" / "student_a", {"hw2.ipynb": NOTEBOOK, "data/w.txt": "1"})
+    (sub / "data" / "elsewhere.txt").symlink_to(outside / "reference.py")
+    (entry,) = discover(tmp_path / "subs", workdir=workdir)
+    assert (entry.path, entry.root, entry.problem) == (sub / "hw2.ipynb", sub, None)
+    assert sorted(name for name, _ in discovery.submission_files(entry)) == ["data/w.txt", "hw2.ipynb"]
+    with pytest.raises(SubmissionUnreadable, match="not a regular file inside the submission"):
+        discovery._inside(sub, sub / "data" / "elsewhere.txt", "student_a")
+    with pytest.raises(SubmissionUnreadable, match="not a regular file inside the submission"):
+        discovery._inside(sub / "data", sub / "hw2.ipynb", "student_a")
+
+
+def link_member(zf: zipfile.ZipFile, name: str, target: str) -> None:
+    info = zipfile.ZipInfo(name)
+    info.create_system = 3                                   # Unix: the mode is in the high bits
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    zf.writestr(info, target)
+
+
+def test_zip_members_that_are_links_are_not_extracted(tmp_path, workdir, outside):
+    archive = tmp_path / "student_a.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        link_member(zf, "hw2.py", str(outside / "reference.py"))
+        link_member(zf, "passwd.ipynb", "/etc/passwd")
+        zf.writestr("README.txt", "my homework")
+    entry = open_submission(archive, workdir=workdir)
+    assert "no .ipynb or .py file in it (found: README.txt)" in entry.problem
+    extracted = [p for p in workdir.rglob("*")]
+    assert all(not p.is_symlink() for p in extracted)
+    assert sorted(p.name for p in extracted if p.is_file()) == ["README.txt"]
+
+
+def test_a_zip_with_a_link_beside_the_notebook_grades_the_notebook(tmp_path, workdir, outside):
+    archive = tmp_path / "student_a.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("hw2.ipynb", NOTEBOOK)
+        link_member(zf, "helper.py", str(outside / "reference.py"))
+    entry = open_submission(archive, workdir=workdir)
+    assert (entry.path, entry.root, entry.problem) == (workdir / "student_a" / "hw2.ipynb", workdir / "student_a", None)
+    assert not (workdir / "student_a" / "helper.py").exists()
+
+
+def test_open_submission_follows_a_link_the_student_gives_it(tmp_path, workdir, outside):
+    # `grader check link.ipynb` on a student's own machine: their own choice to follow it.
+    link = tmp_path / "mine.py"
+    link.symlink_to(outside / "reference.py")
+    entry = open_submission(link, workdir=workdir)
+    assert entry.problem is None and entry.path == link

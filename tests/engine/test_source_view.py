@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import re
 
 import nbformat
@@ -12,7 +13,7 @@ import pytest
 from PIL import Image
 
 from grader.report import render_student_report, write_student_report
-from grader.source_view import render_submission, write_submission_view
+from grader.source_view import OutsideSubmission, read_inside, render_submission, write_submission_view
 
 from test_report import a_result
 
@@ -81,3 +82,74 @@ def test_the_instructor_report_links_the_view_and_the_students_does_not(tmp_path
     assert '<a href="submissions/tova_quill.html">as submitted</a>' in instructor
     assert "as submitted" not in render_student_report(a_result("tova_quill"), audience="student",
                                                        submission_href="submissions/tova_quill.html")
+
+
+# --- only a regular file inside the submission is ever shown ---------------------------------------
+SECRET = "ANSWER = 'the reference solution'\n"
+
+
+@pytest.fixture
+def secret(tmp_path):
+    path = tmp_path / "outside" / "reference.py"
+    path.parent.mkdir()
+    path.write_text(SECRET)
+    return path
+
+
+@pytest.mark.parametrize("how", ["link", "link in a linked folder", "outside the root", "parent link"])
+def test_no_view_is_written_for_a_file_outside_the_submission(tmp_path, secret, how):
+    sub = tmp_path / "student_a"
+    sub.mkdir()
+    if how == "link":
+        path, root = sub / "hw.py", sub
+        path.symlink_to(secret)
+    elif how == "link in a linked folder":
+        (sub / "linked").symlink_to(secret.parent, target_is_directory=True)
+        path, root = sub / "linked" / "reference.py", sub
+    elif how == "outside the root":
+        path, root = secret, sub
+    else:
+        path, root = sub / ".." / "outside" / "reference.py", sub
+    out = tmp_path / "out"
+    assert write_submission_view(path, "student_a", "ab" * 32, out, root=root) is None
+    assert not (out / "submissions").exists()
+    with pytest.raises(OutsideSubmission):
+        render_submission(path, "student_a", "ab" * 32, root)
+
+
+def test_a_link_is_refused_even_without_a_root(tmp_path, secret):
+    link = tmp_path / "hw.py"
+    link.symlink_to(secret)
+    assert write_submission_view(link, "student_a", "ab" * 32, tmp_path / "out") is None
+    with pytest.raises(OutsideSubmission, match="symbolic link"):
+        read_inside(link)
+
+
+def test_a_pipe_is_refused_without_waiting_on_it(tmp_path):
+    pipe = tmp_path / "hw.py"
+    os.mkfifo(pipe)
+    with pytest.raises(OutsideSubmission, match="not a regular file"):
+        read_inside(pipe, tmp_path)
+
+
+def test_a_file_inside_its_submission_is_shown(tmp_path):
+    sub = tmp_path / "student_a"
+    module = sub / "hw" / "solution.py"
+    module.parent.mkdir(parents=True)
+    module.write_text("def relu(x):\n    return x\n")
+    view = write_submission_view(module, "student_a", "ab" * 32, tmp_path / "out", root=sub)
+    assert view is not None and "relu" in view.read_text()
+    assert write_submission_view(module, "student_b", "ab" * 32, tmp_path / "out", root=module) is not None
+
+
+def test_grader_grade_writes_no_view_of_what_a_link_points_at(tmp_path, secret):
+    from grader.cli import main
+    subs = tmp_path / "subs"
+    (subs / "student_a").mkdir(parents=True)
+    (subs / "student_a" / "hw.py").symlink_to(secret)
+    (subs / "student_b.py").symlink_to(secret)
+    out = tmp_path / "out"
+    assert main(["grade", str(subs), "-a", "cnn-numpy", "-o", str(out), "-j", "1"]) == 0
+    assert not (out / "submissions").exists() or not list((out / "submissions").iterdir())
+    for page in out.rglob("*.html"):
+        assert "the reference solution" not in page.read_text(), page
