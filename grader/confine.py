@@ -279,7 +279,10 @@ def mirror_exit(status: int) -> None:
     """End this process the way the worker ended (the zygote reports it): same signal or code."""
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
-        signal.signal(sig, signal.SIG_DFL)
+        try:
+            signal.signal(sig, signal.SIG_DFL)   # SIGKILL and SIGSTOP have no handler to reset
+        except (OSError, ValueError):
+            pass
         os.kill(os.getpid(), sig)
         os._exit(128 + sig)
     os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)

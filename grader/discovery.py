@@ -146,10 +146,22 @@ def _stem(name: str) -> str:
     return name
 
 
+MAX_ID_CHARS = 80
+# Names the reports folder uses for itself: a student called "index" must not overwrite the overview.
+RESERVED_IDS = frozenset({"index", "grades", "junit", "journal", "submissions", "student", "gradescope"})
+
+
 def _safe(text: str) -> str:
-    # Ids become report file names: ASCII only (accents folded), no separators, not hidden.
+    # Ids become report file names: ASCII only (accents folded), no separators, not hidden, short
+    # enough for any file system (a long name keeps its start and gets a digest of the whole), and
+    # never one of the reports folder's own names.
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     safe = re.sub(r"[^a-z0-9_.-]+", "_", ascii_text.lower()).strip("_.-")
+    if len(safe) > MAX_ID_CHARS:
+        digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+        safe = f"{safe[:MAX_ID_CHARS - 11].rstrip('_.-')}-{digest}"
+    if safe in RESERVED_IDS:
+        safe = f"{safe}_"
     return safe or "student"
 
 

@@ -26,6 +26,7 @@ import os
 import resource
 import signal
 import socket
+import struct
 import sys
 import time
 
@@ -176,7 +177,15 @@ class Zygote:
             signal.signal(sig, signal.SIG_DFL)
         if self.worker_flags:
             confine.enter_worker_namespaces(self.worker_flags)
-            _fork_and_mirror(lambda: _fork_and_mirror(lambda: self._become_worker(conn, request), conn), conn)
+            # The init cannot end by a signal it sends itself (pid 1 ignores them), so it tells the
+            # keeper the worker's wait status through a pipe, and the keeper ends that way.
+            read_end, write_end = os.pipe()
+
+            def init() -> None:
+                os.close(read_end)
+                _fork_and_mirror(lambda: (os.close(write_end), self._become_worker(conn, request)), conn,
+                                 report_fd=write_end)
+            _fork_and_mirror(init, conn, report_fd=None, status_fd=read_end, close_fd=write_end)
         else:
             _fork_and_mirror(lambda: self._become_worker(conn, request), conn)
 
@@ -241,9 +250,12 @@ class Zygote:
             self.control.send(json.dumps(reply).encode())
 
 
-def _fork_and_mirror(child, conn: socket.socket) -> None:
+def _fork_and_mirror(child, conn: socket.socket, report_fd: int | None = None, status_fd: int | None = None,
+                     close_fd: int | None = None) -> None:
     """Fork; the child runs ``child`` (and never returns); this process drops the worker's socket,
-    waits, and ends the way the child ended. Never returns."""
+    waits, and ends the way the child ended. With ``report_fd`` the child's wait status is also
+    written there; with ``status_fd`` a status read from there (the worker's, from an init) wins
+    over the child's own. Never returns."""
     pid = os.fork()
     if pid == 0:
         try:
@@ -252,12 +264,23 @@ def _fork_and_mirror(child, conn: socket.socket) -> None:
         finally:
             os._exit(70)
     conn.close()
+    if close_fd is not None:
+        os.close(close_fd)
     while True:
         try:
             _, status = os.waitpid(pid, 0)
             break
-        except InterruptedError:
+        except ChildProcessError:
+            status = 70 << 8
+            break
+        except BaseException:  # noqa: BLE001 - a signal the student sent this process changes nothing
             continue
+    if report_fd is not None:
+        os.write(report_fd, struct.pack("!i", status))
+    if status_fd is not None:
+        reported = os.read(status_fd, 4)
+        if len(reported) == 4:
+            status = struct.unpack("!i", reported)[0]
     confine.mirror_exit(status)
 
 

@@ -379,3 +379,16 @@ def test_open_submission_follows_a_link_the_student_gives_it(tmp_path, workdir, 
     link.symlink_to(outside / "reference.py")
     entry = open_submission(link, workdir=workdir)
     assert entry.problem is None and entry.path == link
+
+
+def test_a_very_long_name_gets_a_short_distinct_id():
+    long_a, long_b = "a" * 240 + "x.py", "a" * 240 + "y.py"
+    ids = [student_id(long_a), student_id(long_b)]
+    assert all(len(i) <= 80 for i in ids) and ids[0] != ids[1]
+    assert ids[0].startswith("aaaa")
+
+
+def test_names_the_reports_folder_uses_are_never_student_ids():
+    assert student_id("index.py") != "index"
+    assert student_id("grades.ipynb") != "grades"
+    assert student_id("junit.py") != "junit"

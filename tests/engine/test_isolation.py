@@ -180,3 +180,15 @@ def test_student_errors_keep_coming_back_as_errors(load):
     sub = load("def f(x):\n    raise KeyError('k')\n")
     with pytest.raises(StudentCodeRaised):
         sub.function("f")(x=1)
+
+
+@pytest.mark.parametrize("body, says", [
+    ("import ctypes\n    ctypes.string_at(0)", "SIGSEGV"),
+    ("import os, signal\n    os.killpg(0, signal.SIGKILL)", "SIGKILL"),
+    ("import os\n    os._exit(3)", "exit status 3"),
+])
+def test_how_a_worker_ended_is_reported_as_it_ended(load, body, says):
+    sub = load(f"def f(x):\n    {body}\n")
+    with pytest.raises(WorkerLost) as info:
+        sub.function("f")(x=1)
+    assert says in info.value.detail and "grader problem" not in info.value.detail

@@ -331,3 +331,13 @@ def model_learns_the_word(sub, hidden):
     text = sub.function("output")(model=model, out_len=len(WORD), start=WORD[0])
     expect(text == WORD, f"{steps}, output(model, {len(WORD)}, {WORD[0]!r}) returned {text!r}; expected "
            f"{WORD!r}.{cause}", inputs={"out_len": len(WORD), "start": WORD[0]}, expected=WORD, actual=text)
+    if trained is not None:
+        # A second prompt, whose answer the grader computes from the same trained weights: a constant
+        # "Acknowledgement" cannot pass both.
+        begin, length = "e", 6
+        wanted = ref.output(trained, length, begin)
+        other = sub.function("output")(model=model, out_len=length, start=begin)
+        expect(other == wanted, f"{steps}, output(model, {length}, {begin!r}) returned {other!r}; greedy decoding "
+               f"of your trained weights in the reference Model gives {wanted!r}. Does output() really run the "
+               f"model from the start character it is given?", inputs={"out_len": length, "start": begin},
+               expected=wanted, actual=other)
