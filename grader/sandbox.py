@@ -53,6 +53,7 @@ SANDBOX_ENV = "GRADER_SANDBOX"   # bubblewrap | namespaces | rlimits | none; uns
 MODES = ("bubblewrap", "namespaces", "rlimits", "none")
 MAX_COPIED_BYTES = 64 * 2**20     # of a submission's own files, copied into each worker's scratch folder
 MAX_COPIED_FILES = 500
+PROCESS_LIMIT = 256               # processes and threads of a worker's uid (RLIMIT_NPROC, grader.zygote)
 
 
 class SandboxUnavailable(GraderError):
@@ -410,7 +411,8 @@ def _crash_message(status: str, limits: Limits) -> str:
     elif status == "exit status 70":
         hint = " The worker could not start; this is a grader problem, please report it."
     elif status.startswith("exit status"):
-        hint = " Something in your code ended the process (os._exit, sys.exit in a thread, os.abort?)."
+        hint = (" Something in your code ended the process: os._exit, sys.exit in a thread, os.abort, or a library "
+                f"that gave up, for instance on the worker's limit of {PROCESS_LIMIT} processes and threads.")
     return f"the worker running your code stopped unexpectedly ({status}).{hint}"
 
 
