@@ -22,6 +22,7 @@ from grader.export import write_gradescope_json, write_junit_xml, write_result_j
 from grader.report import write_student_report, write_summary
 from grader.results import SubmissionResult
 from grader.runner import grade_class
+from grader.sandbox import FALLBACK_ENV
 from grader.similarity import near_duplicates
 from grader.source_view import write_submission_view
 from grader.spec import Assignment, find_assignment, load_assignment
@@ -123,6 +124,7 @@ def _print_table(assignment: Assignment, results: list[SubmissionResult]) -> Non
 
 def cmd_check(args: argparse.Namespace) -> int:
     from grader.terminal import Paint, check_summary, colour_enabled
+    os.environ.setdefault(FALLBACK_ENV, "rlimits")   # the student's own machine: a weaker sandbox is theirs to accept
     assignment = _assignment(args.assignment)
     with tempfile.TemporaryDirectory(prefix="grader-unpack-") as workdir:
         entry = open_submission(Path(args.file), workdir=Path(workdir), prefer=_prefer(assignment))
@@ -137,6 +139,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_ci(args: argparse.Namespace) -> int:
     from grader import ci
+    os.environ.setdefault(FALLBACK_ENV, "rlimits")   # the student's own repository and runner
     assignment = _assignment(args.assignment)
     repo = Path(args.path).resolve()
     with tempfile.TemporaryDirectory(prefix="grader-unpack-") as workdir:

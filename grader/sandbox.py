@@ -14,7 +14,9 @@ strongest available first (``GRADER_SANDBOX`` picks one):
   namespaces (and a user namespace when not root), a new session, a cleared environment;
 - ``namespaces``: the same, set up by the zygote itself (:mod:`grader.confine`) where bwrap is
   not installed;
-- ``rlimits``: no private view (the machine does not allow namespaces); the report says so;
+- ``rlimits``: no private view (the machine does not allow namespaces); only when asked for
+  (``GRADER_SANDBOX=rlimits``, or ``grader check``/``ci`` on a student's own machine); the report
+  says what was not in force;
 - ``none``: the instructor's explicit opt-out; every report says so.
 
 In every mode each worker gets its own pid namespace where the machine allows (everything it
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
 
 SANDBOX_ENV = "GRADER_SANDBOX"   # bubblewrap | namespaces | rlimits | none; unset: the strongest available
 MODES = ("bubblewrap", "namespaces", "rlimits", "none")
+FALLBACK_ENV = "GRADER_SANDBOX_FALLBACK"   # "rlimits": the automatic choice may end at rlimits (grader check/ci)
 MAX_COPIED_BYTES = 64 * 2**20     # of a submission's own files, copied into each worker's scratch folder
 MAX_COPIED_FILES = 500
 PROCESS_LIMIT = 256               # processes and threads of a worker's uid (RLIMIT_NPROC, grader.zygote)
@@ -156,7 +159,11 @@ def _modes_to_try() -> list[str]:
                                  f"(or leave it unset for the strongest available)")
     if choice:
         return [choice]
-    return (["bubblewrap"] if shutil.which("bwrap") else []) + ["namespaces", "rlimits"]
+    # rlimits cannot hide the instructor's files, so an instructor's run never falls back to it
+    # unasked (DESIGN: "when that cannot be arranged, grading stops and says how to fix it"). A
+    # student checking their own work on their own machine (grader check / ci) may.
+    weak = ["rlimits"] if os.environ.get(FALLBACK_ENV, "").strip().lower() == "rlimits" else []
+    return (["bubblewrap"] if shutil.which("bwrap") else []) + ["namespaces"] + weak
 
 
 class Zygote:
@@ -182,7 +189,11 @@ class Zygote:
                 return
             except SandboxUnavailable as exc:
                 errors.append(f"{mode}: {exc}")
-        raise SandboxUnavailable("no sandbox could be set up for student code: " + " | ".join(errors))
+        raise SandboxUnavailable("no sandbox could be set up for student code: " + " | ".join(errors) + ". To fix it: "
+                                 "install bubblewrap (apt-get install bubblewrap) or allow unprivileged user "
+                                 "namespaces; or accept a weaker sandbox explicitly with GRADER_SANDBOX=rlimits "
+                                 "(student code can then read what the grader's user can) or GRADER_SANDBOX=none. "
+                                 "Every report says which sandbox was in force.")
 
     def _launch(self, mode: str) -> None:
         config = {"mode": mode, "view": self.view.as_plain(), "scratch_root": str(self.scratch_root),

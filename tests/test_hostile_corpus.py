@@ -2,7 +2,7 @@
 CLI per assignment, every case of that assignment next to one honest student.
 
 For each assignment, with the strongest sandbox the machine has (the default) and with the
-fallbacks ``GRADER_SANDBOX=namespaces`` and ``rlimits`` (marked slow):
+fallback ``GRADER_SANDBOX=namespaces`` (marked slow):
 
 - the run ends normally (exit code 0), writes grades.csv and index.html, and every entry gets a
   result and its own report; the honest student scores 100 %;
@@ -15,9 +15,9 @@ fallbacks ``GRADER_SANDBOX=namespaces`` and ``rlimits`` (marked slow):
   connection reached the listeners (contain.py), no attack printed ``HOSTILE-BREACH`` and none of
   its code ran as root (``HOSTILE-UID=0``).
 
-A fallback that cannot keep student code from running as root (rlimits, where the grader runs as
-root and ``nobody`` cannot read the interpreter) refuses to grade and says how to fix it, as the
-design asks; then nothing ran, and the test is skipped with the CLI's message.
+A sandbox that cannot be set up here (e.g. ``namespaces`` where the machine forbids them) refuses to
+grade and says how to fix it, as the design asks; then nothing ran, and the test is skipped with the
+CLI's message.
 
 The run happens in a pid namespace of its own (tests/hostile/contain.py): some cases signal every
 process they can see. Every failure of a run is collected and reported together, case by case.
@@ -241,8 +241,9 @@ def summary(entries: dict[str, corpus.Case], results: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("sandbox", ["default", pytest.param("namespaces", marks=pytest.mark.slow),
-                                     pytest.param("rlimits", marks=pytest.mark.slow)])
+# rlimits is not here: it cannot hide the project (its reports say so), and an instructor's run
+# never uses it unless asked for by name; test_isolation.py covers what it does hold.
+@pytest.mark.parametrize("sandbox", ["default", pytest.param("namespaces", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("assignment", corpus.ASSIGNMENTS)
 def test_hostile_corpus(assignment, sandbox, tmp_path, pid_namespace):
     entries = only_matching(corpus.build_class(assignment, tmp_path / "class"), tmp_path / "class",
