@@ -96,12 +96,22 @@ def near_duplicates(submissions: Iterable[tuple[str, Path]], threshold: float = 
             continue
         if len(tokens) >= MIN_TOKENS:
             prints.append((student, tokens))
-    pairs = []
-    for (a, ta), (b, tb) in itertools.combinations(prints, 2):
-        matcher = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
-        if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
-            continue
-        ratio = matcher.ratio()
-        if ratio >= threshold:
-            pairs.append(SimilarPair(a, b, round(ratio, 3)))
+    # Identical fingerprints (a copy with other comments, names or blank lines) are grouped and
+    # compared once: a class of 500 built from a few dozen solutions costs a few dozen squared
+    # comparisons, not 125,000 (each a SequenceMatcher over thousands of tokens).
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for student, tokens in prints:
+        groups.setdefault(tuple(tokens), []).append(student)
+    pairs = [SimilarPair(a, b, 1.0) for members in groups.values() for a, b in itertools.combinations(members, 2)]
+    distinct = list(groups.items())
+    for i, (tb, members_b) in enumerate(distinct):
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(list(tb))   # the second sequence is the one SequenceMatcher indexes: once per b
+        for ta, members_a in distinct[:i]:
+            matcher.set_seq1(list(ta))
+            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= threshold:
+                pairs += [SimilarPair(*sorted((a, b)), round(ratio, 3)) for a in members_a for b in members_b]
     return sorted(pairs, key=lambda p: (-p.similarity, p.first, p.second))
