@@ -31,6 +31,7 @@ CLONE_NEWNET = 0x40000000
 
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 1024, 2048, 1 << 21
 MNT_DETACH = 2
 
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 1, 4, 38
@@ -38,7 +39,8 @@ PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 1, 4, 38
 NOBODY = 65534
 _SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
 _ST_TO_MS = ((os.ST_RDONLY, MS_RDONLY), (os.ST_NOSUID, MS_NOSUID), (os.ST_NODEV, MS_NODEV),
-             (os.ST_NOEXEC, MS_NOEXEC))
+             (os.ST_NOEXEC, MS_NOEXEC), (os.ST_NOATIME, MS_NOATIME), (os.ST_NODIRATIME, MS_NODIRATIME),
+             (os.ST_RELATIME, MS_RELATIME))
 
 
 class ConfineError(OSError):
@@ -132,13 +134,17 @@ def _bind(source: str, target: str, readonly: bool, source_is_dir: bool | None =
             open(target, "a").close()
     mount(source, target, None, MS_BIND | MS_REC)
     if readonly:
-        kept = 0
-        flags = os.statvfs(target).f_flag
-        for st, ms in _ST_TO_MS:
-            if flags & st:
-                kept |= ms
-        # Locked flags of the original mount must be repeated, or the kernel refuses the remount.
-        mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | kept)
+        _remount_readonly(target)
+
+
+def _remount_readonly(target: str) -> None:
+    kept = 0
+    flags = os.statvfs(target).f_flag
+    for st, ms in _ST_TO_MS:
+        if flags & st:
+            kept |= ms
+    # Locked flags of the original mount must be repeated, or the kernel refuses the remount.
+    mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | kept)
 
 
 def enter_view(view: View, new_root: str) -> list[str]:
@@ -203,7 +209,13 @@ def enter_worker_namespaces(flags: int) -> None:
     uid, gid = os.getuid(), os.getgid()
     unshare(flags)
     if flags & CLONE_NEWUSER:
-        map_ids(NOBODY, uid, gid)
+        # The zygote is not dumpable, and a non-dumpable process's /proc/self files belong to root:
+        # it could not write its own uid_map. Dumpable only while mapping, before any student code.
+        prctl(PR_SET_DUMPABLE, 1)
+        try:
+            map_ids(NOBODY, uid, gid)
+        finally:
+            prctl(PR_SET_DUMPABLE, 0)
 
 
 def isolate_worker(scratch: str, tmp_mb: int, own_mounts: bool, under_tmp: list[tuple[str, bool]],
@@ -216,6 +228,9 @@ def isolate_worker(scratch: str, tmp_mb: int, own_mounts: bool, under_tmp: list[
     if own_mounts:
         try:
             mount(None, "/", None, MS_REC | MS_PRIVATE)
+            # The view's root is one tmpfs shared by every worker of this zygote: read-only here, or
+            # one student could leave files there for the next (as a normal user the worker owns it).
+            _remount_readonly("/")
             _private_proc(lacking)
             kept = [(path, readonly, os.open(path, os.O_PATH)) for path, readonly in under_tmp if os.path.exists(path)]
             mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_mb * 2**20},mode=1777")
@@ -223,6 +238,8 @@ def isolate_worker(scratch: str, tmp_mb: int, own_mounts: bool, under_tmp: list[
                 _bind(f"/proc/self/fd/{fd}", path, readonly, source_is_dir=os.path.isdir(f"/proc/self/fd/{fd}"))
                 os.close(fd)
             _private_tmpfs(scratch, tmp_mb, keep_files=True)
+            if os.path.isdir("/dev/shm"):
+                mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_mb * 2**20},mode=1777")
         except (ConfineError, OSError) as exc:
             lacking.append(f"a private, size-limited /tmp and scratch folder ({exc})")
     else:

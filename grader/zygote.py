@@ -92,6 +92,10 @@ class Zygote:
         self.drop_uid = False
         self.ended: dict[int, str] = {}
         self.base_memory = _virtual_memory_bytes()
+        # Whether this process is root on the host. In ``namespaces`` mode a normal user becomes
+        # uid 0 of its own user namespace (to mount the view); that is not root, and its workers
+        # leave that namespace for one of their own, as under bubblewrap.
+        self.host_uid = os.getuid()
 
     # --- start-up, before any student code exists ---------------------------------------------
     def prepare(self) -> str | None:
@@ -109,7 +113,7 @@ class Zygote:
             except confine.ConfineError:
                 self.lacking.append("a private network (the worker may reach the network)")
             self.lacking.append("a private filesystem view (the worker can read what nobody can read on "
-                                "this machine)" if os.getuid() == 0 else
+                                "this machine)" if self.host_uid == 0 else
                                 "a private filesystem view (the worker can read what the grader's user can)")
         confine.prctl(confine.PR_SET_DUMPABLE, 0)   # workers cannot trace or read the zygote
         self.worker_flags = self._probe_worker_namespaces()
@@ -118,7 +122,7 @@ class Zygote:
         else:
             self.lacking.append("a pid namespace per exercise (processes a student starts with setsid may "
                                 "outlive it; the worker can signal other processes of its uid)")
-        if os.getuid() == 0:
+        if self.host_uid == 0:
             readable = all(world_readable(p) for p in (sys.prefix, sys.base_prefix, os.path.dirname(confine.__file__)))
             if readable:
                 self.drop_uid = True
@@ -132,12 +136,12 @@ class Zygote:
             else:
                 self.lacking.append("an unprivileged uid (student code ran as root: GRADER_SANDBOX=none)")
         else:
-            self.held.append(f"uid {os.getuid()} (not root)")
+            self.held.append(f"uid {self.host_uid} (not root)")
         return None
 
     def _probe_worker_namespaces(self) -> int:
         # As root never a user namespace: its uid 65534 would be root outside.
-        nested = 0 if os.getuid() == 0 else confine.CLONE_NEWUSER
+        nested = 0 if self.host_uid == 0 else confine.CLONE_NEWUSER
         for flags in (confine.CLONE_NEWPID | confine.CLONE_NEWNS | nested, confine.CLONE_NEWPID | nested):
             pid = os.fork()
             if pid == 0:

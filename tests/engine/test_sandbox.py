@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -113,11 +114,42 @@ def test_monkeypatching_numpy_in_the_worker_does_not_reach_the_grader(load):
 
 
 def test_project_files_cannot_be_written(load, zygote):
+    if zygote.kind.startswith("rlimits") and os.getuid() != 0:
+        pytest.skip("rlimits as a normal user runs student code as that user, with its rights on its own "
+                    "files (the report says so); only `grader check` and `grader ci` fall back to it")
     target = PROJECT / "grader-sandbox-probe.txt"
     sub = load(f"def f(x):\n    open({str(target)!r}, 'w').write('x')\n")
     with pytest.raises(StudentCodeRaised):
         sub.function("f")(x=1)
     assert not target.exists()
+
+
+def test_nothing_a_worker_writes_outside_its_tmp_reaches_the_next(load, zygote):
+    """The view's own folders (its root, /var/tmp, /dev/shm) are not a channel between students."""
+    if zygote.kind.startswith("rlimits"):
+        pytest.skip("rlimits has no view of its own: " + zygote.kind)
+    plant = load("""
+import os
+def plant(x):
+    written = []
+    for folder in ('/', '/var/tmp', '/dev/shm', os.path.dirname(os.__file__), '/tmp'):
+        try:
+            with open(os.path.join(folder, 'planted-by-a-student.txt'), 'w') as f:
+                f.write('x')
+            written.append(folder)
+        except OSError:
+            pass
+    return written
+""")
+    written = plant.function("plant")(x=1)
+    assert "/" not in written and os.path.dirname(os.__file__) not in written
+    look = load("""
+import os
+def look(x):
+    return [f for f in ('/', '/var/tmp', '/dev/shm', '/tmp')
+            if os.path.exists(os.path.join(f, 'planted-by-a-student.txt'))]
+""")
+    assert look.function("look")(x=1) == []
 
 
 RNN_CELL = '''
