@@ -9,6 +9,7 @@ author's (:class:`~grader.errors.SpecError`) and name the file and key they came
 from __future__ import annotations
 
 import datetime
+import difflib
 import math
 import tomllib
 from dataclasses import dataclass, field
@@ -171,6 +172,15 @@ class _AssignmentReader:
     def fail(self, key: str, problem: str) -> SpecError:
         return SpecError(f"{self.path}: [{key}] {problem}")
 
+    def known(self, table: Mapping[str, Any], keys: tuple[str, ...], where: str) -> None:
+        """A key the reader does not know is a typo until shown otherwise: ``hiden = true`` must
+        not quietly show a hidden check to students."""
+        for key in table:
+            if key not in keys:
+                near = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+                hint = f"did you mean {near[0]!r}?" if near else f"known keys: {', '.join(keys)}"
+                raise self.fail(where, f"unknown key {key!r}; {hint}")
+
     def get(self, table: Mapping[str, Any], key: str, kind: type | tuple, where: str, default: Any = ...):
         if key not in table:
             if default is ...:
@@ -182,7 +192,9 @@ class _AssignmentReader:
         return value
 
     def read(self) -> Assignment:
+        self.known(self.raw, ("assignment", "exercise", "names", "tolerance", "limits", "late"), "top level")
         head = self.get(self.raw, "assignment", dict, "assignment")
+        self.known(head, ("id", "title", "version", "project_root", "reference", "suite", "starter"), "assignment")
         folder = self.path.parent
         project_root = (folder / self.get(head, "project_root", str, "assignment", "../..")).resolve()
         aid = self.get(head, "id", str, "assignment")
@@ -213,6 +225,7 @@ class _AssignmentReader:
     def late(self, table: Any) -> LatePolicy:
         if not isinstance(table, dict):
             raise self.fail("late", "must be a table")
+        self.known(table, ("deadline", "per_day_percent", "cap_percent", "grace_minutes", "file_times"), "late")
         deadline = self.get(table, "deadline", (datetime.datetime, str), "late")
         if isinstance(deadline, str):
             try:
@@ -235,9 +248,14 @@ class _AssignmentReader:
 
     def tolerances(self, table: Mapping[str, Any], where: str) -> dict[str, Tolerance]:
         out = {}
+        if not isinstance(table, dict):
+            raise self.fail(where, "must be a table of dtypes")
         for dtype, tol in table.items():
             if dtype not in DEFAULT_TOLERANCES:
                 raise self.fail(where, f"unknown dtype {dtype!r}; use one of {', '.join(DEFAULT_TOLERANCES)}")
+            if not isinstance(tol, dict):
+                raise self.fail(f"{where}.{dtype}", "must be a table with rtol and atol")
+            self.known(tol, ("rtol", "atol"), f"{where}.{dtype}")
             rtol = self.get(tol, "rtol", (int, float), f"{where}.{dtype}")
             atol = self.get(tol, "atol", (int, float), f"{where}.{dtype}")
             if rtol < 0 or atol < 0:
@@ -248,7 +266,9 @@ class _AssignmentReader:
     def limits(self, table: Mapping[str, Any]) -> Limits:
         defaults = Limits()
         values = {}
-        for key in ("call_timeout_s", "load_timeout_s", "memory_mb", "output_kb", "check_budget_s"):
+        keys = ("call_timeout_s", "load_timeout_s", "memory_mb", "output_kb", "check_budget_s")
+        self.known(table, keys, "limits")
+        for key in keys:
             value = self.get(table, key, (int, float), "limits", getattr(defaults, key))
             if value <= 0:
                 raise self.fail("limits", f"{key}={value} must be positive")
@@ -257,7 +277,10 @@ class _AssignmentReader:
 
     def exercise(self, aid: str, index: int, table: Mapping[str, Any]) -> Exercise:
         where = f"exercise #{index + 1}"
+        if not isinstance(table, dict):
+            raise self.fail(where, "must be a table ([[exercise]])")
         key = self.get(table, "id", str, where)
+        self.known(table, ("id", "title", "names", "check"), f"{where} ({key})")
         eid = f"{aid}.{key}"
         checks = tuple(self.check(eid, c, f"{where} ({key}) check #{j + 1}")
                        for j, c in enumerate(self.get(table, "check", list, where)))
@@ -265,6 +288,9 @@ class _AssignmentReader:
                         names=tuple(self.get(table, "names", list, where, [])), checks=checks)
 
     def check(self, eid: str, table: Mapping[str, Any], where: str) -> Check:
+        if not isinstance(table, dict):
+            raise self.fail(where, "must be a table ([[exercise.check]])")
+        self.known(table, ("id", "points", "hidden", "description", "examples", "timeout_s", "tolerance"), where)
         points = self.get(table, "points", (int, float), where)
         if points < 0:
             raise self.fail(where, f"points={points} must not be negative")
@@ -280,6 +306,9 @@ class _AssignmentReader:
 
     def name_spec(self, name: str, table: Mapping[str, Any]) -> NameSpec:
         where = f"names.{name}"
+        if not isinstance(table, dict):
+            raise self.fail(where, "must be a table")
+        self.known(table, ("aliases", "params", "methods", "attributes"), where)
         params = self.get(table, "params", dict, where, {})
         methods = self.get(table, "methods", dict, where, {})
         attributes = self.get(table, "attributes", dict, where, {})

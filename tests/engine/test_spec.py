@@ -56,6 +56,12 @@ def test_a_good_file_loads(tmp_path):
     (('[exercise.check.tolerance.float32]', '[exercise.check.tolerance.float8]'), "unknown dtype 'float8'"),
     (('suite = "suite.py"', 'suite = "nope.py"'), "suite="),
     (('id = "demo"\n', ''), "missing required key 'id'"),
+    (('points = 2', 'points = 2\n  hiden = true'), "unknown key 'hiden'; did you mean 'hidden'?"),
+    (('call_timeout_s = 5', 'call_timout_s = 5'), "[limits] unknown key 'call_timout_s'; did you mean 'call_timeout_s'?"),
+    (('suite = "suite.py"', 'suite = "suite.py"\nstarer = "s.ipynb"'), "did you mean 'starter'?"),
+    (('names = ["f"]', 'name = ["f"]'), "unknown key 'name'; did you mean 'names'?"),
+    (('rtol = 1e-4', 'rtoll = 1e-4'), "did you mean 'rtol'?"),
+    (('[limits]', '[limit]'), "[top level] unknown key 'limit'; did you mean 'limits'?"),
 ])
 def test_bad_values_name_file_and_key(tmp_path, change, message):
     folder = write(tmp_path, GOOD.replace(*change, 1))
