@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import traceback
 from pathlib import PurePath
+from types import ModuleType
 
 from grader import wire
 from grader.errors import MalformedReply, MissingName, StudentCodeRaised, StudentError, WorkerLost
@@ -67,9 +68,43 @@ def run_check(suite: Suite, check: Check, submission: Submission) -> CheckResult
         if fault is not None:
             status, message = fault
             return _discarding_worker(submission, result(status, message, _example_of(exc)))
-        return result(Status.ERROR, "the check itself failed (an error in the suite, please report):\n"
-                      + "".join(traceback.format_exception_only(exc)).strip())
+        what = "".join(traceback.format_exception_only(exc)).strip()
+        broken = check_is_broken(suite, check, submission.reference)
+        if broken is not None:
+            return result(Status.GRADER_FAULT, "the check itself is broken: it fails on the reference solution too, "
+                          "so this is the course author's problem or the grader's, not yours, and it is left out of "
+                          f"your points possible.\n{what}\nOn the reference: {broken}")
+        return result(Status.ERROR, "the check could not use what your code gave back (it works on the "
+                      "reference solution; compare the type and shape of your result with what the exercise "
+                      f"asks for):\n{what}", _example_of(exc))
     return result(Status.PASSED)
+
+
+def check_is_broken(suite: Suite, check: Check, reference: ModuleType | None) -> str | None:
+    """Why ``check`` fails on the reference solution, run in this (trusted) process; None when it
+    passes there. A check is deterministic for its seed, so one that breaks on the reference is
+    broken for everyone: the student is not charged for it. One that passes on the reference broke
+    on what this student's code gave back, which is the student's to answer for (else a submission
+    could return something odd to have a check left out of its points). Remembered per check."""
+    known = suite.verdicts_on_reference
+    if check.id in known:
+        return known[check.id]
+    if reference is None:
+        known[check.id] = "there is no reference to try the check on"
+        return known[check.id]
+    from grader.submission import LocalSubmission
+    local = LocalSubmission(suite.assignment, reference)
+    try:
+        local.seed(seed_for(check.id))
+        with running_check(suite.assignment, check):
+            suite.functions[check.id](local)
+        verdict = None
+    except CheckFailed as exc:
+        verdict = f"the reference fails it: {exc.message.splitlines()[0] if exc.message else 'no message'}"
+    except Exception as exc:  # noqa: BLE001 - the reference raised, or the check did: broken either way
+        verdict = "".join(traceback.format_exception_only(exc)).strip()
+    known[check.id] = verdict
+    return verdict
 
 
 def worker_fault(exc: BaseException, _depth: int = 0) -> tuple[Status, str] | None:

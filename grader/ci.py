@@ -94,13 +94,14 @@ def job_summary(result: SubmissionResult, title: str, pass_mark: float) -> str:
 
 
 _CLASSROOM_STATUS = {Status.PASSED: "pass", Status.FAILED: "fail", Status.MISSING: "fail", Status.NOT_RUN: "fail",
-                     Status.ERROR: "error", Status.TIMEOUT: "error", Status.CRASHED: "error"}
+                     Status.ERROR: "error", Status.TIMEOUT: "error", Status.CRASHED: "error",
+                     Status.GRADER_FAULT: "error"}
 
 
 def classroom_result(result: SubmissionResult) -> dict:
     """``result`` as a GitHub Classroom test runner's result: one test per check, worth its points."""
     tests = [{"name": check.check.id, "status": _CLASSROOM_STATUS[check.status], "score": check.earned,
-              "max_score": check.check.points, "message": check.message or None,
+              "max_score": check.check.points if check.counts else 0.0, "message": check.message or None,
               "execution_time": f"{check.duration_s:.2f}s"}
              for ex in result.exercises for check in ex.checks]
     status = "pass" if all(t["status"] == "pass" for t in tests) else (

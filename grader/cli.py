@@ -83,7 +83,19 @@ def cmd_grade(args: argparse.Namespace) -> int:
     index = write_summary(results, out, duplicates)
     _print_table(assignment, results)
     print(f"\nreports: {index}")
-    return 0
+    return _broken_checks_said(results)
+
+
+def _broken_checks_said(results: list[SubmissionResult]) -> int:
+    """3 (the author's problem) when a check broke by the assignment's fault or ours, after saying
+    which on stderr; else 0. The students keep their points either way."""
+    broken = {c.check.id for r in results for c in r.grader_faults}
+    if not broken:
+        return 0
+    print(f"grader: {len(broken)} check(s) broke on the reference solution too and were left out of the points "
+          f"possible: {', '.join(sorted(broken))}. Fix the suite or reference and grade again with --regrade.",
+          file=sys.stderr)
+    return 3
 
 
 def _write_student_files(result: SubmissionResult, out: Path) -> None:
@@ -134,6 +146,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     print(f"report: {write_student_report(result, out, audience='student')}")
+    if result.grader_faults:
+        return _broken_checks_said([result])
     return 0 if all(c.passed for ex in result.exercises for c in ex.checks) else 1
 
 

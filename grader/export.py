@@ -241,7 +241,7 @@ def _check_output(check: CheckResult) -> str:
 def gradescope_results(result: SubmissionResult) -> dict[str, Any]:
     """``result`` in the format of Gradescope's results.json (score after any late penalty)."""
     tests = [{"name": f"{ex.exercise.title}: {check.check.id}", "number": check.check.id,
-              "score": check.earned, "max_score": check.check.points,
+              "score": check.earned, "max_score": check.check.points if check.counts else 0.0,
               "status": "passed" if check.passed else "failed",
               "output": _check_output(check), "visibility": _GRADESCOPE_VISIBILITY[check.check.hidden],
               "tags": [ex.exercise.id]}
@@ -292,7 +292,7 @@ def junit_xml(results: Iterable[SubmissionResult]) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-_ERRORS = frozenset({Status.ERROR, Status.TIMEOUT, Status.CRASHED, Status.NOT_RUN})
+_ERRORS = frozenset({Status.ERROR, Status.TIMEOUT, Status.CRASHED, Status.NOT_RUN, Status.GRADER_FAULT})
 
 
 def write_junit_xml(results: Iterable[SubmissionResult], path: Path) -> Path:

@@ -35,7 +35,7 @@ OUTPUT_SHOWN_CHARS = 4000   # printed output kept on the page; the run already c
 STATUS_LABELS: dict[Status, str] = {
     Status.PASSED: "PASSED", Status.FAILED: "FAILED", Status.ERROR: "ERROR",
     Status.TIMEOUT: "TIMED OUT", Status.CRASHED: "CRASHED", Status.MISSING: "MISSING",
-    Status.NOT_RUN: "NOT RUN",
+    Status.NOT_RUN: "NOT RUN", Status.GRADER_FAULT: "GRADER ERROR (not counted)",
 }
 
 __all__ = ["AUDIENCES", "STATUS_LABELS", "render_student_report", "render_summary", "report_filename",
@@ -311,7 +311,16 @@ def render_summary(results: list[SubmissionResult], duplicates: list[Any] | None
         columns=_columns(results), rows=[_summary_row(r) for r in results],
         counts=status_counts(results), histogram=score_histogram(results), rates=pass_rates(results),
         slowest=sorted(results, key=lambda r: -r.duration_s)[:5], failures=failure_groups(results),
-        duplicates=duplicates)
+        duplicates=duplicates, broken=broken_checks(results))
+
+
+def broken_checks(results: list[SubmissionResult]) -> dict[str, list[str]]:
+    """Check id -> the students it broke for by the author's fault or ours (Status.GRADER_FAULT)."""
+    broken: dict[str, list[str]] = {}
+    for r in results:
+        for c in r.grader_faults:
+            broken.setdefault(c.check.id, []).append(r.student)
+    return broken
 
 
 def write_summary(results: list[SubmissionResult], out_dir: Path, duplicates: list[Any] | None = None) -> Path:

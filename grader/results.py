@@ -21,6 +21,8 @@ class Status(str, enum.Enum):
     CRASHED = "crashed"      # the worker died (exit, signal, memory)
     MISSING = "missing"      # a name the exercise needs is not defined
     NOT_RUN = "not_run"      # the submission could not be loaded at all
+    GRADER_FAULT = "grader_fault"   # the check itself (suite or reference) is broken: the author's fault
+                                    # or ours, never the student's; left out of the points possible
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,11 @@ class CheckResult:
     def earned(self) -> float:
         return self.check.points if self.passed else 0.0
 
+    @property
+    def counts(self) -> bool:
+        """Whether this check counts towards the points possible: not when the check itself broke."""
+        return self.status is not Status.GRADER_FAULT
+
 
 @dataclass(frozen=True)
 class Binding:
@@ -88,8 +95,9 @@ class ExerciseResult:
 
     @property
     def possible(self) -> float:
-        """Points of the checks that were graded: a student's public-only run is out of its public points."""
-        return sum(c.check.points for c in self.checks)
+        """Points of the checks that were graded: a student's public-only run is out of its public points,
+        and a check that broke through no fault of the student's is left out."""
+        return sum(c.check.points for c in self.checks if c.counts)
 
 
 @dataclass(frozen=True)
@@ -133,3 +141,8 @@ class SubmissionResult:
     @property
     def percent(self) -> float:
         return 100.0 * self.earned / self.possible if self.possible else 0.0
+
+    @property
+    def grader_faults(self) -> tuple[CheckResult, ...]:
+        """Checks that broke by the author's fault or ours: the run must say so and exit non-zero."""
+        return tuple(c for e in self.exercises for c in e.checks if c.status is Status.GRADER_FAULT)

@@ -265,7 +265,10 @@ def blame(exc: BaseException, doing: str) -> tuple[Status, str]:
         return fault[0], f"{doing}: {fault[1]}"
     where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     at = f" at {Path(where[0].filename).name}:{where[0].lineno}" if where else ""
-    kind = "a problem in the assignment" if isinstance(exc, AuthorError) else "an error in the grader"
+    if isinstance(exc, AuthorError):   # only the course author's files raise these: the student keeps the points
+        return Status.GRADER_FAULT, (f"{doing}, the grader failed (a problem in the assignment, not in your code; "
+                                     f"it is left out of your points possible): {_describe(exc)}{at}")
+    kind = "an error in the grader"
     return Status.ERROR, (f"{doing}, the grader failed ({kind}, not in your code; please report it): "
                           f"{_describe(exc)}{at}")
 

@@ -23,7 +23,7 @@ import contextvars
 import importlib.util
 import sys
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import Any, Callable, Mapping
@@ -100,6 +100,9 @@ class Suite:
     assignment: Assignment
     module: ModuleType
     functions: Mapping[str, CheckFunction]   # check id -> function
+    # check id -> why the check fails on the reference (None: it passes), filled in only when a
+    # check raised on a student's code (see grader.checks.check_is_broken)
+    verdicts_on_reference: dict[str, str | None] = field(default_factory=dict, compare=False)
 
 
 def load_suite(assignment: Assignment) -> Suite:

@@ -13,11 +13,13 @@ from typing import Mapping, TextIO
 from grader.results import CheckResult, Status, SubmissionResult
 
 _MARK = {Status.PASSED: "PASS", Status.FAILED: "FAIL", Status.ERROR: "ERROR", Status.TIMEOUT: "TIMEOUT",
-         Status.CRASHED: "CRASH", Status.MISSING: "MISSING", Status.NOT_RUN: "NOT RUN"}
+         Status.CRASHED: "CRASH", Status.MISSING: "MISSING", Status.NOT_RUN: "NOT RUN",
+         Status.GRADER_FAULT: "GRADER"}
 
 # SGR codes: 1 bold, 2 dim, 31 red, 32 green, 33 yellow.
 _STATUS_STYLE = {Status.PASSED: "32", Status.FAILED: "31", Status.ERROR: "31", Status.TIMEOUT: "33",
-                 Status.CRASHED: "33", Status.MISSING: "2", Status.NOT_RUN: "2"}
+                 Status.CRASHED: "33", Status.MISSING: "2", Status.NOT_RUN: "2",
+                 Status.GRADER_FAULT: "35"}
 INDENT = " " * 12
 
 
@@ -72,7 +74,8 @@ def _check_lines(check: CheckResult, paint: Paint, said: str | None = None) -> l
     """A check's line, then for a failure its message (unless it is ``said`` already, as the load
     error at the top is) and its smallest failing input."""
     mark = paint(f"[{_MARK[check.status]:>7}]", _STATUS_STYLE[check.status])
-    lines = [f"  {mark} {check.check.id}  {check.earned:g}/{check.check.points:g}"]
+    worth = f"{check.check.points:g}" if check.counts else "–"
+    lines = [f"  {mark} {check.check.id}  {check.earned:g}/{worth}"]
     lines += [INDENT + paint(f"observed: {seen}", "2") for seen in check.observations]
     if check.passed:
         return lines
