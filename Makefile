@@ -16,6 +16,7 @@ ASSIGNMENTS := $(patsubst assignments/%/assignment.toml,%,$(wildcard assignments
 
 demo: $(STAMP)
 	@for a in $(ASSIGNMENTS); do \
+	  if [ ! -d assignments/$$a/examples ]; then echo "== $$a: no examples/ folder, skipped"; continue; fi; \
 	  echo "== $$a"; $(VENV)/bin/grader grade assignments/$$a/examples -a $$a -o reports/$$a || exit 1; \
 	done
 

@@ -22,7 +22,8 @@ import numpy as np
 from grader.checks import run_check
 from grader.discovery import discover
 from grader.loader import prepare_source
-from grader.runner import Grader, grade_class
+from grader.pipeline import grade_class
+from grader.runner import Grader
 from grader.spec import find_assignment, load_assignment
 from grader.submission import LocalSubmission
 from grader.sandbox import WorkerSubmission

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from grader.discovery import discover  # noqa: E402
-from grader.runner import grade_class  # noqa: E402
+from grader.pipeline import grade_class  # noqa: E402
 from grader.spec import find_assignment, load_assignment  # noqa: E402
 
 

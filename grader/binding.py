@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from grader.errors import MissingName, StudentError
-from grader.spec import NameSpec
+if TYPE_CHECKING:   # the worker imports this module; the spec stays on the trusted side
+    from grader.spec import NameSpec
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@
     grader check my_notebook.ipynb -a cnn-numpy         a student checks their own work (public checks)
     grader ci -a cnn-numpy --pass-mark 60               CI grades the repository it runs in
     grader init-ci -a cnn-numpy                         writes that CI workflow into a repository
+    grader new sparse-autoencoder                       scaffolds an assignment from reference/sparse_autoencoder.py
 """
 
 from __future__ import annotations
@@ -12,20 +13,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from grader.discovery import discover, open_submission, with_file_times
 from grader.errors import AuthorError, GraderError
-from grader.export import write_gradescope_json, write_junit_xml, write_result_json, write_summary_csv
-from grader.report import write_student_report, write_summary
+from grader.pipeline import grade_folder, grade_one
+from grader.report import write_student_report
 from grader.results import SubmissionResult
-from grader.runner import grade_class
 from grader.sandbox import FALLBACK_ENV
-from grader.similarity import near_duplicates
-from grader.source_view import write_submission_view
 from grader.spec import Assignment, find_assignment, load_assignment
+
 
 def _assignment(name: str | None) -> Assignment:
     if name is None:
@@ -37,53 +34,16 @@ def _assignment(name: str | None) -> Assignment:
     return load_assignment(find_assignment(name))
 
 
-def _prefer(assignment: Assignment) -> tuple[str, ...]:
-    return (assignment.starter.name,) if assignment.starter else ()
-
-
 def cmd_grade(args: argparse.Namespace) -> int:
-    from grader.journal import Journal
     assignment = _assignment(args.assignment)
-    out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
-    journal = Journal(out, assignment)
-    with tempfile.TemporaryDirectory(prefix="grader-unpack-") as workdir:
-        entries = discover(Path(args.submissions), workdir=Path(workdir), prefer=_prefer(assignment))
-        if not entries:
-            print(f"no submissions found in {args.submissions}", file=sys.stderr)
-            return 2
-        if assignment.late is not None and assignment.late.file_times:
-            entries = with_file_times(entries)
-        reused, todo = ([], entries) if args.regrade else journal.split(entries)
-        if reused:
-            print(f"{len(reused)} of {len(entries)} submissions are unchanged since {journal.path} recorded "
-                  "them: their results are reused (--regrade grades everyone again)")
-        by_student = {e.student: e for e in entries}
-        results = list(reused)
-        try:
-            for result in _grade_with_progress(assignment, todo, args.jobs, hidden=[Path(args.submissions)],
-                                               dask=args.dask):
-                entry = by_student[result.student]
-                journal.record(entry, result)                          # on disk before the next one
-                if entry.problem is None:   # only a regular file inside the submission is ever shown
-                    write_submission_view(entry.path, entry.student, entry.sha256, out,
-                                          root=entry.root or entry.origin)
-                _write_student_files(result, out)
-                results.append(result)
-        finally:
-            journal.close()
-        journal.compact(entries, {r.student: r for r in results})
-        duplicates = near_duplicates(((e.student, e.path) for e in entries if e.problem is None),
-                                     starter=assignment.starter)
-    results.sort(key=lambda r: r.student)
-    for result in reused:
-        _write_student_files(result, out)
-    write_summary_csv(results, out / "grades.csv")
-    write_junit_xml(results, out / "junit.xml")
-    index = write_summary(results, out, duplicates)
-    _print_table(assignment, results)
-    print(f"\nreports: {index}")
-    return _broken_checks_said(results)
+    run = grade_folder(assignment, Path(args.submissions), Path(args.output), jobs=args.jobs, dask=args.dask,
+                       regrade=args.regrade, progress=_progress)
+    if run is None:
+        print(f"no submissions found in {args.submissions}", file=sys.stderr)
+        return 2
+    _print_table(assignment, run.results)
+    print(f"\nreports: {run.folder.index}")
+    return _broken_checks_said(run.results)
 
 
 def _broken_checks_said(results: list[SubmissionResult]) -> int:
@@ -98,29 +58,11 @@ def _broken_checks_said(results: list[SubmissionResult]) -> int:
     return 3
 
 
-def _write_student_files(result: SubmissionResult, out: Path) -> None:
-    """The student's files, the JSON record first. A report that cannot be written is said on
-    stderr and the class goes on: one student's files never stop everyone else's."""
-    write_result_json(result, out / f"{result.student}.json")
-    for write in (lambda: write_gradescope_json(result, out / "gradescope" / result.student / "results.json"),
-                  lambda: write_student_report(result, out, audience="instructor"),
-                  lambda: write_student_report(result, out / "student", audience="student")):
-        try:
-            write()
-        except Exception as exc:  # noqa: BLE001
-            print(f"grader: could not write a report of {result.student} (an error in the grader, please "
-                  f"report it): {type(exc).__name__}: {exc}", file=sys.stderr)
-
-
-def _grade_with_progress(assignment: Assignment, entries, jobs: int, hidden,
-                         dask: str | None = None) -> Iterator[SubmissionResult]:
-    if not entries:
-        return
+def _progress(results: Iterator[SubmissionResult], total: int) -> Iterator[SubmissionResult]:
     from tqdm import tqdm
-    with tqdm(total=len(entries), unit="submission", disable=not sys.stderr.isatty() and "GRADER_PROGRESS" not in os.environ) as bar:
-        # isolate: even with one job, the class is graded in a process of its own session, which
-        # student code that kills its grading process (or that process's group) cannot reach past
-        for result in grade_class(assignment, entries, jobs=jobs, hidden=hidden, dask=dask, isolate=True):
+    with tqdm(total=total, unit="submission",
+              disable=not sys.stderr.isatty() and "GRADER_PROGRESS" not in os.environ) as bar:
+        for result in results:
             bar.set_postfix_str(f"{result.student}: {result.percent:.0f}%")
             bar.update()
             yield result
@@ -138,9 +80,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from grader.terminal import Paint, check_summary, colour_enabled
     os.environ.setdefault(FALLBACK_ENV, "rlimits")   # the student's own machine: a weaker sandbox is theirs to accept
     assignment = _assignment(args.assignment)
-    with tempfile.TemporaryDirectory(prefix="grader-unpack-") as workdir:
-        entry = open_submission(Path(args.file), workdir=Path(workdir), prefer=_prefer(assignment))
-        (result,) = list(grade_class(assignment, [entry], jobs=1, public_only=True))
+    result = grade_one(assignment, Path(args.file), public_only=True)
     paint = Paint(colour_enabled(args.color, sys.stdout, os.environ))
     print(check_summary(result, sum(1 for c in assignment.checks if c.hidden), paint))
     out = Path(args.output)
@@ -156,14 +96,13 @@ def cmd_ci(args: argparse.Namespace) -> int:
     os.environ.setdefault(FALLBACK_ENV, "rlimits")   # the student's own repository and runner
     assignment = _assignment(args.assignment)
     repo = Path(args.path).resolve()
-    with tempfile.TemporaryDirectory(prefix="grader-unpack-") as workdir:
-        entry = open_submission(repo / args.file if args.file else repo, workdir=Path(workdir),
-                                prefer=_prefer(assignment))
-        (result,) = list(grade_class(assignment, [entry], jobs=1, public_only=True))
+
+    def annotate(entry, result: SubmissionResult) -> None:
         graded = entry.path
         shown_as = os.path.relpath(graded, repo) if graded.is_relative_to(repo) else graded.name
         for line in ci.annotations(result, graded, shown_as):
             print(line)
+    result = grade_one(assignment, repo / args.file if args.file else repo, public_only=True, then=annotate)
     ci.append_summary(ci.job_summary(result, assignment.title, args.pass_mark), os.environ, sys.stdout)
     ci.write_outputs(result, args.pass_mark, os.environ, sys.stdout)
     out = Path(args.output)
@@ -182,6 +121,17 @@ def cmd_init_ci(args: argparse.Namespace) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(ci.workflow(assignment.id, args.pass_mark, args.install, args.classroom), encoding="utf-8")
     print(f"wrote {path}")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from grader.scaffold import scaffold
+    project = Path(args.project) if args.project else Path(__file__).resolve().parent.parent
+    reference = Path(args.reference) if args.reference else project / "reference" / f"{args.id.replace('-', '_')}.py"
+    for path in scaffold(project, args.id, reference, title=args.title):
+        print(f"wrote {path}")
+    print("next: write each check in the suite, add mutants and alternatives, then `make test` "
+          "(docs/authoring.md)")
     return 0
 
 
@@ -223,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--classroom", action="store_true",
                       help="add GitHub Classroom's autograding reporter, which records the points in Classroom")
     init.set_defaults(run=cmd_init_ci)
+    new = commands.add_parser("new", help="scaffold a new assignment from its reference (toml, starter, suite, variants)")
+    new.add_argument("id", help="the new assignment's id, e.g. sparse-autoencoder")
+    new.add_argument("--reference", help="its reference module (default: reference/<id with _>.py)")
+    new.add_argument("--title", help="the title students see (default: the id)")
+    new.add_argument("--project", help="the grader project to write into (default: this one)")
+    new.set_defaults(run=cmd_new)
     return parser
 
 

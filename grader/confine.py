@@ -71,6 +71,24 @@ def mount(source: str | None, target: str, fstype: str | None, flags: int, data:
            f"mount {source or fstype} on {target}")
 
 
+def really_root() -> bool:
+    """Whether this process is root with root's rights on the machine's files: uid 0, and uid 0 of
+    its user namespace is uid 0 outside it. A rootless container's root (``unshare --map-root-user``,
+    podman) is uid 0 mapped to a normal user: it cannot become nobody (no other uid is mapped) and
+    has no more rights than that user, so it is sandboxed as a normal user is."""
+    if os.getuid() != 0:
+        return False
+    try:
+        with open("/proc/self/uid_map") as f:
+            for line in f:
+                inside, outside, count = (int(n) for n in line.split())
+                if inside <= 0 < inside + count:
+                    return outside - inside == 0
+    except (OSError, ValueError):
+        return True   # no /proc: assume the worst, that root is root
+    return False
+
+
 def map_ids(inside: int, outside_uid: int, outside_gid: int) -> None:
     """After unshare(CLONE_NEWUSER): map one uid and gid (the only mapping an unprivileged process may write)."""
     with open("/proc/self/setgroups", "w") as f:
@@ -224,7 +242,7 @@ def isolate_worker(scratch: str, tmp_mb: int, own_mounts: bool, under_tmp: list[
     its scratch folder on a size-limited tmpfs, then nobody with no capabilities. Returns what
     could not be done. ``under_tmp`` lists the view's paths below /tmp (a project cloned under
     /tmp), which are bound again on top of the private /tmp."""
-    lacking = []
+    lacking: list[str] = []
     if own_mounts:
         try:
             mount(None, "/", None, MS_REC | MS_PRIVATE)

@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from grader.errors import GraderError, SubmissionUnreadable
+from grader.layout import RESERVED_IDS
 
 GRADABLE_SUFFIXES = (".ipynb", ".py")
 # Files a student may have submitted instead of a notebook: they get a report saying why it could
@@ -148,7 +149,6 @@ def _stem(name: str) -> str:
 
 MAX_ID_CHARS = 80
 # Names the reports folder uses for itself: a student called "index" must not overwrite the overview.
-RESERVED_IDS = frozenset({"index", "grades", "junit", "journal", "submissions", "student", "gradescope"})
 
 
 def _safe(text: str) -> str:

@@ -27,10 +27,11 @@ from typing import Any, Iterable
 from grader import __version__
 from grader.discovery import SubmissionFile
 from grader.export import result_from_dict, result_to_dict
+from grader.layout import JOURNAL
 from grader.results import SubmissionResult
 from grader.spec import Assignment
 
-FILE_NAME = "journal.jsonl"
+FILE_NAME = JOURNAL
 
 
 def _digest(paths: Iterable[Path]) -> str:

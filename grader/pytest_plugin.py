@@ -2,13 +2,12 @@
 
 Each check of the assignment becomes one pytest item, so pytest's reporting, ``-k`` selection and
 ``--junitxml`` work on a grading run. It is a thin layer: the submission is graded once by the
-same :class:`grader.runner.Grader` the CLI uses, and each item reports its check's result. State
+same path as ``grader check`` (:func:`grader.pipeline.grade_one`), and each item reports its check's result. State
 lives in ``config.stash``. Without ``--grade`` the plugin does nothing.
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -82,13 +81,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 def _graded(config: pytest.Config) -> SubmissionResult:
     if _result_key not in config.stash:
-        from grader.discovery import open_submission
-        from grader.runner import Grader
-        grader = Grader(config.stash[_assignment_key], public_only=config.getoption("public_only"))
-        try:
-            with tempfile.TemporaryDirectory(prefix="grader-unpack-") as workdir:
-                entry = open_submission(Path(config.getoption("grade")), workdir=Path(workdir))
-                config.stash[_result_key] = grader.grade(entry)
-        finally:
-            grader.close()
+        from grader.pipeline import grade_one   # the same path as `grader check`: the same file is graded
+        config.stash[_result_key] = grade_one(config.stash[_assignment_key], Path(config.getoption("grade")),
+                                              public_only=config.getoption("public_only"))
     return config.stash[_result_key]

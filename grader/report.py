@@ -25,7 +25,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from grader.errors import InternalError
+from grader.layout import ReportsFolder, report_filename
 from grader.results import Binding, CheckResult, ExerciseResult, Status, SubmissionResult
 
 AUDIENCES = ("instructor", "student")
@@ -146,14 +146,6 @@ def _trimmed(text: str, limit: int = OUTPUT_SHOWN_CHARS) -> str:
     return f"{text[:limit]}\n… trimmed: {len(text) - limit:,} more characters not shown"
 
 
-def report_filename(student: str) -> str:
-    """``<student>.html``; refuses a name that would land outside the report folder."""
-    if not student or student in (".", "..") or any(c in student for c in "/\\\0"):
-        raise InternalError(f"student name {student!r} cannot be a report file name; please report "
-                            f"this with the submission's folder layout")
-    return f"{student}.html"
-
-
 @functools.cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("grader", "templates"), autoescape=True,
@@ -179,12 +171,10 @@ def render_student_report(result: SubmissionResult, *, audience: str = "instruct
 def write_student_report(result: SubmissionResult, out_dir: Path, audience: str = "instructor") -> Path:
     """Write ``<out_dir>/<student>.html`` and return its path. The instructor's links to
     ``submissions/<student>.html`` (grader.source_view) when that page is there."""
-    from grader.source_view import FOLDER
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / report_filename(result.student)
-    view = out_dir / FOLDER / report_filename(result.student)
-    href = f"{FOLDER}/{quote(report_filename(result.student))}" if view.exists() else None
+    folder = ReportsFolder(Path(out_dir))
+    folder.root.mkdir(parents=True, exist_ok=True)
+    path = folder.report(result.student)
+    href = folder.submission_href(result.student)
     path.write_text(render_student_report(result, audience=audience, submission_href=href), encoding="utf-8")
     return path
 
@@ -327,6 +317,6 @@ def write_summary(results: list[SubmissionResult], out_dir: Path, duplicates: li
     """Write ``<out_dir>/index.html`` and return its path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "index.html"
+    path = ReportsFolder(out_dir).index
     path.write_text(render_summary(results, duplicates), encoding="utf-8")
     return path

@@ -3,8 +3,9 @@
     discover → load (definitions only) → run each exercise in a fresh worker → results
 
 :class:`Grader` holds what one grading process needs (the assignment, suite, reference and a warm
-zygote) and grades one submission at a time. :func:`grade_class` spreads submissions over a pool
-of such processes, one submission per process at a time, or over a Dask cluster (grader.cluster).
+zygote) and grades one submission at a time. :func:`grade_in_pool` spreads submissions over a pool
+of such processes, one submission per process at a time; :mod:`grader.pipeline` chooses between
+that, this process and a Dask cluster (grader.cluster).
 
 One submission never stops the class: whatever happens while loading or running it (its code
 raised, its worker died or sent a reply we cannot read, the grader tripped over something, its
@@ -350,37 +351,7 @@ def stops_the_run(exc: BaseException) -> bool:
     return isinstance(exc, (AuthorError, SandboxUnavailable))
 
 
-def grade_class(assignment: Assignment, entries: list[SubmissionFile], *, jobs: int,
-                public_only: bool = False, hidden: Iterable[Path] = (),
-                dask: str | None = None, isolate: bool = False) -> Iterator[SubmissionResult]:
-    """Grade every entry, ``jobs`` at a time; yields results as they finish (order not fixed), one
-    for every entry, whatever its code does.
-
-    With ``dask`` (a scheduler address, or "local") the grading processes are Dask workers
-    (grader.cluster); otherwise a local pool of ``jobs`` processes, or this process for one job.
-    ``isolate`` grades in a pool even for one job, so that no student's code shares a process
-    group with the caller (``grader grade`` does this: a class's code must not be able to end it).
-    """
-    if dask is not None:
-        from grader.cluster import grade_on_dask
-        yield from grade_on_dask(assignment, entries, address=dask, jobs=jobs, public_only=public_only,
-                                 hidden=hidden)
-        return
-    if not entries:
-        return
-    if not isolate and (jobs <= 1 or len(entries) <= 1):
-        grader = Grader(assignment, public_only=public_only, hidden=hidden)
-        try:
-            for entry in entries:
-                yield grader.grade(entry)
-        finally:
-            grader.close()
-        return
-    yield from _grade_in_pool(assignment, entries, jobs=max(1, min(jobs, len(entries))),
-                              public_only=public_only, hidden=list(hidden))
-
-
-def _grade_in_pool(assignment: Assignment, entries: list[SubmissionFile], *, jobs: int, public_only: bool,
+def grade_in_pool(assignment: Assignment, entries: list[SubmissionFile], *, jobs: int, public_only: bool,
                    hidden: list[Path]) -> Iterator[SubmissionResult]:
     """Grade ``entries`` in a pool of ``jobs`` grading processes that survives their deaths.
 

@@ -30,7 +30,8 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-FOLDER = "submissions"        # under the reports folder; linked from the instructor report
+from grader.layout import ReportsFolder
+
 
 _TEMPLATE = jinja2.Environment(loader=jinja2.PackageLoader("grader", "templates"), autoescape=True,
                                undefined=jinja2.StrictUndefined).get_template("submission.html.j2")
@@ -125,8 +126,7 @@ def write_submission_view(path: Path, student: str, sha256: str, out_dir: Path,
         page = render_submission(path, student, sha256, root)
     except Exception:  # noqa: BLE001 - a broken notebook still gets its report, just no view
         return None
-    from grader.report import report_filename
-    target = Path(out_dir) / FOLDER / report_filename(student)
+    target = ReportsFolder(Path(out_dir)).submission_view(student)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page, encoding="utf-8")
     return target

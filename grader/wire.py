@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from grader.submission import Fn, Make, Own
+from grader.boundary import Fn, Make, Own
 
 MAX_HEADER_BYTES = 64 * 1024 * 1024
 MAX_MESSAGE_BYTES = 1024 * 1024 * 1024

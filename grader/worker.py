@@ -19,7 +19,7 @@ from typing import Any
 
 from grader import harness, wire
 from grader.binding import signature_of
-from grader.submission import SAFE_FUNCTIONS
+from grader.boundary import SAFE_FUNCTIONS
 
 # Trusted code the student must not import: the reference answers and the suites.
 _HIDDEN_PACKAGES = ("reference", "tests", "grader_suite_")

@@ -96,6 +96,7 @@ class Zygote:
         # uid 0 of its own user namespace (to mount the view); that is not root, and its workers
         # leave that namespace for one of their own, as under bubblewrap.
         self.host_uid = os.getuid()
+        self.root = confine.really_root()
 
     # --- start-up, before any student code exists ---------------------------------------------
     def prepare(self) -> str | None:
@@ -113,7 +114,7 @@ class Zygote:
             except confine.ConfineError:
                 self.lacking.append("a private network (the worker may reach the network)")
             self.lacking.append("a private filesystem view (the worker can read what nobody can read on "
-                                "this machine)" if self.host_uid == 0 else
+                                "this machine)" if self.root else
                                 "a private filesystem view (the worker can read what the grader's user can)")
         confine.prctl(confine.PR_SET_DUMPABLE, 0)   # workers cannot trace or read the zygote
         self.worker_flags = self._probe_worker_namespaces()
@@ -122,7 +123,7 @@ class Zygote:
         else:
             self.lacking.append("a pid namespace per exercise (processes a student starts with setsid may "
                                 "outlive it; the worker can signal other processes of its uid)")
-        if self.host_uid == 0:
+        if self.root:
             readable = all(world_readable(p) for p in (sys.prefix, sys.base_prefix, os.path.dirname(confine.__file__)))
             if readable:
                 self.drop_uid = True
@@ -136,12 +137,13 @@ class Zygote:
             else:
                 self.lacking.append("an unprivileged uid (student code ran as root: GRADER_SANDBOX=none)")
         else:
-            self.held.append(f"uid {self.host_uid} (not root)")
+            self.held.append(f"uid {self.host_uid} (not root)" if self.host_uid else
+                             "uid 0 of a user namespace mapped to a normal user (not root)")
         return None
 
     def _probe_worker_namespaces(self) -> int:
         # As root never a user namespace: its uid 65534 would be root outside.
-        nested = 0 if self.host_uid == 0 else confine.CLONE_NEWUSER
+        nested = 0 if self.root else confine.CLONE_NEWUSER
         for flags in (confine.CLONE_NEWPID | confine.CLONE_NEWNS | nested, confine.CLONE_NEWPID | nested):
             pid = os.fork()
             if pid == 0:
@@ -185,10 +187,13 @@ class Zygote:
             # keeper the worker's wait status through a pipe, and the keeper ends that way.
             read_end, write_end = os.pipe()
 
+            def worker() -> None:
+                os.close(write_end)
+                self._become_worker(conn, request)
+
             def init() -> None:
                 os.close(read_end)
-                _fork_and_mirror(lambda: (os.close(write_end), self._become_worker(conn, request)), conn,
-                                 report_fd=write_end)
+                _fork_and_mirror(worker, conn, report_fd=write_end)
             _fork_and_mirror(init, conn, report_fd=None, status_fd=read_end, close_fd=write_end)
         else:
             _fork_and_mirror(lambda: self._become_worker(conn, request), conn)
@@ -244,6 +249,7 @@ class Zygote:
             request = json.loads(data)
             self.ended.update(_reap())   # no zombies pile up between status requests
             op = request["op"]
+            reply: dict[str, int | str | None]
             if op == "spawn":
                 pid = self.spawn(socket.socket(fileno=fds[0]), request)
                 reply = {"pid": pid}
@@ -270,6 +276,7 @@ def _fork_and_mirror(child, conn: socket.socket, report_fd: int | None = None, s
     conn.close()
     if close_fd is not None:
         os.close(close_fd)
+    status = 70 << 8
     while True:
         try:
             _, status = os.waitpid(pid, 0)

@@ -12,9 +12,7 @@ import pytest
 import variants.seq_models
 from variants.contract import Subject, SuiteContract
 
-SUBJECT = Subject("seq-models", variants.seq_models, reference="reference.seq_models",
-                  slow_checks=frozenset({"seq-models.rnn.training", "seq-models.lstm.training",
-                                         "seq-models.gru.training"}))
+SUBJECT = Subject("seq-models", variants.seq_models, reference="reference.seq_models")
 EXAMPLES = SUBJECT.examples
 
 

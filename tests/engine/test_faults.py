@@ -14,7 +14,7 @@ import pytest
 from grader.cli import main
 from grader.discovery import discover
 from grader.results import Status
-from grader.runner import grade_class
+from grader.pipeline import grade_class
 from grader.spec import load_assignment
 
 ASSIGNMENT = """

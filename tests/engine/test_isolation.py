@@ -192,3 +192,21 @@ def test_how_a_worker_ended_is_reported_as_it_ended(load, body, says):
     with pytest.raises(WorkerLost) as info:
         sub.function("f")(x=1)
     assert says in info.value.detail and "grader problem" not in info.value.detail
+
+
+def test_a_worker_holds_no_trusted_module(load):
+    """The trust boundary in the import graph: the process that runs student code imports the wire,
+    the boundary markers, the harness and the binding helpers, never the spec, the comparison, the
+    suites or the reference (nothing there for a student's code to read or patch)."""
+    sub = load("""
+import sys
+def modules(x):
+    return sorted(name for name in sys.modules
+                  if name.split('.')[0] in ('grader', 'reference', 'tests') or name.startswith('grader_suite'))
+""")
+    loaded = set(sub.function("modules")(x=1))
+    assert {"grader.worker", "grader.wire", "grader.boundary"} <= loaded, loaded
+    trusted = {"grader.spec", "grader.compare", "grader.suite", "grader.submission", "grader.results",
+               "grader.runner", "grader.checks", "grader.report", "grader.export", "grader.sandbox", "reference",
+               "tests"}
+    assert not loaded & trusted and not any(name.startswith("grader_suite") for name in loaded), loaded & trusted

@@ -81,22 +81,36 @@ def main() -> int:
     # A session of its own, so a timeout can stop the command and everything in its process group.
     run = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            start_new_session=True)
+    # Read the output in a thread: processes that left the command's group (a grading pool starts
+    # sessions of its own) keep the pipe open, and must not make this wait forever.
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: run.stdout.read(65536), b"")), daemon=True)
+    reader.start()
     timed_out = False
     try:
-        output, _ = run.communicate(timeout=timeout_s)
+        run.wait(timeout=timeout_s)
     except subprocess.TimeoutExpired:
         timed_out = True
         try:
             os.killpg(run.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        output, _ = run.communicate()
+        run.wait()
     seconds = time.monotonic() - started
     time.sleep(1.5)
     processes = subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True).stdout
+    decoy_alive = decoy.poll() is None
+    # This process is the namespace's init: kill(-1) reaches every other process in it, whatever
+    # session it started, so the output pipe closes.
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except OSError:
+        pass
+    reader.join(timeout=10)
+    output = b"".join(chunks)
     report = {"returncode": run.returncode, "timed_out": timed_out, "seconds": round(seconds, 1),
               "output": output.decode(errors="replace")[-20000:], "ps": processes, "self_pid": os.getpid(),
-              "decoy_pid": decoy.pid, "decoy_alive": decoy.poll() is None, "connections": list(connections)}
+              "decoy_pid": decoy.pid, "decoy_alive": decoy_alive, "connections": list(connections)}
     with open(report_path, "w", encoding="utf-8") as handle:
         json.dump(report, handle, indent=1)
     for server in servers:

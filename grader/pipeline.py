@@ -1,0 +1,144 @@
+"""The grading pipeline, declared once: every way in (``grader grade``, ``check``, ``ci``, the pytest
+plugin, Dask) goes through here.
+
+    discover → (journal: reuse what is unchanged) → grade each submission → write its files → class files
+
+- :func:`grade_class` grades entries where they should be graded: this process (one job), a pool of
+  grading processes (:func:`grader.runner.grade_in_pool`) or a Dask cluster (:mod:`grader.cluster`).
+- :func:`grade_one` grades one submission (a student's file, a CI repository) on its public checks
+  or all of them, found as a folder submission is found in a class.
+- :func:`grade_folder` grades a class into a reports folder (:class:`grader.layout.ReportsFolder`),
+  journalling each result as it comes, so an interrupted run resumes.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from grader.discovery import SubmissionFile, discover, open_submission, with_file_times
+from grader.export import write_gradescope_json, write_junit_xml, write_result_json, write_summary_csv
+from grader.layout import ReportsFolder
+from grader.report import write_student_report, write_summary
+from grader.results import SubmissionResult
+from grader.runner import Grader, grade_in_pool
+from grader.spec import Assignment
+
+
+def prefer(assignment: Assignment) -> tuple[str, ...]:
+    """In a folder submission, the file named like the starter is the one graded."""
+    return (assignment.starter.name,) if assignment.starter else ()
+
+
+def grade_class(assignment: Assignment, entries: list[SubmissionFile], *, jobs: int,
+                public_only: bool = False, hidden: Iterable[Path] = (),
+                dask: str | None = None, isolate: bool = False) -> Iterator[SubmissionResult]:
+    """Grade every entry, ``jobs`` at a time; yields results as they finish (order not fixed), one
+    for every entry, whatever its code does.
+
+    With ``dask`` (a scheduler address, or "local") the grading processes are Dask workers
+    (grader.cluster); otherwise a local pool of ``jobs`` processes, or this process for one job.
+    ``isolate`` grades in a pool even for one job, so that no student's code shares a process
+    group with the caller (``grader grade`` does this: a class's code must not be able to end it).
+    """
+    if dask is not None:
+        from grader.cluster import grade_on_dask   # dask is imported only by those who use it
+        yield from grade_on_dask(assignment, entries, address=dask, jobs=jobs, public_only=public_only,
+                                 hidden=hidden)
+        return
+    if not entries:
+        return
+    if not isolate and (jobs <= 1 or len(entries) <= 1):
+        grader = Grader(assignment, public_only=public_only, hidden=hidden)
+        try:
+            for entry in entries:
+                yield grader.grade(entry)
+        finally:
+            grader.close()
+        return
+    yield from grade_in_pool(assignment, entries, jobs=max(1, min(jobs, len(entries))),
+                             public_only=public_only, hidden=list(hidden))
+
+
+def grade_one(assignment: Assignment, path: Path, *, public_only: bool = True,
+              then: Callable[[SubmissionFile, SubmissionResult], None] | None = None) -> SubmissionResult:
+    """Grade one submission (a file, folder or zip) in this process. ``then`` is called with the
+    entry and its result while the entry's files still exist (a zip is unpacked only meanwhile)."""
+    with tempfile.TemporaryDirectory(prefix="grader-unpack-") as workdir:
+        entry = open_submission(path, workdir=Path(workdir), prefer=prefer(assignment))
+        (result,) = list(grade_class(assignment, [entry], jobs=1, public_only=public_only))
+        if then is not None:
+            then(entry, result)
+    return result
+
+
+@dataclass(frozen=True)
+class ClassRun:
+    results: list[SubmissionResult]    # every submission's, sorted by student
+    reused: int                        # of those, taken from the journal unchanged
+    folder: ReportsFolder
+
+
+def grade_folder(assignment: Assignment, submissions: Path, out: Path, *, jobs: int, dask: str | None = None,
+                 regrade: bool = False, progress: Callable[[Iterator[SubmissionResult], int], Iterator[SubmissionResult]]
+                 | None = None, say: Callable[[str], None] = print) -> ClassRun | None:
+    """Grade the class in ``submissions`` into ``out``; None when there is no submission in it."""
+    from grader.journal import Journal
+    from grader.similarity import near_duplicates
+    from grader.source_view import write_submission_view
+    folder = ReportsFolder(Path(out))
+    folder.root.mkdir(parents=True, exist_ok=True)
+    journal = Journal(folder.root, assignment)
+    with tempfile.TemporaryDirectory(prefix="grader-unpack-") as workdir:
+        entries = discover(Path(submissions), workdir=Path(workdir), prefer=prefer(assignment))
+        if not entries:
+            return None
+        if assignment.late is not None and assignment.late.file_times:
+            entries = with_file_times(entries)
+        reused, todo = ([], entries) if regrade else journal.split(entries)
+        if reused:
+            say(f"{len(reused)} of {len(entries)} submissions are unchanged since {journal.path} recorded "
+                "them: their results are reused (--regrade grades everyone again)")
+        by_student = {e.student: e for e in entries}
+        results = list(reused)
+        # isolate: even with one job, the class is graded in a process of its own session, which
+        # student code that kills its grading process (or that process's group) cannot reach past
+        graded = grade_class(assignment, todo, jobs=jobs, hidden=[Path(submissions)], dask=dask, isolate=True)
+        try:
+            for result in (progress(graded, len(todo)) if progress else graded):
+                entry = by_student[result.student]
+                journal.record(entry, result)                          # on disk before the next one
+                if entry.problem is None:   # only a regular file inside the submission is ever shown
+                    write_submission_view(entry.path, entry.student, entry.sha256, folder.root,
+                                          root=entry.root or entry.origin)
+                write_student_files(result, folder)
+                results.append(result)
+        finally:
+            journal.close()
+        journal.compact(entries, {r.student: r for r in results})
+        duplicates = near_duplicates(((e.student, e.path) for e in entries if e.problem is None),
+                                     starter=assignment.starter)
+    results.sort(key=lambda r: r.student)
+    for result in reused:
+        write_student_files(result, folder)
+    write_summary_csv(results, folder.grades)
+    write_junit_xml(results, folder.junit)
+    write_summary(results, folder.root, duplicates)
+    return ClassRun(results, len(reused), folder)
+
+
+def write_student_files(result: SubmissionResult, folder: ReportsFolder) -> None:
+    """The student's files, the JSON record first. A report that cannot be written is said on
+    stderr and the class goes on: one student's files never stop everyone else's."""
+    write_result_json(result, folder.record(result.student))
+    for write in (lambda: write_gradescope_json(result, folder.gradescope(result.student)),
+                  lambda: write_student_report(result, folder.root, audience="instructor"),
+                  lambda: write_student_report(result, folder.student_copy().root, audience="student")):
+        try:
+            write()
+        except Exception as exc:  # noqa: BLE001
+            print(f"grader: could not write a report of {result.student} (an error in the grader, please "
+                  f"report it): {type(exc).__name__}: {exc}", file=sys.stderr)
