@@ -43,8 +43,7 @@ def run_check(suite: Suite, check: Check, submission: Submission) -> CheckResult
                            output, seed_for(check.id), tuple(context.observations))
 
     try:
-        if hasattr(submission, "output_mark"):
-            output_before = submission.output_mark()   # may start a worker, so it is inside the net
+        output_before = submission.output_mark()   # may start a worker, so it is inside the net
         submission.seed(seed_for(check.id))
         with context:
             fn(submission)
@@ -69,7 +68,9 @@ def run_check(suite: Suite, check: Check, submission: Submission) -> CheckResult
             status, message = fault
             return _discarding_worker(submission, result(status, message, _example_of(exc)))
         what = "".join(traceback.format_exception_only(exc)).strip()
-        broken = check_is_broken(suite, check, submission.reference)
+        # What the check tried to send to the worker is the check's own: a suite error, always.
+        broken = ("the check passes the worker what cannot travel" if isinstance(exc, wire.Unsendable)
+                  else check_is_broken(suite, check, submission.reference))
         if broken is not None:
             return result(Status.GRADER_FAULT, "the check itself is broken: it fails on the reference solution too, "
                           "so this is the course author's problem or the grader's, not yours, and it is left out of "

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
+from grader.discovery import SubmissionFile
 from grader.errors import AuthorError, GraderError
 from grader.pipeline import grade_folder, grade_one
 from grader.report import write_student_report
@@ -97,10 +98,10 @@ def cmd_ci(args: argparse.Namespace) -> int:
     assignment = _assignment(args.assignment)
     repo = Path(args.path).resolve()
 
-    def annotate(entry, result: SubmissionResult) -> None:
+    def annotate(entry: SubmissionFile, result: SubmissionResult) -> None:
         graded = entry.path
         shown_as = os.path.relpath(graded, repo) if graded.is_relative_to(repo) else graded.name
-        for line in ci.annotations(result, graded, shown_as):
+        for line in ci.error_annotations(result, graded, shown_as):
             print(line)
     result = grade_one(assignment, repo / args.file if args.file else repo, public_only=True, then=annotate)
     ci.append_summary(ci.job_summary(result, assignment.title, args.pass_mark), os.environ, sys.stdout)

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from grader.results import CheckResult, SubmissionResult
+from grader.spec import Assignment
+
 
 # The engine is imported only when --grade is given: a plain `pytest` run pays nothing for it.
 
@@ -41,7 +43,7 @@ class CheckItem(pytest.Item):
         if not check.passed:
             raise CheckFailure(check)
 
-    def repr_failure(self, excinfo, style=None) -> str:
+    def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, CheckFailure):
             check: CheckResult = excinfo.value.args[0]
             lines = [f"{check.status.value}: {check.message}"]
@@ -63,7 +65,7 @@ class SubmissionCollector(pytest.Collector):
                 yield CheckItem.from_parent(self, name=check.id, check_id=check.id)
 
 
-_assignment_key = pytest.StashKey["object"]()
+_assignment_key = pytest.StashKey[Assignment]()
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:

@@ -79,9 +79,17 @@ class Submission(abc.ABC):
         try:
             return fn(*args)
         except (StudentCodeRaised, WorkerLost) as exc:
-            exc.counterexample = Counterexample(  # type: ignore[attr-defined]
+            exc.counterexample = Counterexample(  # type: ignore[union-attr]
                 inputs=(("call", label),) + tuple((k, describe(v)) for k, v in kwargs.items()))
             raise
+
+    def output_mark(self) -> int | None:
+        """Where the student's captured output stands now (None: nothing is captured here)."""
+        return None
+
+    def output_since(self, mark: int | None) -> str:
+        """What the student's code printed since ``mark``."""
+        return ""
 
     def seed(self, value: int) -> None:
         """Seed the global generators (random, numpy, torch) where the student's code runs."""
@@ -102,8 +110,9 @@ class Submission(abc.ABC):
         return self.assignment.names.get(name) or NameSpec(name)
 
     def _bind(self, name: str) -> str:
-        if name in self._bindings and self._bindings[name].bound_to:
-            return self._bindings[name].bound_to
+        bound = self._bindings[name].bound_to if name in self._bindings else None
+        if bound:
+            return bound
         try:
             bound = resolve_name(self.name_spec(name), self._defined())
         except MissingName:

@@ -20,7 +20,7 @@ import socket
 import struct
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -301,11 +301,11 @@ def _decode_tensor(tree: dict[str, Any], raw: bytes) -> Any:
         raise WireError("a bfloat16 tensor must travel as 2-byte integers")
     tensor = torch.from_numpy(array)
     tensor = tensor.view(torch.bfloat16) if dtype == torch.bfloat16 else tensor.to(dtype)
-    tensor.grader_info = TensorInfo(device[:100], requires_grad)
+    tensor.grader_info = TensorInfo(device[:100], requires_grad)  # type: ignore[attr-defined]
     return tensor
 
 
-def send(sock: socket.socket, header: Any, buffers: list[bytes] = ()) -> None:
+def send(sock: socket.socket, header: Any, buffers: Sequence[bytes] = ()) -> None:
     data = json.dumps({"h": header, "n": len(buffers)}, allow_nan=True).encode()
     parts = [struct.pack("!I", len(data)), data]
     for buf in buffers:

@@ -214,8 +214,8 @@ def vector_jacobian_product(fn: Any, args: list[Any], kwargs: dict[str, Any], co
     output = fn(*args, **kwargs)
     flowing = pairs(output, cotangent)
     wrt = list(leaves.values()) + list(params.values())
-    grads = torch.autograd.grad([o for o, _ in flowing], wrt, [c.to(o.dtype) for o, c in flowing],
-                                allow_unused=True) if flowing and wrt else [None] * len(wrt)
+    grads: Any = torch.autograd.grad([o for o, _ in flowing], wrt, [c.to(o.dtype) for o, c in flowing],
+                                     allow_unused=True) if flowing and wrt else [None] * len(wrt)
     grads = [torch.zeros_like(w) if g is None else g for g, w in zip(grads, wrt)]
     return {"output": output,
             "inputs": dict(zip(leaves, grads[:len(leaves)])),

@@ -297,4 +297,4 @@ def test_a_reply_the_worker_corrupted_reads_as_the_students_doing(course):
     assert corrupted.status is Status.ERROR
     assert "your code's worker sent a malformed reply" in corrupted.message and "suite" not in corrupted.message
     unsendable = run_check(suite, check, Replies(wire.Unsendable("cannot send a socket to a worker")))
-    assert unsendable.status is Status.ERROR and "an error in the suite" in unsendable.message
+    assert unsendable.status is Status.GRADER_FAULT and "not yours" in unsendable.message
