@@ -52,7 +52,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotations(result: SubmissionResult, path: Path, shown_as: str) -> list[str]:
+def error_annotations(result: SubmissionResult, path: Path, shown_as: str) -> list[str]:
     """One ``::error`` line per failed check, placed at the definition of the function it tests."""
     lines = definition_lines(path)
     out = []
@@ -81,10 +81,10 @@ def job_summary(result: SubmissionResult, title: str, pass_mark: float) -> str:
     for ex in result.exercises:
         passed = sum(c.passed for c in ex.checks)
         lines.append(f"| {ex.exercise.title} | {ex.earned:g} / {ex.possible:g} | {passed} / {len(ex.checks)} |")
-    failing = [(ex, c) for ex in result.exercises for c in ex.checks if not c.passed]
+    failing = [c for ex in result.exercises for c in ex.checks if not c.passed]
     if failing:
         lines += ["", "### What to fix", ""]
-        for ex, c in failing:
+        for c in failing:
             message = c.message.strip() or c.status.value
             lines += [f"<details><summary><code>{c.check.id}</code> ({c.status.value}, "
                       f"{c.check.points:g} points)</summary>", "", "```", message[:3000], "```", "</details>", ""]

@@ -66,6 +66,7 @@ class GraderPlugin(WorkerPlugin):
 
 def _grade_on_worker(entry: SubmissionFile) -> dict:
     plugin = get_worker().plugins[PLUGIN]
+    assert isinstance(plugin, GraderPlugin) and plugin.grader is not None
     return result_to_dict(plugin.grader.grade(entry))
 
 

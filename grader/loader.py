@@ -177,7 +177,7 @@ def _segment(source: str, node: ast.stmt) -> tuple[str, int]:
     start_col = 0 if decorators else node.col_offset
     span = types.SimpleNamespace(lineno=first_line, col_offset=start_col,
                                  end_lineno=node.end_lineno, end_col_offset=node.end_col_offset)
-    return ast.get_source_segment(source, span) or "", first_line
+    return ast.get_source_segment(source, span) or "", first_line  # type: ignore[arg-type]  # a span is enough
 
 
 def _short(text: str) -> str:
@@ -385,7 +385,7 @@ def _is_library_call(call: ast.Call, imported: set[str]) -> bool:
 def _imported_names(node: ast.stmt) -> set[str]:
     """Names bound by an import, or by the imports of a ``try:`` block: ``import torch.nn as nn``
     binds ``nn``, ``import torch.nn`` binds ``torch``."""
-    names = set()
+    names: set[str] = set()
     for child in ast.walk(node):
         if isinstance(child, (ast.Import, ast.ImportFrom)):
             names.update((alias.asname or alias.name).split(".")[0] for alias in child.names

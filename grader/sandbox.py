@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 import grader
-from grader import wire
+from grader import confine, wire
 from grader.binding import Signature
 from grader.confine import View
 from grader.errors import GraderError, InternalError, StudentCodeRaised, WorkerLost
@@ -86,10 +86,10 @@ def view(scratch_root: Path, hidden: Sequence[Path] = ()) -> View:
         if path.is_relative_to(project) and not (path.is_relative_to(prefix) or path.is_relative_to(engine)):
             continue
         readonly.add(str(path))
-    covered = set()
-    for path in sorted(readonly):   # a folder whose parent is already there is not bound twice
-        if not any(path.startswith(other + "/") for other in covered):
-            covered.add(path)
+    covered: set[str] = set()
+    for folder in sorted(readonly):   # a folder whose parent is already there is not bound twice
+        if not any(folder.startswith(other + "/") for other in covered):
+            covered.add(folder)
     secret = [*hidden, *(Path(p) / name for p in covered for name in ("reference", "tests"))]
     hide = sorted(str(Path(h).resolve()) for h in secret
                   if Path(h).is_dir() and any(str(Path(h).resolve()).startswith(c + "/") for c in covered))
@@ -128,7 +128,7 @@ def _bwrap_flags(v: View) -> list[str]:
         flags += ["--tmpfs", path]
     flags += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
               "--new-session", "--die-with-parent", "--clearenv", "--chdir", "/"]
-    if os.getuid() == 0:
+    if confine.really_root():
         # No user namespace as root: its uid would still be root outside. The zygote keeps what it
         # needs to give each worker a pid namespace and drop it to nobody; the worker keeps nothing.
         flags += ["--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
@@ -343,18 +343,18 @@ class WorkerProcess:
         except socket.timeout:
             self.kill()
             if starting:
-                raise WorkerLost("crashed", "the worker did not start in time (the machine may be overloaded)")
+                raise WorkerLost("crashed", "the worker did not start in time (the machine may be overloaded)") from None
             raise WorkerLost("timeout", f"your code ran for more than {timeout:g} s (the limit for one call) and "
-                                        f"was stopped. Does it loop forever, or is it far slower than it needs to be?")
+                                        f"was stopped. Does it loop forever, or is it far slower than it needs to be?") from None
         except (EOFError, ConnectionError, OSError):
             status = self.zygote.status(self.pid) or "no exit status"
             self.kill(reaped=True)
-            raise WorkerLost("crashed", _crash_message(status, self.limits))
+            raise WorkerLost("crashed", _crash_message(status, self.limits)) from None
         except wire.WireError as exc:
             self.kill()
-            raise WorkerLost("crashed", _malformed_message(exc))
+            raise WorkerLost("crashed", _malformed_message(exc)) from exc
 
-    def request(self, header: dict[str, Any], buffers: list[bytes] = (), timeout: float | None = None) -> Any:
+    def request(self, header: dict[str, Any], buffers: Sequence[bytes] = (), timeout: float | None = None) -> Any:
         """Send one request; return the decoded value, or raise what the student's code raised.
 
         Everything that comes back is checked: the worker's side of the socket is the student's."""
@@ -367,7 +367,7 @@ class WorkerProcess:
         except (OSError, socket.timeout):
             status = self.zygote.status(self.pid) or "no exit status"
             self.kill(reaped=True)
-            raise WorkerLost("crashed", _crash_message(status, self.limits))
+            raise WorkerLost("crashed", _crash_message(status, self.limits)) from None
         reply, reply_buffers = self._receive(limit)
         try:
             if not isinstance(reply, dict):

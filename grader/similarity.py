@@ -113,5 +113,5 @@ def near_duplicates(submissions: Iterable[tuple[str, Path]], threshold: float = 
                 continue
             ratio = matcher.ratio()
             if ratio >= threshold:
-                pairs += [SimilarPair(*sorted((a, b)), round(ratio, 3)) for a in members_a for b in members_b]
+                pairs += [SimilarPair(min(a, b), max(a, b), round(ratio, 3)) for a in members_a for b in members_b]
     return sorted(pairs, key=lambda p: (-p.similarity, p.first, p.second))

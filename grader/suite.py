@@ -90,7 +90,7 @@ def check(key: str) -> Callable[[CheckFunction], CheckFunction]:
                 report_multiple_bugs=False, print_blob=False,
                 phases=(Phase.explicit, Phase.generate, Phase.shrink),
             )(hypothesis.seed(seed_for(full))(fn))
-        fn.__grader_check__ = full
+        fn.__grader_check__ = full  # type: ignore[attr-defined]
         return fn
     return register
 

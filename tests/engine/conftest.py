@@ -39,7 +39,7 @@ def start_zygote(kind: str, scratch: Path) -> Zygote:
         mp.setenv(SANDBOX_ENV, kind)
         try:
             return Zygote(scratch, hidden=[Path(__file__).parent.parent.parent / "reference"])
-        except SandboxUnavailable as exc:
+        except SandboxUnavailable:
             if kind == "rlimits" and os.getuid() == 0:
                 pytest.skip("rlimits cannot drop root here (nobody cannot read the interpreter); "
                             "test_isolation.py tests that refusal")

@@ -381,7 +381,8 @@ CASES: tuple[Case, ...] = (
          "http://example.com", "no network: output's checks fail at once", 83.0, r"hostile: tried the network",
          max_seconds=120.0),
     Case("patch_sys_modules", RNN, "Model.forward replaces json, numpy, grader.wire and grader.harness in "
-         "sys.modules with empty modules", "the worker breaks or its replies are refused; the run goes on", 63.0, r"should return a pair|your code raised|" + NOT_PLAIN + "|" + CRASHED),
+         "sys.modules with empty modules", "the worker breaks or its replies are refused; the run goes on", 63.0,
+         r"should return a pair|your code raised|" + NOT_PLAIN + "|" + CRASHED),
     Case("nb_broken_cell", RNN, "a notebook whose RNN cell does not parse (an unclosed parenthesis in backward)",
          "the cell is reported and lost, the rest is graded", 46.0, r"SyntaxError|never closed|does not parse",
          build=notebook(broken_backward_cell, drop=("RNN",)), fragment=""),

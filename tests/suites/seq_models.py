@@ -440,9 +440,9 @@ def known_wrong_cell(sub, model, cell, start, trained, X, Y) -> tuple[str, float
     if own is None or not np.isfinite(own).all():
         return None
     for variant, cause in DIAGNOSES[cell.key]:
-        outputs = final_outputs(lambda x_t, state: variant(trained, x_t, state), cell, X)
+        outputs = final_outputs(lambda x_t, state, v=variant: v(trained, x_t, state), cell, X)
         if np.allclose(own, outputs, rtol=_SAME_CELL_RTOL, atol=_SAME_CELL_ATOL):
-            before = _mse(final_outputs(lambda x_t, state: variant(start, x_t, state), cell, X), Y)
+            before = _mse(final_outputs(lambda x_t, state, v=variant: v(start, x_t, state), cell, X), Y)
             return cause, before, _mse(outputs, Y)
     return None
 

@@ -74,7 +74,8 @@ MUTANTS: list[Variant] = [
             ("lstm.forward",), CustomLSTM=_edit("CustomLSTM", ("h_t = o * torch.tanh(c_t)", "h_t = o * c_t"))),
     _mutant("lstm_detached_cell_state", "c_t = f * c.detach() + i * c_tilda: no gradient reaches the "
             "previous cell state, so training cannot learn across steps through c",
-            ("lstm.gradients",), CustomLSTM=_edit("CustomLSTM", ("c_t = f * c + i * c_tilda", "c_t = f * c.detach() + i * c_tilda"))),
+            ("lstm.gradients",),
+            CustomLSTM=_edit("CustomLSTM", ("c_t = f * c + i * c_tilda", "c_t = f * c.detach() + i * c_tilda"))),
     _mutant("lstm_square_state", "gates are (H, 1) columns, biases and states (1, H) rows: c_t becomes (H, H)",
             ("lstm.forward", "lstm.state-shape"), CustomLSTM=_edit("CustomLSTM", (
                 "        h, c = hc\n", "        h, c = hc\n        x, h = x.view(-1, 1), h.view(-1, 1)\n"),
