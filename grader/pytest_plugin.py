@@ -68,6 +68,12 @@ class SubmissionCollector(pytest.Collector):
 _assignment_key = pytest.StashKey[Assignment]()
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With --grade, the checks are the only items: the folder's own test files are not collected
+    (their skips, say a browser test's where there is no browser, would count in the grading run)."""
+    return True if config.getoption("grade") else None
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
     target = config.getoption("grade")
     if not target:

@@ -36,3 +36,15 @@ def test_failures_carry_the_checks_message(tmp_path):
     assert "cnn-numpy.conv.value" in done.stdout and "does not match the reference" in done.stdout
     counts = suite_counts(tmp_path / "d.xml")
     assert counts["failures"] > 0 and counts["tests"] < 30   # hidden checks left out
+
+
+def test_a_folders_own_test_files_do_not_count_in_a_grading_run(tmp_path):
+    """A test module that skips itself (a browser test on a machine without a browser) in the folder
+    where grading runs is not collected: the run holds the checks and nothing else."""
+    (tmp_path / "test_elsewhere.py").write_text("import pytest\npytest.skip('no browser', allow_module_level=True)\n")
+    command = [sys.executable, "-m", "pytest", "--grade", str(EXAMPLES / "student_a.ipynb"), "--assignment",
+               "cnn-numpy", "-p", "no:cacheprovider", "-q", f"--junitxml={tmp_path / 'a.xml'}", "--rootdir",
+               str(tmp_path), str(tmp_path)]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert suite_counts(tmp_path / "a.xml") == {"tests": 30, "failures": 0, "errors": 0, "skipped": 0}
