@@ -22,7 +22,7 @@ _WORKER_PLUMBING = ("sandbox.py", "wire.py", "zygote.py", "confine.py")
 CONNECTION_BROKE = "the connection to the worker running your code broke"
 
 
-def run_check(suite: Suite, check: Check, submission: Submission) -> CheckResult:
+def run_check(suite: Suite, check: Check, submission: Submission, budget_s: float | None = None) -> CheckResult:
     """Run ``check`` on ``submission``. Every outcome, a dead worker included, becomes a result.
 
     Hypothesis has already shrunk a failure by the time it reaches us, so the exception we catch
@@ -32,7 +32,7 @@ def run_check(suite: Suite, check: Check, submission: Submission) -> CheckResult
     started = time.perf_counter()
     output_before: int | None = None
 
-    context = running_check(suite.assignment, check)
+    context = running_check(suite.assignment, check, budget_s)
 
     def result(status: Status, message: str = "", example: Counterexample | None = None) -> CheckResult:
         try:

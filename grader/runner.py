@@ -192,10 +192,8 @@ class Grader:
         results = []
         for check in checks:
             self._with_live_zygote(submission)
-            submission.call_timeout = check.timeout_s
-            submission.check_deadline = time.monotonic() + self.assignment.limits.check_budget_s
             try:
-                result = run_check(self.suite, check, submission)
+                result = run_check(self.suite, check, submission, budget_s=self.assignment.limits.check_budget_s)
             except SandboxUnavailable:
                 raise
             except Exception as exc:  # noqa: BLE001 - run_check catches everything; this is the net under it
@@ -204,7 +202,6 @@ class Grader:
             if result.status is Status.CRASHED:
                 self._after_trouble(submission, result.message)
             results.append(result)
-        submission.check_deadline = None
         try:
             bindings = _plain_bindings(submission.bindings())
         except Exception:  # noqa: BLE001 - how names were bound is a courtesy; the checks have run

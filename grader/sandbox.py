@@ -545,20 +545,20 @@ class WorkerSubmission(Submission):
                   "value": wire.encode(value, buffers)}
         self._live().request(header, buffers)
 
-    call_timeout: float | None = None   # set by the runner per check (Check.timeout_s)
-    check_deadline: float | None = None  # time.monotonic() when the running check's budget ends
-
     def _timed(self, header: dict[str, Any], buffers: list[bytes]) -> Any:
-        """A call into the student's code, stopped at its own limit or at the end of the check's
-        budget, whichever comes first (each says which it was)."""
-        limit = self.call_timeout or self.assignment.limits.call_timeout_s
-        if self.check_deadline is None or self.check_deadline - time.monotonic() >= limit:
+        """A call into the student's code, stopped at its own limit or at the end of the running
+        check's budget (grader.suite.CheckRun), whichever comes first (each says which it was)."""
+        from grader.suite import current_check
+        run = current_check()
+        limit = run.call_timeout_s if run is not None else self.assignment.limits.call_timeout_s
+        deadline = run.deadline if run is not None else None
+        if deadline is None or deadline - time.monotonic() >= limit:
             return self._live().request(header, buffers, timeout=limit)
         budget = self.assignment.limits.check_budget_s
         spent = WorkerLost("timeout", f"this check's calls into your code took more than {budget:g} s in all "
                                       f"(its time budget) and it was stopped, though no single call reached its "
                                       f"{limit:g} s limit. Is your code far slower than it needs to be?")
-        left = self.check_deadline - time.monotonic()
+        left = deadline - time.monotonic()
         if left <= 0:
             raise spent
         try:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextvars
 import importlib.util
 import sys
+import time
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,8 +40,31 @@ from grader.spec import Assignment, Check
 CheckFunction = Callable[..., None]
 
 _loading: contextvars.ContextVar[Assignment | None] = contextvars.ContextVar("_loading", default=None)
-_running: contextvars.ContextVar[tuple[Assignment, Check] | None] = contextvars.ContextVar("_running", default=None)
-_observations: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("_observations", default=None)
+@dataclass
+class CheckRun:
+    """The state of one running check, made per check by :class:`running_check` and read by what
+    runs inside it: its tolerances (expect_close), what it saw (observe), and the limits on its
+    calls into student code (the worker submission)."""
+
+    assignment: Assignment
+    check: Check
+    deadline: float | None = None            # time.monotonic() when the check's time budget ends
+    observations: list[str] = field(default_factory=list)
+
+    @property
+    def call_timeout_s(self) -> float:
+        return self.check.timeout_s or self.assignment.limits.call_timeout_s
+
+    def tolerance_for(self, dtype: str) -> Any:
+        return self.assignment.tolerance_for(dtype, self.check)
+
+
+_current: contextvars.ContextVar[CheckRun | None] = contextvars.ContextVar("_current", default=None)
+
+
+def current_check() -> CheckRun | None:
+    """The check running in this context, if any."""
+    return _current.get()
 
 
 class CheckFailed(AssertionError):
@@ -134,21 +158,23 @@ def load_suite(assignment: Assignment) -> Suite:
 
 
 class running_check:
-    """Context manager the runner wraps around one check, so expect_close knows its tolerances
-    and :func:`observe` has somewhere to write."""
+    """Context manager the runner wraps around one check: a fresh :class:`CheckRun` is current
+    inside it. ``budget_s`` is the time all the check's calls into student code may take."""
 
-    def __init__(self, assignment: Assignment, check_spec: Check):
-        self.value = (assignment, check_spec)
-        self.observations: list[str] = []
+    def __init__(self, assignment: Assignment, check_spec: Check, budget_s: float | None = None):
+        deadline = time.monotonic() + budget_s if budget_s is not None else None
+        self.run = CheckRun(assignment, check_spec, deadline)
+
+    @property
+    def observations(self) -> list[str]:
+        return self.run.observations
 
     def __enter__(self) -> "running_check":
-        self.token = _running.set(self.value)
-        self.observe_token = _observations.set(self.observations)
+        self.token = _current.set(self.run)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        _running.reset(self.token)
-        _observations.reset(self.observe_token)
+        _current.reset(self.token)
 
 
 def load_sibling(suite_file: str, stem: str) -> ModuleType:
@@ -168,20 +194,19 @@ def load_sibling(suite_file: str, stem: str) -> ModuleType:
 def observe(text: str) -> None:
     """Record what the running check saw, shown in the report whether it passes or fails:
     ``observe(f"loss {first:.3g} → {last:.3g} in {steps} steps")``. Repeated texts are kept once."""
-    seen = _observations.get()
-    if seen is None:
+    run = _current.get()
+    if run is None:
         raise SpecError("observe called outside a running check")
-    if text not in seen:
-        seen.append(text)
+    if text not in run.observations:
+        run.observations.append(text)
 
 
 def _running_tolerances(caller: str) -> Callable[[str], Any]:
     """dtype -> Tolerance for the running check (its overrides first, then the assignment's)."""
-    current = _running.get()
-    if current is None:
+    run = _current.get()
+    if run is None:
         raise SpecError(f"{caller} called outside a running check")
-    assignment, spec = current
-    return lambda dtype: assignment.tolerance_for(dtype, spec)
+    return run.tolerance_for
 
 
 def expect_close(actual: Any, expected: Any, *, what: str = "output",
@@ -229,12 +254,11 @@ def fail(message: str, *, inputs: Mapping[str, Any] | None = None, expected: Any
             actual=None if actual is None else describe(actual))
     draw = None
     if expected is not None and actual is not None:
-        current = _running.get()
+        current = _current.get()
 
         def draw() -> Picture | None:
             from grader.picture import difference_picture
-            tolerance = (current[0].tolerance_for(comparison_dtype(actual, expected), current[1])
-                         if current is not None else None)
+            tolerance = current.tolerance_for(comparison_dtype(actual, expected)) if current is not None else None
             return difference_picture(actual, expected, tolerance)
     raise CheckFailed(message, example, draw)
 

@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from grader.errors import MissingName, StudentCodeRaised, WorkerLost
+from grader.spec import Check
 from grader.submission import Fn
+from grader.suite import running_check
 from grader.wire import Handle
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
@@ -266,16 +268,16 @@ def test_a_check_whose_calls_add_up_past_its_budget_is_stopped_and_says_so(load)
                tiny_assignment(Limits(call_timeout_s=3, load_timeout_s=5, memory_mb=512, check_budget_s=1.0)))
     slow = sub.function("slow")
     assert slow(x=1) == 1                                   # no budget outside a check
-    sub.check_deadline = time.monotonic() + sub.assignment.limits.check_budget_s
+    check = Check("tiny.ex.slow", "tiny.ex", 1.0)
     calls = 0
-    with pytest.raises(WorkerLost) as stopped:
-        for calls in range(1, 20):
-            slow(x=calls)
-    assert stopped.value.reason == "timeout" and 2 <= calls <= 5, calls
-    assert "more than 1 s in all (its time budget)" in stopped.value.detail
-    assert "no single call reached its 3 s limit" in stopped.value.detail
-    with pytest.raises(WorkerLost, match="time budget"):     # once spent, nothing more runs
-        slow(x=0)
-    sub.check_deadline = None
+    with running_check(sub.assignment, check, budget_s=sub.assignment.limits.check_budget_s):
+        with pytest.raises(WorkerLost) as stopped:
+            for calls in range(1, 20):
+                slow(x=calls)
+        assert stopped.value.reason == "timeout" and 2 <= calls <= 5, calls
+        assert "more than 1 s in all (its time budget)" in stopped.value.detail
+        assert "no single call reached its 3 s limit" in stopped.value.detail
+        with pytest.raises(WorkerLost, match="time budget"):     # once spent, nothing more runs
+            slow(x=0)
     sub.fresh()
     assert slow(x=2) == 2                                   # the next check starts afresh
