@@ -69,8 +69,12 @@ def run_check(suite: Suite, check: Check, submission: Submission, budget_s: floa
             return _discarding_worker(submission, result(status, message, _example_of(exc)))
         what = "".join(traceback.format_exception_only(exc)).strip()
         # What the check tried to send to the worker is the check's own: a suite error, always.
-        broken = ("the check passes the worker what cannot travel" if isinstance(exc, wire.Unsendable)
-                  else check_is_broken(suite, check, submission.reference))
+        if isinstance(exc, wire.Unsendable):
+            broken: str | None = "the check passes the worker what cannot travel"
+        elif submission.reference is None:   # nothing to try it on: not proven the author's, so it counts
+            return result(Status.ERROR, f"the check itself failed (please report it):\n{what}", _example_of(exc))
+        else:
+            broken = check_is_broken(suite, check, submission.reference)
         if broken is not None:
             return result(Status.GRADER_FAULT, "the check itself is broken: it fails on the reference solution too, "
                           "so this is the course author's problem or the grader's, not yours, and it is left out of "
@@ -81,7 +85,7 @@ def run_check(suite: Suite, check: Check, submission: Submission, budget_s: floa
     return result(Status.PASSED)
 
 
-def check_is_broken(suite: Suite, check: Check, reference: ModuleType | None) -> str | None:
+def check_is_broken(suite: Suite, check: Check, reference: ModuleType) -> str | None:
     """Why ``check`` fails on the reference solution, run in this (trusted) process; None when it
     passes there. A check is deterministic for its seed, so one that breaks on the reference is
     broken for everyone: the student is not charged for it. One that passes on the reference broke
@@ -89,9 +93,6 @@ def check_is_broken(suite: Suite, check: Check, reference: ModuleType | None) ->
     could return something odd to have a check left out of its points). Remembered per check."""
     known = suite.verdicts_on_reference
     if check.id in known:
-        return known[check.id]
-    if reference is None:
-        known[check.id] = "there is no reference to try the check on"
         return known[check.id]
     from grader.submission import LocalSubmission
     local = LocalSubmission(suite.assignment, reference)

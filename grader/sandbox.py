@@ -47,6 +47,7 @@ from grader.errors import GraderError, InternalError, StudentCodeRaised, WorkerL
 
 from grader.spec import Assignment, Limits
 from grader.submission import Submission
+from grader.suite import current_check
 
 if TYPE_CHECKING:
     from grader.loader import CodeUnit
@@ -548,7 +549,6 @@ class WorkerSubmission(Submission):
     def _timed(self, header: dict[str, Any], buffers: list[bytes]) -> Any:
         """A call into the student's code, stopped at its own limit or at the end of the running
         check's budget (grader.suite.CheckRun), whichever comes first (each says which it was)."""
-        from grader.suite import current_check
         run = current_check()
         limit = run.call_timeout_s if run is not None else self.assignment.limits.call_timeout_s
         deadline = run.deadline if run is not None else None

@@ -40,6 +40,8 @@ from grader.spec import Assignment, Check
 CheckFunction = Callable[..., None]
 
 _loading: contextvars.ContextVar[Assignment | None] = contextvars.ContextVar("_loading", default=None)
+
+
 @dataclass
 class CheckRun:
     """The state of one running check, made per check by :class:`running_check` and read by what

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import textwrap
 import types
 from pathlib import Path
 
@@ -19,6 +20,13 @@ def tiny_assignment(limits: Limits = Limits(call_timeout_s=3, load_timeout_s=5, 
                       reference=here, suite=here, starter=None, exercises=(), names=names or {},
                       tolerances={"float64": Tolerance(1e-7, 1e-7), "float32": Tolerance(1.3e-6, 1e-5)},
                       limits=limits)
+
+
+def write(path: Path, text: str) -> Path:
+    """``text``, dedented, into ``path`` (its folders made): a course or a submission written by a test."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
 
 
 def units(source: str) -> list[types.SimpleNamespace]:

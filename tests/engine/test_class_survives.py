@@ -19,7 +19,6 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,8 @@ from grader.discovery import discover
 from grader.results import Status
 from grader.pipeline import grade_class
 from grader.spec import load_assignment
+
+from conftest import write
 
 ASSIGNMENT = """
 [assignment]
@@ -156,12 +157,6 @@ def double(x):
 def square(x):
     return x * x
 """
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ submission could return something odd to have a check left out of its points."""
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,8 @@ from grader.discovery import discover
 from grader.results import Status
 from grader.pipeline import grade_class
 from grader.spec import load_assignment
+
+from conftest import write
 
 ASSIGNMENT = """
 [assignment]
@@ -75,11 +76,6 @@ def double_reference(sub):
 """
 
 
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("course")
@@ -130,3 +126,20 @@ def test_the_run_exits_non_zero_and_the_overview_names_the_broken_checks(course,
     assert record["earned"] == record["possible"] == 40.0
     gradescope = json.loads((out / "gradescope" / "right" / "results.json").read_text(encoding="utf-8"))
     assert sum(t["max_score"] for t in gradescope["tests"]) == 40.0
+
+
+def test_without_a_reference_to_try_it_on_a_broken_check_still_counts(course):
+    """Not proven the author's fault, so not left out of the points: the safe side for grades."""
+    import types
+
+    from grader.checks import run_check
+    from grader.submission import LocalSubmission
+    from grader.suite import load_suite
+    assignment = load_assignment(course)
+    module = types.ModuleType("student")
+    exec("def double(x):\n    return 2 * x\n", module.__dict__)
+    submission = LocalSubmission(assignment, module)
+    submission.reference = None
+    typo = next(c for c in assignment.checks if c.id.endswith("typo"))
+    result = run_check(load_suite(assignment), typo, submission)
+    assert result.status is Status.ERROR and "KeyError" in result.message
