@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -132,6 +135,9 @@ def test_nothing_a_worker_writes_outside_its_tmp_reaches_the_next(load, zygote):
         pytest.skip("rlimits has no view of its own: " + zygote.kind)
     plant = load("""
 import os
+import subprocess
+import sys
+import textwrap
 def plant(x):
     written = []
     for folder in ('/', '/var/tmp', '/dev/shm', os.path.dirname(os.__file__), '/tmp'):
@@ -147,6 +153,9 @@ def plant(x):
     assert "/" not in written and os.path.dirname(os.__file__) not in written
     look = load("""
 import os
+import subprocess
+import sys
+import textwrap
 def look(x):
     return [f for f in ('/', '/var/tmp', '/dev/shm', '/tmp')
             if os.path.exists(os.path.join(f, 'planted-by-a-student.txt'))]
@@ -281,3 +290,25 @@ def test_a_check_whose_calls_add_up_past_its_budget_is_stopped_and_says_so(load)
             slow(x=0)
     sub.fresh()
     assert slow(x=2) == 2                                   # the next check starts afresh
+
+
+def test_the_clean_up_after_a_crash_does_not_wait_for_a_worker_already_reaped():
+    """After a crash the grader asks how the worker ended, then kills what is left of it. The kill
+    answers with the status already read: waiting for a pid that was reaped would never see it end
+    (and cost every crashed call five seconds). In a process of its own: the zygote reaps any child."""
+    code = textwrap.dedent("""
+        import os
+        from grader.zygote import Zygote
+        zygote = Zygote.__new__(Zygote)
+        zygote.ended, zygote.reported = {}, {}
+        pid = os.fork()
+        if pid == 0:
+            os._exit(3)
+        assert zygote.status(pid, 10.0) == "exit status 3"
+        def wait(pid, wait_s):
+            raise SystemExit(f"waited {wait_s} s for a worker already reaped")
+        zygote.wait = wait
+        assert zygote.kill(pid) == "exit status 3"
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
