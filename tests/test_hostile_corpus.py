@@ -2,7 +2,8 @@
 CLI per assignment, every case of that assignment next to one honest student.
 
 For each assignment, with the strongest sandbox the machine has (the default) and with the
-fallback ``GRADER_SANDBOX=namespaces`` (marked slow):
+fallback ``GRADER_SANDBOX=namespaces`` (all marked slow: six class runs of several minutes in all,
+run by ``make test-slow`` and by CI after ``make test``):
 
 - the run ends normally (exit code 0), writes grades.csv and index.html, and every entry gets a
   result and its own report; the honest student scores 100 %;
@@ -243,7 +244,8 @@ def summary(entries: dict[str, corpus.Case], results: dict[str, dict]) -> str:
 
 # rlimits is not here: it cannot hide the project (its reports say so), and an instructor's run
 # never uses it unless asked for by name; test_isolation.py covers what it does hold.
-@pytest.mark.parametrize("sandbox", ["default", pytest.param("namespaces", marks=pytest.mark.slow)])
+@pytest.mark.slow
+@pytest.mark.parametrize("sandbox", ["default", "namespaces"])
 @pytest.mark.parametrize("assignment", corpus.ASSIGNMENTS)
 def test_hostile_corpus(assignment, sandbox, tmp_path, pid_namespace):
     entries = only_matching(corpus.build_class(assignment, tmp_path / "class"), tmp_path / "class",

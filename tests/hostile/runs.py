@@ -32,24 +32,28 @@ CHECK_TIMEOUT_S = {"cnn-numpy": 8, "seq-models": 30, "rnn-scratch": 15}
 MAX_EXAMPLES = 6
 
 
-def tight_assignment(assignment: str, dest: Path) -> Path:
-    """``dest``: a copy of the assignment's folder (toml and starter) with the corpus's limits."""
+def tight_assignment(assignment: str, dest: Path, *, call_timeout_s: float | None = None,
+                     check_timeout_s: float | None = None, max_examples: int | None = MAX_EXAMPLES) -> Path:
+    """``dest``: a copy of the assignment's folder (toml and starter) with the corpus's limits (or
+    the ones given; ``max_examples=None`` keeps the assignment's number of examples)."""
     source = PROJECT / "assignments" / assignment
     dest.mkdir(parents=True, exist_ok=True)
     for item in source.iterdir():
         if item.is_file() and item.name != "assignment.toml":
             shutil.copy2(item, dest / item.name)
     text = (source / "assignment.toml").read_text(encoding="utf-8")
-    limits = {"call_timeout_s": CALL_TIMEOUT_S[assignment], **LIMITS}
+    limits = {"call_timeout_s": call_timeout_s or CALL_TIMEOUT_S[assignment], **LIMITS}
     limits = "[limits]\n" + "".join(f"{k} = {v}\n" for k, v in limits.items()) + "\n"
     if re.search(r"(?m)^\[limits\]", text):
         text = re.sub(r"(?ms)^\[limits\]\n.*?(?=^\[|^#|\Z)", lambda m: limits, text, count=1)
     else:
         text = re.sub(r"(?m)^(?=\[names|\[\[exercise\]\])", lambda m: limits, text, count=1)
     text = re.sub(r"(?m)^(\[assignment\]\n)", lambda m: f'{m.group(1)}project_root = "{PROJECT}"\n', text, count=1)
-    text = re.sub(r"(?m)^(\s*timeout_s\s*=\s*)[\d.]+", lambda m: f"{m.group(1)}{CHECK_TIMEOUT_S[assignment]}", text)
-    text = re.sub(r"(?m)^(\s*examples\s*=\s*)(\d+)", lambda m: f"{m.group(1)}{min(int(m.group(2)), MAX_EXAMPLES)}",
+    text = re.sub(r"(?m)^(\s*timeout_s\s*=\s*)[\d.]+", lambda m: f"{m.group(1)}{check_timeout_s or CHECK_TIMEOUT_S[assignment]}",
                   text)
+    if max_examples is not None:
+        text = re.sub(r"(?m)^(\s*examples\s*=\s*)(\d+)", lambda m: f"{m.group(1)}{min(int(m.group(2)), max_examples)}",
+                      text)
     (dest / "assignment.toml").write_text(text, encoding="utf-8")
     return dest
 
