@@ -6,8 +6,10 @@ import time
 import traceback
 from pathlib import PurePath
 from types import ModuleType
+from typing import Any, Callable, Sequence
 
 from grader import wire
+from grader.cases import Example, replay
 from grader.errors import MalformedReply, MissingName, StudentCodeRaised, StudentError, WorkerLost
 from grader.results import CheckResult, Counterexample, Status
 from grader.sandbox import SandboxUnavailable
@@ -22,11 +24,15 @@ _WORKER_PLUMBING = ("sandbox.py", "wire.py", "zygote.py", "confine.py")
 CONNECTION_BROKE = "the connection to the worker running your code broke"
 
 
-def run_check(suite: Suite, check: Check, submission: Submission, budget_s: float | None = None) -> CheckResult:
+def run_check(suite: Suite, check: Check, submission: Submission, budget_s: float | None = None,
+              cases: Sequence[Example] | None = None) -> CheckResult:
     """Run ``check`` on ``submission``. Every outcome, a dead worker included, becomes a result.
 
-    Hypothesis has already shrunk a failure by the time it reaches us, so the exception we catch
-    describes the smallest failing input.
+    With ``cases`` (the check's recorded examples, grader.cases) the check's body runs on them
+    first; a submission that passes them all has passed the check, and the hypothesis engine never
+    runs. Otherwise, and at the first recorded example that fails, the check runs live: hypothesis
+    has shrunk a failure by the time it reaches us, so the exception we catch describes the smallest
+    failing input.
     """
     fn = suite.functions[check.id]
     started = time.perf_counter()
@@ -46,6 +52,16 @@ def run_check(suite: Suite, check: Check, submission: Submission, budget_s: floa
         output_before = submission.output_mark()   # may start a worker, so it is inside the net
         submission.seed(seed_for(check.id))
         with context:
+            if cases is not None:
+                if _passes_recorded(fn, submission, cases):
+                    return result(Status.PASSED)
+                # Live, as if the replay had not happened: the seed, the output, what it observed
+                # and its time budget start again.
+                output_before = submission.output_mark()
+                submission.seed(seed_for(check.id))
+                context.run.observations.clear()
+                if budget_s is not None:
+                    context.run.deadline = time.monotonic() + budget_s
             fn(submission)
     except CheckFailed as exc:
         return result(Status.FAILED, exc.message, _drawn(exc))
@@ -83,6 +99,22 @@ def run_check(suite: Suite, check: Check, submission: Submission, budget_s: floa
                       "reference solution; compare the type and shape of your result with what the exercise "
                       f"asks for):\n{what}", _example_of(exc))
     return result(Status.PASSED)
+
+
+def _passes_recorded(fn: Callable[..., Any], submission: Submission, cases: Sequence[Example]) -> bool:
+    """True when the check's body passes every recorded example. False when an example fails in a
+    way the live engine reports better (a wrong answer or an exception its shrinking makes smaller)
+    or the recorded sequence no longer applies. What ends the check whatever the input (a name that
+    is missing, a worker that timed out or died, a reply that cannot be read) is raised as it is."""
+    try:
+        replay(fn, submission, cases)
+        return True
+    except (MissingName, WorkerLost, MalformedReply, SandboxUnavailable):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the live run says what it is
+        if worker_fault(exc) is not None and not isinstance(exc, StudentCodeRaised):
+            raise
+        return False
 
 
 def check_is_broken(suite: Suite, check: Check, reference: ModuleType) -> str | None:

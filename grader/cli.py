@@ -6,6 +6,7 @@
     grader ci -a cnn-numpy --pass-mark 60               CI grades the repository it runs in
     grader init-ci -a cnn-numpy                         writes that CI workflow into a repository
     grader new sparse-autoencoder                       scaffolds an assignment from reference/sparse_autoencoder.py
+    grader record -a cnn-numpy                          draws every check's inputs once (grade does it when stale)
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def _assignment(name: str | None) -> Assignment:
 def cmd_grade(args: argparse.Namespace) -> int:
     assignment = _assignment(args.assignment)
     run = grade_folder(assignment, Path(args.submissions), Path(args.output), jobs=args.jobs, dask=args.dask,
-                       regrade=args.regrade, progress=_progress)
+                       regrade=args.regrade, progress=_progress, live=args.live)
     if run is None:
         print(f"no submissions found in {args.submissions}", file=sys.stderr)
         return 2
@@ -75,6 +76,16 @@ def _print_table(assignment: Assignment, results: list[SubmissionResult]) -> Non
     for r in results:
         print(f"{r.student:<{width}}  {r.earned:6.1f} / {r.possible:<5.1f}  {r.duration_s:5.1f}s"
               + (f"  ({r.load_error.splitlines()[0][:60]})" if r.load_error else ""))
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from grader.cases import summary
+    from grader.pipeline import record_cases
+    recorded = record_cases(_assignment(args.assignment), force=True)
+    assert recorded is not None
+    for line in summary(recorded):
+        print(line)
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -150,7 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
                             "for a local cluster of --jobs workers")
     grade.add_argument("--regrade", action="store_true",
                        help="grade every submission again, even those the journal says are unchanged")
+    grade.add_argument("--live", action="store_true",
+                       help="draw every check's inputs again for every student instead of replaying the recorded "
+                            "cases (the same verdicts, several times slower; to compare the two)")
     grade.set_defaults(run=cmd_grade)
+    record = commands.add_parser("record", help="draw every check's inputs once and record them with the assignment "
+                                               "(done by `grade` when they are stale)")
+    record.add_argument("-a", "--assignment", help="assignment id (e.g. cnn-numpy) or folder")
+    record.set_defaults(run=cmd_record)
     check = commands.add_parser("check", help="check your own work against the public checks")
     check.add_argument("file", help="your notebook or module")
     check.add_argument("-a", "--assignment", help="assignment id (e.g. cnn-numpy) or folder")

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from grader.cases import Recorded, case_file
+from grader.cases import ensure as ensure_cases
 from grader.discovery import SubmissionFile, discover, open_submission, with_file_times
 from grader.export import write_gradescope_json, write_junit_xml, write_result_json, write_summary_csv
 from grader.layout import ReportsFolder
@@ -35,7 +37,7 @@ def prefer(assignment: Assignment) -> tuple[str, ...]:
 
 def grade_class(assignment: Assignment, entries: list[SubmissionFile], *, jobs: int,
                 public_only: bool = False, hidden: Iterable[Path] = (),
-                dask: str | None = None, isolate: bool = False) -> Iterator[SubmissionResult]:
+                dask: str | None = None, isolate: bool = False, live: bool = False) -> Iterator[SubmissionResult]:
     """Grade every entry, ``jobs`` at a time; yields results as they finish (order not fixed), one
     for every entry, whatever its code does.
 
@@ -43,24 +45,43 @@ def grade_class(assignment: Assignment, entries: list[SubmissionFile], *, jobs: 
     (grader.cluster); otherwise a local pool of ``jobs`` processes, or this process for one job.
     ``isolate`` grades in a pool even for one job, so that no student's code shares a process
     group with the caller (``grader grade`` does this: a class's code must not be able to end it).
+
+    The checks replay the assignment's recorded cases (grader.cases), recorded here first when they
+    are stale so that the grading processes find them; ``live`` draws every input again instead.
     """
     if dask is not None:
         from grader.cluster import grade_on_dask   # dask is imported only by those who use it
+        if entries and not live:
+            record_cases(assignment)
         yield from grade_on_dask(assignment, entries, address=dask, jobs=jobs, public_only=public_only,
-                                 hidden=hidden)
+                                 hidden=hidden, live=live)
         return
     if not entries:
         return
     if not isolate and (jobs <= 1 or len(entries) <= 1):
-        grader = Grader(assignment, public_only=public_only, hidden=hidden)
+        grader = Grader(assignment, public_only=public_only, hidden=hidden, live=live)
         try:
             for entry in entries:
                 yield grader.grade(entry)
         finally:
             grader.close()
         return
+    if not live:
+        record_cases(assignment)
     yield from grade_in_pool(assignment, entries, jobs=max(1, min(jobs, len(entries))),
-                             public_only=public_only, hidden=list(hidden))
+                             public_only=public_only, hidden=list(hidden), live=live)
+
+
+def record_cases(assignment: Assignment, *, force: bool = False) -> Recorded | None:
+    """Record the assignment's cases in this process unless its case file is current (``force``:
+    always). None when they cannot be (each grading process then tries, or grades live)."""
+    if not force and case_file(assignment).is_file():
+        return None
+    from grader.runner import _recorded_cases, load_reference
+    from grader.suite import load_suite
+    if force:
+        return ensure_cases(assignment, load_suite(assignment).functions, load_reference(assignment), force=True)
+    return _recorded_cases(assignment, load_suite(assignment).functions, load_reference(assignment))
 
 
 def grade_one(assignment: Assignment, path: Path, *, public_only: bool = True,
@@ -84,8 +105,9 @@ class ClassRun:
 
 def grade_folder(assignment: Assignment, submissions: Path, out: Path, *, jobs: int, dask: str | None = None,
                  regrade: bool = False, progress: Callable[[Iterator[SubmissionResult], int], Iterator[SubmissionResult]]
-                 | None = None, say: Callable[[str], None] = print) -> ClassRun | None:
-    """Grade the class in ``submissions`` into ``out``; None when there is no submission in it."""
+                 | None = None, say: Callable[[str], None] = print, live: bool = False) -> ClassRun | None:
+    """Grade the class in ``submissions`` into ``out``; None when there is no submission in it.
+    ``live``: every check draws its inputs again for every student (see grade_class)."""
     from grader.journal import Journal
     from grader.similarity import near_duplicates
     from grader.source_view import write_submission_view
@@ -106,7 +128,8 @@ def grade_folder(assignment: Assignment, submissions: Path, out: Path, *, jobs: 
         results = list(reused)
         # isolate: even with one job, the class is graded in a process of its own session, which
         # student code that kills its grading process (or that process's group) cannot reach past
-        graded = grade_class(assignment, todo, jobs=jobs, hidden=[Path(submissions)], dask=dask, isolate=True)
+        graded = grade_class(assignment, todo, jobs=jobs, hidden=[Path(submissions)], dask=dask, isolate=True,
+                             live=live)
         try:
             for result in (progress(graded, len(todo)) if progress else graded):
                 entry = by_student[result.student]

@@ -22,15 +22,18 @@ import importlib
 import importlib.util
 import multiprocessing
 import os
+import sys
 import tempfile
 import time
 import traceback
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import ModuleType
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from grader import __version__
+from grader.cases import Recorded
+from grader.cases import ensure as ensure_cases
 from grader.checks import CONNECTION_BROKE, run_check, worker_fault
 from grader.discovery import SubmissionFile, submission_files
 from grader.errors import (AuthorError, MalformedReply, SpecError, StudentCodeRaised, StudentError,
@@ -44,6 +47,18 @@ from grader.suite import load_suite, seed_for
 # What a worker may tell us about loading: at most this many notes, each at most this long.
 _MAX_LOAD_NOTES = 500
 _MAX_NOTE_CHARS = 2000
+
+
+def _recorded_cases(assignment: Assignment, functions: Mapping[str, Callable[..., Any]],
+                    reference: ModuleType) -> Recorded | None:
+    """The assignment's recorded cases; None (every check live) if they cannot be had, which costs
+    time, never a verdict."""
+    try:
+        return ensure_cases(assignment, functions, reference)
+    except Exception as exc:  # noqa: BLE001 - recording is an optimisation
+        print(f"grader: the recorded cases of {assignment.id} could not be read or recorded ({_describe(exc)}); "
+              "every check draws its inputs live", file=sys.stderr)
+        return None
 
 
 def load_reference(assignment: Assignment) -> ModuleType:
@@ -66,11 +81,14 @@ class Grader:
     """Grades submissions of one assignment in this process, with one warm zygote."""
 
     def __init__(self, assignment: Assignment, *, public_only: bool = False, hidden: Iterable[Path] = (),
-                 scratch_dir: Path | None = None):
+                 scratch_dir: Path | None = None, live: bool = False):
         self.assignment = assignment
         self.public_only = public_only
         self.suite = load_suite(assignment)
         self.reference = load_reference(assignment)
+        # The recorded cases (grader.cases), read from the case file or recorded now; with ``live``
+        # every check draws its inputs again for every student, as hypothesis does on its own.
+        self.cases = None if live else _recorded_cases(assignment, self.suite.functions, self.reference)
         self._scratch = tempfile.TemporaryDirectory(prefix="grader-", dir=scratch_dir)
         root = assignment.project_root
         self._hidden = [root / "reference", root / "tests", root / "assignments", *hidden]
@@ -193,7 +211,8 @@ class Grader:
         for check in checks:
             self._with_live_zygote(submission)
             try:
-                result = run_check(self.suite, check, submission, budget_s=self.assignment.limits.check_budget_s)
+                result = run_check(self.suite, check, submission, budget_s=self.assignment.limits.check_budget_s,
+                                   cases=self.cases.for_check(check.id) if self.cases is not None else None)
             except SandboxUnavailable:
                 raise
             except Exception as exc:  # noqa: BLE001 - run_check catches everything; this is the net under it
@@ -314,7 +333,8 @@ _process_setup_error: BaseException | None = None
 PROCESS_DEATHS_ALLOWED = 2
 
 
-def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scratch_dir: str | None = None) -> None:
+def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scratch_dir: str | None = None,
+                  live: bool = False) -> None:
     """Set up one grading process of the pool.
 
     It starts its own session first, so that student code which signals "its parent's process
@@ -329,7 +349,7 @@ def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scr
     try:
         _process_grader = Grader(load_assignment(Path(assignment_dir)), public_only=public_only,
                                  hidden=[Path(h) for h in hidden],
-                                 scratch_dir=Path(scratch_dir) if scratch_dir else None)
+                                 scratch_dir=Path(scratch_dir) if scratch_dir else None, live=live)
     except AuthorError as exc:   # raised again by the first task, as a plain (picklable) error
         _process_setup_error = SpecError(str(exc))
     except Exception as exc:  # noqa: BLE001 - the suite or reference raised while it was imported
@@ -349,7 +369,7 @@ def stops_the_run(exc: BaseException) -> bool:
 
 
 def grade_in_pool(assignment: Assignment, entries: list[SubmissionFile], *, jobs: int, public_only: bool,
-                   hidden: list[Path]) -> Iterator[SubmissionResult]:
+                   hidden: list[Path], live: bool = False) -> Iterator[SubmissionResult]:
     """Grade ``entries`` in a pool of ``jobs`` grading processes that survives their deaths.
 
     When a grading process dies (student code killed it, or its memory ran out), the pool breaks
@@ -366,7 +386,7 @@ def grade_in_pool(assignment: Assignment, entries: list[SubmissionFile], *, jobs
             pool = futures.ProcessPoolExecutor(
                 max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded process
                 initializer=_init_process,
-                initargs=(str(assignment.root), public_only, [str(h) for h in hidden], scratch))
+                initargs=(str(assignment.root), public_only, [str(h) for h in hidden], scratch, live))
             finished = False
             try:
                 yield from _run_pool(pool, assignment, queue, deaths, jobs, public_only)

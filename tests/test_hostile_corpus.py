@@ -41,7 +41,7 @@ from hostile import corpus
 from hostile.runs import grade_contained, pid_namespace_prefix, results_by_entry, strings_of, tight_assignment
 
 PROJECT = corpus.PROJECT
-SKIPPED_DIRS = {".venv", "__pycache__", ".pytest_cache", ".hypothesis", "reports", "build", ".mypy_cache"}
+SKIPPED_DIRS = {".venv", "__pycache__", ".pytest_cache", ".hypothesis", "reports", "build", ".mypy_cache", ".cases"}
 RUN_TIMEOUT_S = {"cnn-numpy": 420, "seq-models": 420, "rnn-scratch": 420}
 MAX_RESULT_BYTES = 2 * 2**20
 

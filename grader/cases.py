@@ -1,0 +1,395 @@
+"""Recorded cases: every hypothesis check's inputs, drawn once per assignment version and replayed
+for every student.
+
+A check's inputs depend only on its seed (``seed_for(check id)``), so hypothesis draws the same
+examples, in the same order, for every student who passes them. Drawing them is most of what a
+check costs; :func:`record` draws them once, on the reference in this (trusted) process, and
+:func:`ensure` keeps them in a case file next to the assignment, named by a key of everything the
+draws depend on (the assignment's spec, suite, reference, the grader and the versions of python,
+numpy, torch and hypothesis: :func:`grader.journal.grading_digest`). A stale file is never read:
+its key differs, and the cases are recorded again.
+
+Grading a student then calls the check's body on each recorded example in order
+(:func:`replay`), under the per-example PRNG seeding hypothesis applies. A student who passes them
+all has passed exactly the examples hypothesis would have drawn. At the first example that fails,
+the check runs live, seeded as always, so the failure reported is hypothesis's shrunk, smallest one
+(:func:`grader.checks.run_check`). Examples the check rejected with ``assume`` are recorded as
+such and replayed too, so the student's code sees the same sequence of calls as under hypothesis.
+
+The file is an ``.npz`` read with ``allow_pickle=False``: arrays are stored as arrays, everything
+else as JSON with tagged nodes (tuples, non-finite floats, numpy scalars, torch tensors, and
+dataclasses of the suite's own modules). A value that is none of these leaves its check live, with
+the reason in :attr:`Recorded.live`; ``grader record`` prints them.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from grader.spec import Assignment
+
+FORMAT = "grader-cases/1"
+FOLDER = ".cases"            # in the assignment's folder (git-ignored)
+_FLOAT_TAGS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
+class NotRecordable(Exception):
+    """A drawn value the case file cannot hold; its check is graded live."""
+
+
+@dataclass(frozen=True)
+class Example:
+    kwargs: Mapping[str, Any]     # the keyword arguments hypothesis passed the check's body
+    valid: bool = True            # False: the body rejected it with ``assume`` on the reference
+
+
+@dataclass
+class Recorded:
+    """The recorded cases of one assignment version."""
+
+    key: str
+    cases: dict[str, tuple[Example, ...]] = field(default_factory=dict)    # check id -> examples, in order
+    live: dict[str, str] = field(default_factory=dict)                     # check id -> why it runs live
+    sha256: str = ""
+    path: Path | None = None
+    seconds: float = 0.0
+
+    def for_check(self, check_id: str) -> tuple[Example, ...] | None:
+        return self.cases.get(check_id)
+
+    @property
+    def examples(self) -> int:
+        return sum(len(v) for v in self.cases.values())
+
+
+# --- the key ------------------------------------------------------------------------------------------
+def cases_key(assignment: Assignment) -> str:
+    from grader.journal import environment, grading_digest
+    parts = {"format": FORMAT, "id": assignment.id, "version": assignment.version,
+             **grading_digest(assignment), **environment()}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def case_file(assignment: Assignment, key: str | None = None) -> Path:
+    return assignment.root / FOLDER / f"{assignment.id}-{key or cases_key(assignment)}.npz"
+
+
+# --- recording ----------------------------------------------------------------------------------------
+def is_replayable(fn: Callable[..., Any]) -> bool:
+    return bool(getattr(fn, "is_hypothesis_test", False)) and hasattr(getattr(fn, "hypothesis", None), "inner_test")
+
+
+def record(assignment: Assignment, functions: Mapping[str, Callable[..., Any]], reference: ModuleType,
+           key: str | None = None) -> Recorded:
+    """Draw every hypothesis check's examples on the reference, in this process."""
+    from grader.submission import LocalSubmission
+    from grader.suite import running_check, seed_for
+
+    started = time.perf_counter()
+    recorded = Recorded(key or cases_key(assignment))
+    for check in assignment.checks:
+        fn: Any = functions[check.id]     # a hypothesis test: it has .hypothesis.inner_test
+        if not is_replayable(fn):
+            continue
+        local = LocalSubmission(assignment, reference, reference=reference)
+        try:
+            local.seed(seed_for(check.id))
+            with running_check(assignment, check):
+                drawn = _draw(fn, local)
+        except Exception as exc:  # noqa: BLE001 - a check the reference fails is the author's to see, not ours
+            recorded.live[check.id] = f"it fails on the reference ({type(exc).__name__})"
+            continue
+        try:
+            for example in drawn:
+                if not _same(decode_tree(*encode_tree(example.kwargs)), example.kwargs):
+                    raise NotRecordable("a drawn value does not read back equal to itself")
+        except (NotRecordable, TypeError, ValueError) as exc:
+            recorded.live[check.id] = f"its inputs cannot be recorded: {exc}"
+            continue
+        # What replay does for a student must pass on the reference (a body that needs hypothesis
+        # around it, for note() or target(), say, does not): else the check stays live.
+        try:
+            local.seed(seed_for(check.id))
+            with running_check(assignment, check):
+                replay(fn, local, drawn)
+        except Exception as exc:  # noqa: BLE001
+            recorded.live[check.id] = f"its body does not run outside hypothesis ({type(exc).__name__}: {exc})"[:300]
+            continue
+        recorded.cases[check.id] = tuple(drawn)
+    recorded.seconds = time.perf_counter() - started
+    return recorded
+
+
+def _draw(fn: Any, submission: Any) -> list[Example]:
+    """Run the hypothesis check ``fn`` on ``submission``, keeping a copy of the arguments of every
+    example hypothesis passes its body, in order."""
+    drawn: list[Example] = []
+    inner = fn.hypothesis.inner_test
+
+    def recorder(*args: Any, **kwargs: Any) -> Any:
+        # hypothesis passes the check's first parameter (the submission) by its name, with the rest
+        kept = copy.deepcopy({k: v for k, v in kwargs.items() if v is not submission})
+        try:
+            outcome = inner(*args, **kwargs)
+        except _unsatisfied():
+            drawn.append(Example(kept, valid=False))
+            raise
+        drawn.append(Example(kept))
+        return outcome
+
+    fn.hypothesis.inner_test = recorder
+    try:
+        fn(submission)
+    finally:
+        fn.hypothesis.inner_test = inner
+    return drawn
+
+
+def _unsatisfied() -> type[BaseException]:
+    from hypothesis.errors import UnsatisfiedAssumption
+    return UnsatisfiedAssumption
+
+
+# --- replay -------------------------------------------------------------------------------------------
+class Diverged(Exception):
+    """A recorded example that the check accepted or rejected differently than on the reference:
+    its ``assume`` depends on the student's answers, so only the live engine grades it faithfully."""
+
+
+def replay(fn: Any, submission: Any, examples: Sequence[Example]) -> None:
+    """Run the check's body on each recorded example in order, as hypothesis runs it (global
+    ``random``/numpy seeding per example). Raises what the body raises at the first failure, or
+    :class:`Diverged`."""
+    from hypothesis.internal.entropy import deterministic_PRNG
+
+    inner = fn.hypothesis.inner_test
+    unsatisfied = _unsatisfied()
+    for example in examples:
+        kwargs = copy.deepcopy(dict(example.kwargs))
+        with deterministic_PRNG(), warnings.catch_warnings():
+            # assume() outside hypothesis's own run still works, with a deprecation warning; were it
+            # to stop working, the trial replay on the reference would fail and the check stay live
+            warnings.filterwarnings("ignore", message="Using `assume` outside")
+            try:
+                inner(submission, **kwargs)
+            except unsatisfied:
+                if example.valid:
+                    raise Diverged("a recorded example was rejected") from None
+                continue
+        if not example.valid:
+            raise Diverged("an example rejected on the reference was accepted")
+
+
+# --- the file -----------------------------------------------------------------------------------------
+def ensure(assignment: Assignment, functions: Mapping[str, Callable[..., Any]], reference: ModuleType,
+           *, force: bool = False) -> Recorded:
+    """The assignment's recorded cases: read from its case file when the key matches, else recorded
+    now and written there (atomically; where the folder cannot be written, kept in memory only)."""
+    key = cases_key(assignment)
+    path = case_file(assignment, key)
+    if not force:
+        found = load(path, key)
+        if found is not None:
+            return found
+    recorded = record(assignment, functions, reference, key)
+    try:
+        save(recorded, path)
+        for old in path.parent.glob(f"{assignment.id}-*.npz"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return recorded
+
+
+def save(recorded: Recorded, path: Path) -> None:
+    arrays: list[np.ndarray] = []
+    checks = {cid: [{"valid": e.valid, "kwargs": _encode(dict(e.kwargs), arrays)} for e in examples]
+              for cid, examples in recorded.cases.items()}
+    recorded.sha256 = _content_hash(checks, arrays)
+    manifest = {"format": FORMAT, "key": recorded.key, "sha256": recorded.sha256, "checks": checks,
+                "live": recorded.live, "seconds": round(recorded.seconds, 3)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=".writing-", suffix=".npz", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            named: dict[str, Any] = {f"a{i}": a for i, a in enumerate(arrays)}
+            named["manifest"] = np.array(json.dumps(manifest, sort_keys=True, allow_nan=False))
+            np.savez(f, **named)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    recorded.path = path
+
+
+def load(path: Path, key: str) -> Recorded | None:
+    """The cases in ``path``; None when it is missing, of another key or format, or altered."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            manifest = json.loads(str(data["manifest"][()]))
+            arrays = [data[f"a{i}"] for i in range(len(data.files) - 1)]
+    except (OSError, ValueError, KeyError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("key") != key:
+        return None
+    checks = manifest.get("checks", {})
+    if _content_hash(checks, arrays) != manifest.get("sha256"):
+        return None
+    try:
+        cases = {cid: tuple(Example(_decode(e["kwargs"], arrays), bool(e["valid"])) for e in examples)
+                 for cid, examples in checks.items()}
+    except (NotRecordable, KeyError, TypeError, ValueError, IndexError):
+        return None
+    return Recorded(key, cases, dict(manifest.get("live", {})), manifest["sha256"], path,
+                    float(manifest.get("seconds", 0.0)))
+
+
+def _content_hash(checks: Any, arrays: Sequence[np.ndarray]) -> str:
+    h = hashlib.sha256(json.dumps(checks, sort_keys=True, allow_nan=False).encode())
+    for a in arrays:
+        h.update(f"{a.dtype.str}{a.shape}".encode())
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()
+
+
+# --- the codec: plain JSON with tagged nodes, arrays kept aside ----------------------------------------
+def encode_tree(value: Any) -> tuple[Any, list[np.ndarray]]:
+    arrays: list[np.ndarray] = []
+    return _encode(value, arrays), arrays
+
+
+def decode_tree(tree: Any, arrays: Sequence[np.ndarray]) -> Any:
+    return _decode(tree, arrays)
+
+
+def _encode(value: Any, arrays: list[np.ndarray]) -> Any:
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int) and type(value) is int:
+        return value
+    if type(value) is float:
+        if math.isfinite(value):
+            return value
+        return {"$float": "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
+    if isinstance(value, np.ndarray):
+        if value.dtype.hasobject or value.dtype.kind not in "biufc":
+            raise NotRecordable(f"an array of dtype {value.dtype}")
+        arrays.append(np.array(value, copy=True))
+        return {"$array": len(arrays) - 1}
+    if isinstance(value, np.generic):
+        return {"$scalar": _encode(np.asarray(value), arrays)}
+    if type(value) in (list, tuple):
+        items = [_encode(v, arrays) for v in value]
+        return items if type(value) is list else {"$tuple": items}
+    if type(value) is dict:
+        return {"$dict": [[_encode(k, arrays), _encode(v, arrays)] for k, v in value.items()]}
+    if _is_tensor(value):
+        if value.is_sparse or value.device.type != "cpu":
+            raise NotRecordable("a sparse or non-CPU tensor")
+        return {"$tensor": _encode(value.detach().numpy().copy(), arrays), "grad": bool(value.requires_grad)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        cls = type(value)
+        if _class_at(cls.__module__, cls.__qualname__) is not cls:
+            raise NotRecordable(f"a {cls.__qualname__} that cannot be found again by its name")
+        return {"$dataclass": f"{cls.__module__}:{cls.__qualname__}",
+                "fields": {f.name: _encode(getattr(value, f.name), arrays) for f in dataclasses.fields(value)}}
+    raise NotRecordable(f"a value of type {type(value).__qualname__}")
+
+
+def _decode(tree: Any, arrays: Sequence[np.ndarray]) -> Any:
+    if tree is None or isinstance(tree, (bool, int, float, str)):
+        return tree
+    if isinstance(tree, list):
+        return [_decode(v, arrays) for v in tree]
+    if not isinstance(tree, dict) or len(tree) not in (1, 2):
+        raise NotRecordable("a malformed node")
+    if "$float" in tree:
+        return _FLOAT_TAGS[tree["$float"]]
+    if "$array" in tree:
+        return np.array(arrays[int(tree["$array"])], copy=True)
+    if "$scalar" in tree:
+        return _decode(tree["$scalar"], arrays)[()]
+    if "$tuple" in tree:
+        return tuple(_decode(v, arrays) for v in tree["$tuple"])
+    if "$dict" in tree:
+        return {_decode(k, arrays): _decode(v, arrays) for k, v in tree["$dict"]}
+    if "$tensor" in tree:
+        import torch
+        tensor = torch.from_numpy(_decode(tree["$tensor"], arrays))
+        return tensor.requires_grad_(True) if tree.get("grad") else tensor
+    if "$dataclass" in tree:
+        module, _, qualname = str(tree["$dataclass"]).partition(":")
+        cls: Any = _class_at(module, qualname)
+        if not isinstance(cls, type) or not dataclasses.is_dataclass(cls):
+            raise NotRecordable(f"no dataclass {tree['$dataclass']} is loaded")
+        value: Any = object.__new__(cls)
+        names = {f.name for f in dataclasses.fields(cls)}
+        fields = tree.get("fields", {})
+        if set(fields) != names:
+            raise NotRecordable(f"{qualname} has other fields now")
+        for name, encoded in fields.items():
+            object.__setattr__(value, name, _decode(encoded, arrays))
+        return value
+    raise NotRecordable("an unknown node")
+
+
+def _class_at(module: str, qualname: str) -> Any:
+    """The class ``module:qualname`` if that module is loaded, and only from the suite's own modules
+    (and the grader's): a case file never makes the grader import anything."""
+    if not (module.startswith("grader_suite") or module.startswith("grader.")):
+        return None
+    found: Any = sys.modules.get(module)
+    for part in qualname.split("."):
+        found = getattr(found, part, None)
+    return found if isinstance(found, type) else None
+
+
+def _is_tensor(value: Any) -> bool:
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(value, torch.Tensor)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Deep equality that holds for arrays (dtype, shape and values, nan equal to nan)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if isinstance(a, np.generic):
+        return _same(np.asarray(a), np.asarray(b))
+    if _is_tensor(a):
+        return a.requires_grad == b.requires_grad and _same(a.detach().numpy(), b.detach().numpy())
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if dataclasses.is_dataclass(a):
+        return all(_same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return bool(a == b)
+
+
+def summary(recorded: Recorded) -> Iterator[str]:
+    yield (f"{len(recorded.cases)} checks recorded ({recorded.examples} examples) in {recorded.seconds:.1f} s"
+           + (f": {recorded.path}" if recorded.path else " (kept in memory: the folder cannot be written)"))
+    if recorded.sha256:
+        yield f"sha256 {recorded.sha256}"
+    for cid, why in sorted(recorded.live.items()):
+        yield f"live: {cid}: {why}"

@@ -1,0 +1,80 @@
+"""Recorded cases give the live engine's verdicts, check for check, on every assignment.
+
+For each assignment: its mutants, alternatives, reference and starter graded in this process on every
+check, once replaying the recorded cases and once drawing live; then its example class graded
+through the CLI and sandboxed workers both ways (with short time limits, so that the example that
+loops forever costs seconds). The status of every check must agree; where the check was replayed,
+its message and smallest failing input too (where it was not, both runs are the same live code,
+and a training check's message may quote a time). Marked slow: it grades everything twice.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import pytest
+
+from grader import cases
+from grader.checks import run_check
+from grader.cli import main
+from grader.submission import LocalSubmission
+from hostile.runs import tight_assignment
+from variants import load_variant
+from variants.contract import Subject
+
+pytestmark = pytest.mark.slow
+
+SUBJECTS = {"cnn-numpy": "cnn_numpy", "rnn-scratch": "rnn_scratch", "seq-models": "seq_models", "pa3-rnn": "pa3_rnn"}
+
+
+def graded(subject: Subject, module, recorded: cases.Recorded | None) -> dict[str, tuple]:
+    out = {}
+    for check in subject.assignment.checks:
+        submission = LocalSubmission(subject.assignment, module, reference=subject.reference)
+        result = run_check(subject.suite, check, submission, cases=recorded.for_check(check.id) if recorded else None)
+        out[check.id] = (result.status, result.message, result.counterexample)
+    return out
+
+
+def disagreements(name: str, live: dict[str, tuple], replayed: dict[str, tuple], recorded: cases.Recorded) -> list[str]:
+    found = []
+    for cid, (status, message, example) in live.items():
+        other = replayed[cid]
+        if other[0] != status:
+            found.append(f"{name} {cid}: live {status.value}, replayed {other[0].value}")
+        elif recorded.for_check(cid) is not None and (other[1], other[2]) != (message, example):
+            found.append(f"{name} {cid}: the same status, another message or input:\n  {message[:300]!r}\n  "
+                         f"{other[1][:300]!r}")
+    return found
+
+
+@pytest.mark.parametrize("assignment_id", sorted(SUBJECTS))
+def test_variants_get_the_same_verdict_replayed_and_live(assignment_id):
+    module_name = SUBJECTS[assignment_id]
+    subject = Subject(assignment_id, importlib.import_module(f"variants.{module_name}"),
+                      reference=f"reference.{module_name}")
+    recorded = cases.ensure(subject.assignment, subject.suite.functions, subject.reference)
+    assert recorded.cases, "nothing was recorded"
+    found = []
+    modules = [("reference", subject.reference), ("starter", subject.starter_module())]
+    modules += [(v.name, load_variant(subject.reference_path, v)) for v in subject.mutants + subject.alternatives]
+    for name, module in modules:
+        found += disagreements(name, graded(subject, module, None), graded(subject, module, recorded), recorded)
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("assignment_id", sorted(SUBJECTS))
+def test_the_example_class_gets_the_same_verdicts_replayed_and_live(assignment_id, tmp_path):
+    source = Path(__file__).resolve().parent.parent / "assignments" / assignment_id
+    folder = tight_assignment(assignment_id, tmp_path / "assignment", max_examples=None)
+    runs = {}
+    for how in ("replayed", "live"):
+        out = tmp_path / how
+        assert main(["grade", str(source / "examples"), "-a", str(folder), "-o", str(out), "-j", "2",
+                     *(["--live"] if how == "live" else [])]) == 0
+        results = [json.loads(p.read_text()) for p in sorted(out.glob("*.json"))]
+        runs[how] = {r["student"]: {c["id"]: c["status"] for e in r["exercises"] for c in e["checks"]}
+                     for r in results if isinstance(r, dict) and "exercises" in r}
+    assert runs["replayed"] and runs["replayed"] == runs["live"]
