@@ -85,10 +85,12 @@ class WorkerLost(BaseException):
     """The worker running the student's code timed out, crashed or was killed.
 
     ``reason`` is ``"timeout"`` or ``"crashed"``; ``detail`` says what we know
-    (limit that was hit, exit status, signal).
+    (limit that was hit, exit status, signal). ``one_call``: a timeout of one call at its own limit
+    (not the running check's time budget running out over many calls).
     """
 
-    def __init__(self, reason: str, detail: str):
+    def __init__(self, reason: str, detail: str, *, one_call: bool = False):
         self.reason = reason
         self.detail = detail
+        self.one_call = one_call
         super().__init__(f"{reason}: {detail}")

@@ -346,7 +346,8 @@ class WorkerProcess:
             if starting:
                 raise WorkerLost("crashed", "the worker did not start in time (the machine may be overloaded)") from None
             raise WorkerLost("timeout", f"your code ran for more than {timeout:g} s (the limit for one call) and "
-                                        f"was stopped. Does it loop forever, or is it far slower than it needs to be?") from None
+                                        f"was stopped. Does it loop forever, or is it far slower than it needs to be?",
+                             one_call=True) from None
         except (EOFError, ConnectionError, OSError):
             status = self.zygote.status(self.pid) or "no exit status"
             self.kill(reaped=True)

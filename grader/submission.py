@@ -13,6 +13,7 @@ Checks always call with the *canonical* keyword names of the reference; bindings
 from __future__ import annotations
 
 import abc
+import collections
 import traceback
 from types import ModuleType
 from typing import Any, Callable, Mapping
@@ -26,6 +27,12 @@ from grader.results import Binding, Counterexample
 from grader.spec import Assignment, NameSpec
 
 
+# A function (or method, or harness) that has run past its time limit this many times in one
+# submission is not called again: every later call counts as timed out at once. One endless loop
+# then costs a class run two call limits, not one per check that calls the function.
+TIMEOUTS_PER_FUNCTION = 2
+
+
 class Submission(abc.ABC):
     """The student's code as checks see it. Subclasses say how a call reaches it."""
 
@@ -33,6 +40,7 @@ class Submission(abc.ABC):
         self.assignment = assignment
         self.reference = reference
         self._bindings: dict[str, Binding] = {}
+        self._timeouts: collections.Counter[str] = collections.Counter()   # label -> calls that timed out
 
     # --- what checks call -------------------------------------------------------------------
     def function(self, name: str) -> Callable[..., Any]:
@@ -75,10 +83,17 @@ class Submission(abc.ABC):
         self._define(dict(values))
 
     def _traced(self, label: str, kwargs: Mapping[str, Any], fn: Callable[..., Any], *args: Any) -> Any:
-        """Run ``fn``; if the student's code raises or the worker dies, remember the call's inputs."""
+        """Run ``fn``; if the student's code raises or the worker dies, remember the call's inputs.
+        A function that timed out TIMEOUTS_PER_FUNCTION times already is not called: it times out."""
         try:
+            if self._timeouts[label] >= TIMEOUTS_PER_FUNCTION:
+                raise WorkerLost("timeout", f"`{label}` was not called again: it ran past its time limit for one call "
+                                            f"{self._timeouts[label]} times already in your submission, so every later "
+                                            f"call to it counts as timed out. Does it loop forever?")
             return fn(*args)
         except (StudentCodeRaised, WorkerLost) as exc:
+            if isinstance(exc, WorkerLost) and exc.one_call:
+                self._timeouts[label] += 1
             exc.counterexample = Counterexample(  # type: ignore[union-attr]
                 inputs=(("call", label),) + tuple((k, describe(v)) for k, v in kwargs.items()))
             raise

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from grader.errors import MissingName, StudentCodeRaised, WorkerLost
-from grader.spec import Check
+from grader.spec import Check, Limits
 from grader.submission import Fn
 from grader.suite import running_check
 from grader.wire import Handle
@@ -272,7 +272,6 @@ def test_a_check_whose_calls_add_up_past_its_budget_is_stopped_and_says_so(load)
     """Each call stays under its 3 s limit, but the check as a whole gets 1 s: a slow submission
     cannot hold the class up for examples × call limit."""
     from conftest import tiny_assignment
-    from grader.spec import Limits
     sub = load("import time\ndef slow(x):\n    time.sleep(0.3)\n    return x\n",
                tiny_assignment(Limits(call_timeout_s=3, load_timeout_s=5, memory_mb=512, check_budget_s=1.0)))
     slow = sub.function("slow")
@@ -312,3 +311,18 @@ def test_the_clean_up_after_a_crash_does_not_wait_for_a_worker_already_reaped():
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_function_that_timed_out_twice_is_not_called_again(load):
+    """One endless loop costs two call limits in a submission, not one per check that calls it."""
+    from conftest import tiny_assignment
+    sub = load("def spin(x):\n    while True:\n        pass\ndef ok(x):\n    return x\n",
+               tiny_assignment(Limits(call_timeout_s=1, load_timeout_s=5, memory_mb=512)))
+    for _ in range(2):
+        with pytest.raises(WorkerLost) as info:
+            sub.function("spin")(x=1)
+        assert "the limit for one call" in info.value.detail
+    with pytest.raises(WorkerLost) as info:
+        sub.function("spin")(x=1)
+    assert info.value.reason == "timeout" and "`spin` was not called again" in info.value.detail
+    assert sub.function("ok")(x=2) == 2
