@@ -18,6 +18,8 @@ from grader.submission import Fn
 from grader.suite import running_check
 from grader.wire import Handle
 
+from conftest import tiny_assignment
+
 PROJECT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -54,12 +56,13 @@ def test_student_exception_comes_back_with_its_traceback(load):
 
 
 def test_infinite_loop_is_stopped_at_the_call_limit(load):
-    sub = load("def f(x):\n    while True:\n        pass\n")
+    sub = load("def f(x):\n    while True:\n        pass\n",
+               tiny_assignment(Limits(call_timeout_s=3, load_timeout_s=60, memory_mb=512)))
     started = time.monotonic()
     with pytest.raises(WorkerLost) as info:
         sub.function("f")(x=1)
     assert info.value.reason == "timeout" and "3 s" in info.value.detail
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 30   # stopped near its 3 s limit, even on a busy machine
 
 
 def test_os_exit_is_a_crash_with_its_status(load):
@@ -271,7 +274,6 @@ def test_backward_reaches_tensors_nested_in_arguments_and_outputs(load, detach_c
 def test_a_check_whose_calls_add_up_past_its_budget_is_stopped_and_says_so(load):
     """Each call stays under its 3 s limit, but the check as a whole gets 1 s: a slow submission
     cannot hold the class up for examples × call limit."""
-    from conftest import tiny_assignment
     sub = load("import time\ndef slow(x):\n    time.sleep(0.3)\n    return x\n",
                tiny_assignment(Limits(call_timeout_s=3, load_timeout_s=5, memory_mb=512, check_budget_s=1.0)))
     slow = sub.function("slow")
@@ -282,7 +284,8 @@ def test_a_check_whose_calls_add_up_past_its_budget_is_stopped_and_says_so(load)
         with pytest.raises(WorkerLost) as stopped:
             for calls in range(1, 20):
                 slow(x=calls)
-        assert stopped.value.reason == "timeout" and 2 <= calls <= 5, calls
+        # at least one call (a busy machine makes each slower, never the budget longer), and it stopped
+        assert stopped.value.reason == "timeout" and 1 <= calls <= 5, calls
         assert "more than 1 s in all (its time budget)" in stopped.value.detail
         assert "no single call reached its 3 s limit" in stopped.value.detail
         with pytest.raises(WorkerLost, match="time budget"):     # once spent, nothing more runs
@@ -315,7 +318,6 @@ def test_the_clean_up_after_a_crash_does_not_wait_for_a_worker_already_reaped():
 
 def test_a_function_that_timed_out_twice_is_not_called_again(load):
     """One endless loop costs two call limits in a submission, not one per check that calls it."""
-    from conftest import tiny_assignment
     sub = load("def spin(x):\n    while True:\n        pass\ndef ok(x):\n    return x\n",
                tiny_assignment(Limits(call_timeout_s=1, load_timeout_s=5, memory_mb=512)))
     for _ in range(2):
