@@ -42,6 +42,9 @@ class Submission(abc.ABC):
         self._bindings: dict[str, Binding] = {}
         self._timeouts: collections.Counter[str] = collections.Counter()   # label -> calls that timed out
 
+    def __repr__(self) -> str:
+        return "<your submission>"    # in hypothesis's messages; no memory address, so every run reads the same
+
     # --- what checks call -------------------------------------------------------------------
     def function(self, name: str) -> Callable[..., Any]:
         """The student's function for canonical ``name``; call it with canonical keywords."""
@@ -222,6 +225,10 @@ class Instance:
         self._submission = submission
         self._class_name = class_name
         self._handle = handle
+
+    def __repr__(self) -> str:
+        # what a report shows for it: the same on every run (no memory address)
+        return f"<a {self._class_name} object of yours>"
 
     def call(self, method: str, **kwargs: Any) -> Any:
         sub = self._submission
