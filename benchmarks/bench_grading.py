@@ -5,7 +5,8 @@ Prints, measured side by side in one run on this machine:
 1. seconds per submission for the bundled example class (one grading process);
 2. the fixed cost per submission: starting a worker and loading the submission, once per exercise;
 3. the ratio of a check run through the worker to the same check run in-process, and of a single
-   call's round trip.
+   call's round trip;
+4. recorded cases: the suite replayed against drawn live, in-process and through workers.
 
 Run with ``make bench``. Numbers are for comparison within one run, not absolute promises.
 """
@@ -87,6 +88,27 @@ def main() -> None:
               f"(round trip {1e6 * (call_worker - call_local):.0f} us)")
         worker_sub.close()
         sub.close()
+
+        # 4. recorded cases (grader.cases): the same submission, replayed and live, side by side
+        def whole_suite(recorded) -> None:
+            for c in assignment.checks:
+                local = LocalSubmission(assignment, grader.reference, reference=grader.reference)
+                run_check(grader.suite, c, local, cases=recorded.for_check(c.id) if recorded else None)
+        suite_time = {how: statistics.median(timed(lambda r=recorded: whole_suite(r), 3))
+                      for how, recorded in (("replayed", grader.cases), ("live", None))}
+        print(f"\n4. recorded cases ({grader.cases.examples if grader.cases else 0} examples): the whole suite on the "
+              f"reference in-process: replayed {suite_time['replayed']:.2f} s, live {suite_time['live']:.2f} s "
+              f"-> {suite_time['live'] / suite_time['replayed']:.1f}x")
+        live_grader = Grader(assignment, live=True)
+        try:
+            with tempfile.TemporaryDirectory() as workdir:
+                (entry,) = [e for e in discover(examples, workdir=Path(workdir)) if e.student == "student_a"]
+                per = {how: statistics.median(timed(lambda g=g: g.grade(entry), 3))
+                       for how, g in (("replayed", grader), ("live", live_grader))}
+            print(f"   student_a through workers, one process: replayed {per['replayed']:.2f} s, live "
+                  f"{per['live']:.2f} s -> {per['live'] / per['replayed']:.2f}x")
+        finally:
+            live_grader.close()
     finally:
         grader.close()
 
