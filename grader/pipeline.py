@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from grader.cases import Recorded, case_file
+from grader.cases import available as available_cases
 from grader.cases import ensure as ensure_cases
 from grader.discovery import SubmissionFile, discover, open_submission, with_file_times
 from grader.export import write_gradescope_json, write_junit_xml, write_result_json, write_summary_csv
@@ -77,11 +78,11 @@ def record_cases(assignment: Assignment, *, force: bool = False) -> Recorded | N
     always). None when they cannot be (each grading process then tries, or grades live)."""
     if not force and case_file(assignment).is_file():
         return None
-    from grader.runner import _recorded_cases, load_reference
+    from grader.runner import load_reference
     from grader.suite import load_suite
-    if force:
-        return ensure_cases(assignment, load_suite(assignment).functions, load_reference(assignment), force=True)
-    return _recorded_cases(assignment, load_suite(assignment).functions, load_reference(assignment))
+    functions, reference = load_suite(assignment).functions, load_reference(assignment)
+    return ensure_cases(assignment, functions, reference, force=True) if force else \
+        available_cases(assignment, functions, reference)
 
 
 def grade_one(assignment: Assignment, path: Path, *, public_only: bool = True,

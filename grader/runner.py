@@ -22,18 +22,16 @@ import importlib
 import importlib.util
 import multiprocessing
 import os
-import sys
 import tempfile
 import time
 import traceback
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Iterable, Iterator
 
 from grader import __version__
-from grader.cases import Recorded
-from grader.cases import ensure as ensure_cases
+from grader.cases import available as available_cases
 from grader.checks import CONNECTION_BROKE, run_check, worker_fault
 from grader.discovery import SubmissionFile, submission_files
 from grader.errors import (AuthorError, MalformedReply, SpecError, StudentCodeRaised, StudentError,
@@ -47,18 +45,6 @@ from grader.suite import load_suite, seed_for
 # What a worker may tell us about loading: at most this many notes, each at most this long.
 _MAX_LOAD_NOTES = 500
 _MAX_NOTE_CHARS = 2000
-
-
-def _recorded_cases(assignment: Assignment, functions: Mapping[str, Callable[..., Any]],
-                    reference: ModuleType) -> Recorded | None:
-    """The assignment's recorded cases; None (every check live) if they cannot be had, which costs
-    time, never a verdict."""
-    try:
-        return ensure_cases(assignment, functions, reference)
-    except Exception as exc:  # noqa: BLE001 - recording is an optimisation
-        print(f"grader: the recorded cases of {assignment.id} could not be read or recorded ({_describe(exc)}); "
-              "every check draws its inputs live", file=sys.stderr)
-        return None
 
 
 def load_reference(assignment: Assignment) -> ModuleType:
@@ -88,7 +74,7 @@ class Grader:
         self.reference = load_reference(assignment)
         # The recorded cases (grader.cases), read from the case file or recorded now; with ``live``
         # every check draws its inputs again for every student, as hypothesis does on its own.
-        self.cases = None if live else _recorded_cases(assignment, self.suite.functions, self.reference)
+        self.cases = None if live else available_cases(assignment, self.suite.functions, self.reference)
         self._scratch = tempfile.TemporaryDirectory(prefix="grader-", dir=scratch_dir)
         root = assignment.project_root
         self._hidden = [root / "reference", root / "tests", root / "assignments", *hidden]
