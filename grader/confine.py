@@ -323,5 +323,19 @@ def mirror_exit(status: int) -> None:
     os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
 
 
+def wait_status_text(status: int) -> str:
+    """A wait status as the reports give it: "exit status N" or "killed by signal N (NAME)"."""
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = "unknown signal"
+        return f"killed by signal {sig} ({name})"
+    if os.WIFEXITED(status):
+        return f"exit status {os.WEXITSTATUS(status)}"
+    return f"wait status {status}"
+
+
 def errno_name(exc: OSError) -> str:
     return errno.errorcode.get(exc.errno or 0, "?")

@@ -86,11 +86,13 @@ class WorkerLost(BaseException):
 
     ``reason`` is ``"timeout"`` or ``"crashed"``; ``detail`` says what we know
     (limit that was hit, exit status, signal). ``one_call``: a timeout of one call at its own limit
-    (not the running check's time budget running out over many calls).
+    (not the running check's time budget running out over many calls). ``status``: how the worker
+    process ended ("killed by signal 9 (SIGKILL)"), when that is known.
     """
 
-    def __init__(self, reason: str, detail: str, *, one_call: bool = False):
+    def __init__(self, reason: str, detail: str, *, one_call: bool = False, status: str | None = None):
         self.reason = reason
         self.detail = detail
         self.one_call = one_call
+        self.status = status
         super().__init__(f"{reason}: {detail}")

@@ -38,7 +38,7 @@ from grader.errors import (AuthorError, MalformedReply, SpecError, StudentCodeRa
                            SubmissionUnreadable, WorkerLost)
 from grader.loader import prepare_source
 from grader.results import Binding, CheckResult, ExerciseResult, LoadNote, Status, SubmissionResult
-from grader.sandbox import SandboxUnavailable, WorkerSubmission, Zygote
+from grader.sandbox import SandboxUnavailable, WorkerSubmission, Zygote, warm_imports
 from grader.spec import Assignment, Exercise, load_assignment
 from grader.suite import load_suite, seed_for
 
@@ -86,7 +86,8 @@ class Grader:
         :class:`SandboxUnavailable` when it cannot start: that stops grading, as no one's code can run."""
         if self._zygote is None:
             try:
-                self._zygote = Zygote(Path(self._scratch.name), self._hidden)
+                self._zygote = Zygote(Path(self._scratch.name), self._hidden,
+                                      warm=warm_imports(self.assignment.reference))
             except SandboxUnavailable:
                 raise
             except Exception as exc:  # noqa: BLE001 - InternalError, OSError, ...: all mean the same here

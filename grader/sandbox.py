@@ -97,6 +97,28 @@ def view(scratch_root: Path, hidden: Sequence[Path] = ()) -> View:
     return View(readonly=tuple(sorted(covered)), writable=(str(scratch_root.resolve()),), hidden=tuple(hide))
 
 
+def warm_imports(reference: Path) -> tuple[str, ...]:
+    """What the zygote imports before it forks: the packages the reference imports at its top
+    level (numpy always; torch only for an assignment whose reference uses it). A fork of a parent
+    that holds torch costs about ten times one that does not, and a worker pays that on every fork;
+    a student who imports a package the reference does not use pays its import once, when loading."""
+    import ast
+    import importlib.util
+    names = {"numpy"}
+    try:
+        tree = ast.parse(Path(reference).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return ("numpy", "torch")
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    own = {"reference", "tests", "grader", "__future__"}
+    return tuple(sorted(n for n in names if n not in sys.stdlib_module_names and n not in own
+                        and importlib.util.find_spec(n) is not None))
+
+
 def _environment() -> dict[str, str]:
     """The zygote's whole environment: nothing of the grader's (tokens, paths, command line)."""
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "TMPDIR": "/tmp",
@@ -171,8 +193,9 @@ class Zygote:
     """One warm parent per grading process; workers are forked from it. If a submission manages to
     end it, the next spawn starts a new one."""
 
-    def __init__(self, scratch_root: Path, hidden: Sequence[Path] = ()):
+    def __init__(self, scratch_root: Path, hidden: Sequence[Path] = (), warm: Sequence[str] = ("numpy", "torch")):
         self.scratch_root = Path(scratch_root)
+        self.warm = list(warm)
         self.scratch_root.chmod(0o711)   # workers run as nobody and must reach their own scratch folder
         self.view = view(self.scratch_root, hidden)
         self.process: subprocess.Popen | None = None
@@ -197,7 +220,7 @@ class Zygote:
                                  "Every report says which sandbox was in force.")
 
     def _launch(self, mode: str) -> None:
-        config = {"mode": mode, "view": self.view.as_plain(), "scratch_root": str(self.scratch_root),
+        config = {"mode": mode, "view": self.view.as_plain(), "scratch_root": str(self.scratch_root), "warm": self.warm,
                   "new_root": str(self.scratch_root.parent / f".{self.scratch_root.name}-root")}
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         command = [sys.executable, "-m", "grader.zygote", str(theirs.fileno()), json.dumps(config)]
@@ -322,12 +345,14 @@ def _copy_files(files: Sequence[tuple[str, Path]], scratch: Path) -> None:
 
 
 class WorkerProcess:
-    """One worker: a socket, a pid, a scratch folder, and the rules for talking to it."""
+    """One worker: a socket, a pid, a scratch folder, and the rules for talking to it. Its
+    ``parent`` started it and ends it: the zygote, or the loaded worker it was forked from."""
 
-    def __init__(self, zygote: Zygote, limits: Limits, files: Sequence[tuple[str, Path]] = ()):
-        self.zygote = zygote
+    def __init__(self, parent: Zygote | Template, limits: Limits, sock: socket.socket, pid: int,
+                 scratch: Path | None):
+        self.parent = parent
         self.limits = limits
-        self.sock, self.pid, self.scratch = zygote.spawn(limits, cpu_s=int(limits.load_timeout_s + 600), files=files)
+        self.sock, self.pid, self.scratch = sock, pid, scratch
         self.output: list[str] = []
         self.alive = True
         self.lacking: list[str] = []
@@ -336,6 +361,12 @@ class WorkerProcess:
             self.kill()
             raise WorkerLost("crashed", "the worker did not start properly; this is a grader problem, please report it")
         self.lacking = [str(x) for x in hello["hello"].get("lacking", [])][:20]
+
+    @classmethod
+    def spawn(cls, zygote: Zygote, limits: Limits, files: Sequence[tuple[str, Path]] = ()) -> WorkerProcess:
+        """A new worker from the zygote, with a private copy of ``files`` in its scratch folder."""
+        sock, pid, scratch = zygote.spawn(limits, cpu_s=int(limits.load_timeout_s + 600), files=files)
+        return cls(zygote, limits, sock, pid, scratch)
 
     def _receive(self, timeout: float, starting: bool = False) -> tuple[Any, list[bytes]]:
         self.sock.settimeout(timeout)
@@ -349,15 +380,17 @@ class WorkerProcess:
                                         f"was stopped. Does it loop forever, or is it far slower than it needs to be?",
                              one_call=True) from None
         except (EOFError, ConnectionError, OSError):
-            status = self.zygote.status(self.pid) or "no exit status"
-            self.kill(reaped=True)
-            raise WorkerLost("crashed", _crash_message(status, self.limits)) from None
+            status = self.parent.status(self.pid) or "no exit status"
+            self.kill()
+            raise WorkerLost("crashed", _crash_message(status, self.limits), status=status) from None
         except wire.WireError as exc:
             self.kill()
             raise WorkerLost("crashed", _malformed_message(exc)) from exc
 
-    def request(self, header: dict[str, Any], buffers: Sequence[bytes] = (), timeout: float | None = None) -> Any:
-        """Send one request; return the decoded value, or raise what the student's code raised.
+    def request(self, header: dict[str, Any], buffers: Sequence[bytes] = (), timeout: float | None = None,
+                fds: Sequence[int] = ()) -> Any:
+        """Send one request (and ``fds``, right after it); return the decoded value, or raise what
+        the student's code raised.
 
         Everything that comes back is checked: the worker's side of the socket is the student's."""
         if not self.alive:
@@ -366,10 +399,12 @@ class WorkerProcess:
         try:
             self.sock.settimeout(limit)
             wire.send(self.sock, header, list(buffers))
+            if fds:
+                socket.send_fds(self.sock, [b"F"], list(fds))
         except (OSError, socket.timeout):
-            status = self.zygote.status(self.pid) or "no exit status"
-            self.kill(reaped=True)
-            raise WorkerLost("crashed", _crash_message(status, self.limits)) from None
+            status = self.parent.status(self.pid) or "no exit status"
+            self.kill()
+            raise WorkerLost("crashed", _crash_message(status, self.limits), status=status) from None
         reply, reply_buffers = self._receive(limit)
         try:
             if not isinstance(reply, dict):
@@ -393,17 +428,82 @@ class WorkerProcess:
             self.kill()
             raise WorkerLost("crashed", _malformed_message(wire.WireError(f"{type(exc).__name__}"))) from None
 
-    def kill(self, reaped: bool = False) -> None:
+    def kill(self) -> None:
         """End the worker and everything it started (its pid namespace), then drop its scratch folder."""
         if not self.alive:
             return
         self.alive = False
         self.sock.close()
         try:
-            self.zygote.kill(self.pid)
+            self.parent.kill(self.pid)
         except WorkerLost:
             pass   # the zygote itself is gone, and its workers with it; the next spawn starts a new one
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+class Template:
+    """A worker that has loaded the submission and runs nothing else: each exercise's worker is
+    forked from it, so a submission is loaded once, not once per exercise, and every exercise
+    still starts from the state loading left (nothing an earlier exercise did in memory carries
+    over). The exercises of one submission share its scratch folder and /tmp, as it is one student's.
+
+    The loaded worker runs the student's code too, so it is trusted with nothing: whatever it says
+    is checked, and when it does not answer as it should (it hangs, dies, or its reply is not a
+    pid or a status), it is killed with everything forked from it, through the zygote."""
+
+    REAP_TIMEOUT_S = 5.0
+
+    def __init__(self, worker: WorkerProcess):
+        self.worker = worker
+
+    @property
+    def alive(self) -> bool:
+        return self.worker.alive
+
+    def fork(self) -> WorkerProcess:
+        """A worker for the next exercise. Raises WorkerLost (the template is then gone) when none
+        could be forked."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            try:
+                pid = self.worker.request({"op": "fork"}, fds=[theirs.fileno()])
+            finally:
+                theirs.close()
+            if not wire.is_int(pid) or pid <= 1:
+                raise WorkerLost("crashed", f"the loaded worker answered a fork with {str(pid)[:40]!r}, not a pid")
+            return WorkerProcess(self, self.worker.limits, ours, int(pid), None)
+        except BaseException:
+            ours.close()
+            self.close()
+            raise
+
+    def _reap(self, pid: int, kill: bool, wait_s: float) -> str | None:
+        """How the forked worker ``pid`` ended (None: not within ``wait_s``), ending it first when
+        ``kill``. A template that does not answer properly, or cannot end it, is killed itself."""
+        ended = None   # how the template itself ended, if it did: its forks die the same way
+        try:
+            status = self.worker.request({"op": "reap", "pid": pid, "kill": kill, "wait_s": wait_s},
+                                         timeout=wait_s + self.REAP_TIMEOUT_S)
+        except WorkerLost as exc:
+            status, ended = False, exc.status
+        except (StudentCodeRaised, InternalError):
+            status = False
+        if status is None:   # still running: as asked (kill: the signal is sent; it is reaped later)
+            return None
+        if not wire.is_int(status):
+            self.close()   # and whatever it forked with it (they have a parent-death signal)
+            return ended if ended and ended != "no exit status" else None
+        return confine.wait_status_text(int(status))
+
+    def kill(self, pid: int) -> str | None:
+        return self._reap(pid, kill=True, wait_s=0.0)
+
+    def status(self, pid: int, wait_s: float = 2.0) -> str | None:
+        return self._reap(pid, kill=False, wait_s=wait_s)
+
+    def close(self) -> None:
+        self.worker.kill()
 
 
 def _malformed_message(exc: Exception) -> str:
@@ -439,29 +539,68 @@ class WorkerSubmission(Submission):
         self.zygote = zygote
         self.units = list(units)
         self.worker: WorkerProcess | None = None
+        self.template: Template | None = None
+        self.forks = True   # False once forking from the loaded worker failed: then load per exercise
         self.load_notes: list[list[str]] = []
         self._defined_names: list[str] | None = None
+        self._loaded_names: list[str] | None = None   # what the template defined after loading
         self._cache: dict[tuple[str, Any, str | None], Any] = {}
         self._globals: dict[str, Any] = {}   # what define() set, set again in every new worker
 
     # --- worker lifecycle ---------------------------------------------------------------------
     def fresh(self) -> None:
-        """Start a new worker and load the submission into it (the old one, if any, is killed)."""
-        self.close()
-        self.worker = WorkerProcess(self.zygote, self.assignment.limits, self.files)
-        plain = [[u.source, u.filename, u.lineno, u.where] for u in self.units]
-        self.load_notes = self.worker.request({"op": "load", "units": plain},
-                                              timeout=self.assignment.limits.load_timeout_s)
+        """A new worker holding the loaded submission (the old one, if any, is ended): forked from
+        the template, which is loaded first when there is none."""
+        self._end_worker()
+        for _ in range(2 if self.forks else 0):   # a template the last exercise killed is loaded again
+            if self.template is None or not self.template.alive:
+                self._drop_template()
+                self.template = Template(self._loaded_worker())   # a failed load is the exercise's result
+                self._loaded_names = self._defined_names
+            try:
+                self.worker = self.template.fork()
+                break
+            except WorkerLost:
+                self.template = None              # fork() ended it
+        else:
+            self.forks = False                    # a submission that breaks fork() is loaded per exercise
+        if self.worker is None:
+            self.worker = self._loaded_worker()
+        else:
+            self._defined_names = self._loaded_names
         if self._globals:
             buffers: list[bytes] = []
             self.worker.request({"op": "define", "values": wire.encode(self._globals, buffers)}, buffers)
-        self._defined_names = self.worker.request({"op": "defined"})
+            self._defined_names = self.worker.request({"op": "defined"})
 
-    def close(self) -> None:
+    def _loaded_worker(self) -> WorkerProcess:
+        """A worker from the zygote with the submission loaded into it."""
+        worker = WorkerProcess.spawn(self.zygote, self.assignment.limits, self.files)
+        try:
+            plain = [[u.source, u.filename, u.lineno, u.where] for u in self.units]
+            self.load_notes = worker.request({"op": "load", "units": plain},
+                                             timeout=self.assignment.limits.load_timeout_s)
+            self._defined_names = worker.request({"op": "defined"})
+        except BaseException:
+            worker.kill()
+            raise
+        return worker
+
+    def _end_worker(self) -> None:
         self._cache.clear()
         if self.worker is not None:
             self.worker.kill()
             self.worker = None
+
+    def _drop_template(self) -> None:
+        if self.template is not None:
+            self.template.close()
+            self.template = None
+
+    def close(self) -> None:
+        """End the worker and the template it was forked from."""
+        self._end_worker()
+        self._drop_template()
 
     def _live(self) -> WorkerProcess:
         if self.worker is None or not self.worker.alive:

@@ -146,7 +146,7 @@ def _short(value: Any, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _is_int(value: Any) -> bool:
+def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -222,7 +222,7 @@ class _Decoder:
                 raise WireError(str(exc)) from None
         if "__handle__" in tree:
             handle_id, type_name = tree["__handle__"], tree.get("type")
-            if not _is_int(handle_id) or not isinstance(type_name, str):
+            if not is_int(handle_id) or not isinstance(type_name, str):
                 raise WireError("a handle needs an integer id and a type name")
             if self.resolve is not None:
                 return self._resolved({"__handle__": handle_id, "type": type_name})
@@ -243,7 +243,7 @@ class _Decoder:
         return out
 
     def buffer(self, index: Any) -> bytes:
-        if not _is_int(index) or not 0 <= index < len(self.buffers):
+        if not is_int(index) or not 0 <= index < len(self.buffers):
             raise WireError(f"buffer index {_short(index, 40)} out of range")
         raw = self.buffers[index]
         if not isinstance(raw, (bytes, bytearray, memoryview)):
@@ -271,7 +271,7 @@ def _dtype(name: Any) -> np.dtype:
 
 
 def _shape(shape: Any) -> tuple[int, ...]:
-    if not isinstance(shape, list) or len(shape) > MAX_DIMS or not all(_is_int(s) and s >= 0 for s in shape):
+    if not isinstance(shape, list) or len(shape) > MAX_DIMS or not all(is_int(s) and s >= 0 for s in shape):
         raise WireError(f"bad array shape {_short(shape, 80)}: a list of at most {MAX_DIMS} sizes >= 0")
     return tuple(shape)
 
@@ -335,7 +335,7 @@ def _receive(sock: socket.socket, deadline: float | None) -> tuple[Any, list[byt
         header, count = envelope["h"], envelope["n"]
     except (ValueError, KeyError, TypeError, RecursionError) as exc:   # not JSON, nested too deep, ...
         raise WireError(f"malformed message header: {_short(exc)}") from None
-    if not _is_int(count) or not 0 <= count <= MAX_BUFFERS:
+    if not is_int(count) or not 0 <= count <= MAX_BUFFERS:
         raise WireError(f"malformed message header: {_short(count, 40)} buffers")
     buffers, total = [], size
     for _ in range(count):
