@@ -18,8 +18,8 @@ Cells are numbered by their position in the notebook (markdown cells count), fro
 from __future__ import annotations
 
 import ast
+import io
 import re
-import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,10 +151,11 @@ def _prepare_cell(cell: _Cell, filename: str, definitions_only: bool,
         message = getattr(exc, "msg", None) or str(exc) or "nested too deeply to parse"
         return [], notes + [LoadNote(cell.where(line), f"{type(exc).__name__}: {message}")]
     units = []
+    lines = io.StringIO(source, newline="").readlines()   # as ast counts them: \n, \r\n and \r end a line
     for node in tree.body:
         if _does_nothing(node):   # a removed magic, a docstring: nothing to run, nothing to note
             continue
-        segment, first_line = _segment(source, node)
+        segment, first_line = _segment(lines, node)
         reason = _skip_reason(node, imported) if definitions_only else None
         if reason is None:
             units.append(CodeUnit(segment, filename, cell.where(first_line), first_line))
@@ -169,15 +170,23 @@ def _does_nothing(node: ast.stmt) -> bool:
     return isinstance(node, ast.Pass) or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
 
 
-def _segment(source: str, node: ast.stmt) -> tuple[str, int]:
-    """The statement's source, decorators included, and the line it starts on."""
+def _segment(lines: list[str], node: ast.stmt) -> tuple[str, int]:
+    """The statement's source, decorators included, and the line it starts on. (What
+    ast.get_source_segment gives, from lines split once: it splits the whole cell on every call,
+    which made a cell of many statements quadratic.)"""
     decorators = getattr(node, "decorator_list", [])
     first_line = decorators[0].lineno if decorators else node.lineno
     # A top-level decorator starts its own line, so the statement begins at column 0 there.
     start_col = 0 if decorators else node.col_offset
-    span = types.SimpleNamespace(lineno=first_line, col_offset=start_col,
-                                 end_lineno=node.end_lineno, end_col_offset=node.end_col_offset)
-    return ast.get_source_segment(source, span) or "", first_line  # type: ignore[arg-type]  # a span is enough
+    last_line, end_col = node.end_lineno or first_line, node.end_col_offset
+    if end_col is None or not 0 < first_line <= last_line <= len(lines):
+        return "", first_line
+    # ast's columns count UTF-8 bytes
+    if first_line == last_line:
+        return lines[first_line - 1].encode()[start_col:end_col].decode(), first_line
+    head = lines[first_line - 1].encode()[start_col:].decode()
+    tail = lines[last_line - 1].encode()[:end_col].decode()
+    return "".join([head, *lines[first_line:last_line - 1], tail]), first_line
 
 
 def _short(text: str) -> str:
