@@ -96,3 +96,10 @@ class WorkerLost(BaseException):
         self.one_call = one_call
         self.status = status
         super().__init__(f"{reason}: {detail}")
+
+
+class ScriptDiverged(BaseException):
+    """A check asked its worker for something other than the next request of the script sent
+    ahead for it (grader.sandbox), after later requests had gone out: the worker ran requests the
+    check never asked for, so it is replaced and the check runs again without a script. A
+    BaseException, like WorkerLost, so that no ``except Exception`` in a suite swallows it."""

@@ -79,6 +79,9 @@ class Grader:
         root = assignment.project_root
         self._hidden = [root / "reference", root / "tests", root / "assignments", *hidden]
         self._zygote: Zygote | None = None
+        # Each check's requests as the last replay that passed here sent them: the next submission's
+        # worker gets them ahead of need (grader.sandbox, scripts), so it is never idle between calls.
+        self.scripts: dict[str, list[bytes]] = {}
 
     @property
     def zygote(self) -> Zygote:
@@ -165,6 +168,7 @@ class Grader:
             self._drop_zygote()
         submission = WorkerSubmission(self.assignment, self.zygote, prepared.units, self.reference,
                                       files=submission_files(entry))
+        submission.scripts = self.scripts
         notes = list(prepared.notes)
         try:
             exercises = tuple(self._grade_exercise(ex, submission, notes) for ex in self.assignment.exercises)

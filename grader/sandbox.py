@@ -27,6 +27,7 @@ that is impossible (unless ``GRADER_SANDBOX=none``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -37,16 +38,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import grader
 from grader import confine, wire
 from grader.binding import Signature
 from grader.confine import View
-from grader.errors import GraderError, InternalError, StudentCodeRaised, WorkerLost
+from grader.errors import GraderError, InternalError, ScriptDiverged, StudentCodeRaised, WorkerLost
 
 from grader.spec import Assignment, Limits
-from grader.submission import Submission
+from grader.submission import ScriptRun, Submission
 from grader.suite import current_check
 
 if TYPE_CHECKING:
@@ -356,6 +357,8 @@ class WorkerProcess:
         self.output: list[str] = []
         self.alive = True
         self.lacking: list[str] = []
+        self._script: _Script | None = None        # requests sent ahead of need (see begin_script)
+        self._recording: list[bytes] | None = None   # the requests sent, to be the next script
         hello = self._receive(timeout=60, starting=True)[0]
         if not isinstance(hello, dict) or not isinstance(hello.get("hello"), dict):
             self.kill()
@@ -396,9 +399,22 @@ class WorkerProcess:
         if not self.alive:
             raise InternalError("request to a worker that is no longer running")
         limit = timeout or self.limits.call_timeout_s
+        message = wire.pack(header, list(buffers))
+        script = self._script
+        if script is not None and not script.follows(message):
+            self._script = None
+            if script.sent > script.next:   # it has requests the check will not ask for
+                raise ScriptDiverged()
+            script = None                   # nothing went ahead: go on without the script
+        if self._recording is not None and not fds:
+            self._recording.append(message)
         try:
             self.sock.settimeout(limit)
-            wire.send(self.sock, header, list(buffers))
+            if script is not None:
+                for ahead in script.to_send():
+                    self.sock.sendall(ahead)
+            else:
+                self.sock.sendall(message)
             if fds:
                 socket.send_fds(self.sock, [b"F"], list(fds))
         except (OSError, socket.timeout):
@@ -428,6 +444,22 @@ class WorkerProcess:
             self.kill()
             raise WorkerLost("crashed", _malformed_message(wire.WireError(f"{type(exc).__name__}"))) from None
 
+    def begin_script(self, script: Sequence[bytes] | None) -> None:
+        """Follow ``script`` (the requests an earlier replay of the same check sent, in order):
+        while the check asks for exactly those, the next ones go out before it asks, so the worker
+        is never idle waiting for the grader and replies are read as they are needed. The timing
+        changes, nothing else: the worker runs the same requests in the same order, and each reply
+        is still awaited with its own call's limit. Without a script, record one."""
+        self._script = _Script(list(script)) if script else None
+        self._recording = None if script else []
+
+    def end_script(self) -> tuple[bool, list[bytes] | None]:
+        """Stop following or recording. Returns whether the worker ran requests the check never
+        asked for (it must then be replaced), and what was recorded."""
+        script, recording = self._script, self._recording
+        self._script = self._recording = None
+        return (script is not None and script.sent > script.next), recording
+
     def kill(self) -> None:
         """End the worker and everything it started (its pid namespace), then drop its scratch folder."""
         if not self.alive:
@@ -440,6 +472,43 @@ class WorkerProcess:
             pass   # the zygote itself is gone, and its workers with it; the next spawn starts a new one
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+class _Script:
+    """A check's requests, as an earlier replay sent them, for a worker to run ahead of need.
+    At most AHEAD_REQUESTS and AHEAD_BYTES are out ahead of the one the check is waiting for: that
+    stays far below a socket's buffer, so sending never blocks while the worker's replies wait to
+    be read (however large they are)."""
+
+    AHEAD_REQUESTS = 32
+    AHEAD_BYTES = 48 * 1024
+
+    def __init__(self, items: list[bytes]):
+        self.items = items
+        self.next = 0       # the request the check asks for next
+        self.sent = 0       # requests sent so far
+        self._ahead = 0     # bytes sent beyond the one being answered
+
+    def follows(self, message: bytes) -> bool:
+        return self.next < len(self.items) and self.items[self.next] == message
+
+    def to_send(self) -> list[bytes]:
+        """The check asked for request ``next``: what to send now (it, if not yet sent, and the ones
+        after it that fit), and the books kept for the next call."""
+        current = self.next
+        self.next += 1
+        out = []
+        if self.sent <= current:
+            out.append(self.items[current])
+            self.sent = current + 1
+        else:
+            self._ahead -= len(self.items[current])
+        while (self.sent < len(self.items) and self.sent - current <= self.AHEAD_REQUESTS
+               and self._ahead + len(self.items[self.sent]) <= self.AHEAD_BYTES):
+            out.append(self.items[self.sent])
+            self._ahead += len(self.items[self.sent])
+            self.sent += 1
+        return out
 
 
 class Template:
@@ -546,6 +615,26 @@ class WorkerSubmission(Submission):
         self._loaded_names: list[str] | None = None   # what the template defined after loading
         self._cache: dict[tuple[str, Any, str | None], Any] = {}
         self._globals: dict[str, Any] = {}   # what define() set, set again in every new worker
+        # Each check's requests as the last replay that passed sent them (shared by the grading
+        # process's submissions: grader.runner), sent ahead for the next one; None: never.
+        self.scripts: dict[str, list[bytes]] | None = None
+
+    @contextlib.contextmanager
+    def scripted(self, key: str, again: bool = False) -> Iterator[ScriptRun]:
+        run = ScriptRun()
+        if self.scripts is None:
+            yield run
+            return
+        worker = self._live()
+        worker.begin_script(None if again else self.scripts.get(key))
+        try:
+            yield run
+        finally:
+            polluted, recording = worker.end_script()
+            if polluted and worker is self.worker:
+                self._end_worker()   # it ran requests the check never asked for
+            if run.passed and recording is not None and worker is self.worker and worker.alive:
+                self.scripts[key] = recording
 
     # --- worker lifecycle ---------------------------------------------------------------------
     def fresh(self) -> None:

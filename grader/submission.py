@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import abc
 import collections
+import contextlib
 import traceback
 from types import ModuleType
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from grader.binding import (ArgumentPlan, Signature, plan_arguments, resolve_attribute, resolve_method,
                             resolve_name, signature_of)
@@ -31,6 +32,12 @@ from grader.spec import Assignment, NameSpec
 # submission is not called again: every later call counts as timed out at once. One endless loop
 # then costs a class run two call limits, not one per check that calls the function.
 TIMEOUTS_PER_FUNCTION = 2
+
+
+class ScriptRun:
+    """One replay under :meth:`Submission.scripted`; ``passed`` is set by the caller."""
+
+    passed = False
 
 
 class Submission(abc.ABC):
@@ -100,6 +107,13 @@ class Submission(abc.ABC):
             exc.counterexample = Counterexample(  # type: ignore[union-attr]
                 inputs=(("call", label),) + tuple((k, describe(v)) for k, v in kwargs.items()))
             raise
+
+    @contextlib.contextmanager
+    def scripted(self, key: str, again: bool = False) -> Iterator["ScriptRun"]:
+        """Around one replay of the check ``key``: a submission in a worker sends the requests an
+        earlier replay of that check sent ahead of need (grader.sandbox); here, nothing. The caller
+        sets ``passed`` on what it yields when the replay passed."""
+        yield ScriptRun()
 
     def output_mark(self) -> int | None:
         """Where the student's captured output stands now (None: nothing is captured here)."""

@@ -305,12 +305,17 @@ def _decode_tensor(tree: dict[str, Any], raw: bytes) -> Any:
     return tensor
 
 
-def send(sock: socket.socket, header: Any, buffers: Sequence[bytes] = ()) -> None:
+def pack(header: Any, buffers: Sequence[bytes] = ()) -> bytes:
+    """One message as it travels: the header's length and JSON, then each buffer with its length."""
     data = json.dumps({"h": header, "n": len(buffers)}, allow_nan=True).encode()
     parts = [struct.pack("!I", len(data)), data]
     for buf in buffers:
         parts += [struct.pack("!Q", len(buf)), buf]
-    sock.sendall(b"".join(parts))
+    return b"".join(parts)
+
+
+def send(sock: socket.socket, header: Any, buffers: Sequence[bytes] = ()) -> None:
+    sock.sendall(pack(header, buffers))
 
 
 def receive(sock: socket.socket) -> tuple[Any, list[bytes]]:

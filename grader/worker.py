@@ -69,12 +69,19 @@ class Worker:
         self.module = types.ModuleType("submission")
         self.module.__dict__["__builtins__"] = builtins
         self.handles: dict[int, Any] = {}
+        self._numbers: dict[int, int] = {}   # id(obj) -> its handle
         self.output = _CappedText(output_limit)
 
     # --- values -------------------------------------------------------------------------------
     def keep(self, obj: Any) -> wire.Handle:
-        self.handles[id(obj)] = obj
-        return wire.Handle(id(obj), type(obj).__name__)
+        """A handle for ``obj``, numbered in the order objects were first kept: the same requests
+        give the same handles in every worker, so the grader can send a check's requests ahead
+        (grader.sandbox, scripts). Kept objects are never dropped, so ``id`` stays theirs."""
+        number = self._numbers.get(id(obj))
+        if number is None:
+            number = self._numbers[id(obj)] = len(self.handles) + 1
+            self.handles[number] = obj
+        return wire.Handle(number, type(obj).__name__)
 
     def resolve(self, marker: dict[str, Any]) -> Any:
         if "__fn__" in marker:
