@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import html
 import os
 import re
@@ -107,7 +108,7 @@ def render_submission(path: Path, student: str, sha256: str, root: Path | None =
     data = read_inside(path, root)
     formatter = HtmlFormatter(cssclass="highlight")
     if path.suffix.lower() == ".ipynb":
-        body = _notebook_body(nbformat.reads(data.decode("utf-8"), as_version=4), formatter)
+        body = _notebook_body(nbformat.reads(data.decode("utf-8"), as_version=4))
         kind = "notebook"
     else:
         source = data.decode("utf-8", errors="replace")
@@ -130,9 +131,17 @@ def _pre(text: str) -> str:
     return f"<pre>{html.escape(_ANSI.sub('', text))}</pre>"
 
 
+@functools.lru_cache(maxsize=4096)
 def _markdown(text: str) -> str:
     import mistune
     return clean(str(mistune.html(text)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _code(source: str) -> str:
+    """A code cell, highlighted. Remembered: in a class most cells are the same for everyone (the
+    instructions, the given code, the test cells), and highlighting them is most of a page's cost."""
+    return highlight(source, PythonLexer(), HtmlFormatter(cssclass="highlight"))
 
 
 def _image(mime: str, data: str) -> str | None:
@@ -180,8 +189,7 @@ def _output(output: Any) -> str:
             f'<div class="jp-OutputArea-output jp-RenderedText" data-mime-type="{html.escape(mime)}">{body}</div></div>')
 
 
-def _notebook_body(nb: Any, formatter: HtmlFormatter) -> str:
-    lexer = PythonLexer()
+def _notebook_body(nb: Any) -> str:
     cells = []
     for cell in nb.get("cells", []):
         source = _text(cell.get("source"))
@@ -194,7 +202,7 @@ def _notebook_body(nb: Any, formatter: HtmlFormatter) -> str:
             prompt = f"In&nbsp;[{html.escape(str(count)) if count is not None else '&nbsp;'}]:"
             outputs = "".join(_output(o) for o in cell.get("outputs") or [])
             cells.append(f'<div class="jp-Cell jp-CodeCell"><div class="jp-InputArea"><div class="jp-InputPrompt">'
-                         f'{prompt}</div><div class="jp-InputArea-editor">{highlight(source, lexer, formatter)}</div>'
+                         f'{prompt}</div><div class="jp-InputArea-editor">{_code(source)}</div>'
                          f'</div>{outputs}</div>')
         else:
             cells.append(f'<div class="jp-Cell jp-RawCell">{_pre(source)}</div>')
