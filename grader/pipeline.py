@@ -110,7 +110,7 @@ def grade_folder(assignment: Assignment, submissions: Path, out: Path, *, jobs: 
     """Grade the class in ``submissions`` into ``out``; None when there is no submission in it.
     ``live``: every check draws its inputs again for every student (see grade_class)."""
     from grader.journal import Journal
-    from grader.similarity import near_duplicates
+    from grader.similarity import Fingerprints
     from grader.source_view import write_submission_view
     folder = ReportsFolder(Path(out))
     folder.root.mkdir(parents=True, exist_ok=True)
@@ -126,6 +126,7 @@ def grade_folder(assignment: Assignment, submissions: Path, out: Path, *, jobs: 
             say(f"{len(reused)} of {len(entries)} submissions are unchanged since {journal.path} recorded "
                 "them: their results are reused (--regrade grades everyone again)")
         by_student = {e.student: e for e in entries}
+        prints = Fingerprints(assignment.starter)   # taken as results come in, while others are graded
         results = list(reused)
         # isolate: even with one job, the class is graded in a process of its own session, which
         # student code that kills its grading process (or that process's group) cannot reach past
@@ -138,13 +139,16 @@ def grade_folder(assignment: Assignment, submissions: Path, out: Path, *, jobs: 
                 if entry.problem is None:   # only a regular file inside the submission is ever shown
                     write_submission_view(entry.path, entry.student, entry.sha256, folder.root,
                                           root=entry.root or entry.origin)
+                    prints.add(entry.student, entry.path)
                 write_student_files(result, folder)
                 results.append(result)
         finally:
             journal.close()
         journal.compact(entries, {r.student: r for r in results})
-        duplicates = near_duplicates(((e.student, e.path) for e in entries if e.problem is None),
-                                     starter=assignment.starter)
+        for entry in entries:
+            if entry.problem is None and entry.student not in prints.prints:
+                prints.add(entry.student, entry.path)   # the ones reused from the journal
+        duplicates = prints.similar_pairs()
     results.sort(key=lambda r: r.student)
     for result in reused:
         write_student_files(result, folder)

@@ -23,7 +23,7 @@ from grader.loader import prepare_source
 DEFAULT_THRESHOLD = 0.9
 MIN_TOKENS = 40          # tiny submissions (a stub, a syntax error) look alike without being copies
 
-__all__ = ["DEFAULT_THRESHOLD", "SimilarPair", "fingerprint", "near_duplicates", "starter_statements"]
+__all__ = ["DEFAULT_THRESHOLD", "Fingerprints", "SimilarPair", "fingerprint", "near_duplicates", "starter_statements"]
 
 
 @dataclass(frozen=True)
@@ -87,31 +87,45 @@ def near_duplicates(submissions: Iterable[tuple[str, Path]], threshold: float = 
                     starter: Path | None = None) -> list[SimilarPair]:
     """Pairs of (student, path) whose fingerprints are at least ``threshold`` similar, most similar
     first; code the ``starter`` gives out, unchanged, does not count."""
-    given = starter_statements(starter)
-    prints = []
+    prints = Fingerprints(starter)
     for student, path in submissions:
+        prints.add(student, path)
+    return prints.similar_pairs(threshold)
+
+
+class Fingerprints:
+    """The class's fingerprints, taken one submission at a time (``grader grade`` takes each as its
+    result comes in, while the others are still being graded), then compared."""
+
+    def __init__(self, starter: Path | None = None):
+        self.given = starter_statements(starter)
+        self.prints: dict[str, list[str]] = {}
+
+    def add(self, student: str, path: Path) -> None:
         try:
-            tokens = fingerprint(path, given)
+            tokens = fingerprint(path, self.given)
         except Exception:   # noqa: BLE001 - an unreadable file has no fingerprint; grading says why
-            continue
+            return
         if len(tokens) >= MIN_TOKENS:
-            prints.append((student, tokens))
-    # Identical fingerprints (a copy with other comments, names or blank lines) are grouped and
-    # compared once: a class of 500 built from a few dozen solutions costs a few dozen squared
-    # comparisons, not 125,000 (each a SequenceMatcher over thousands of tokens).
-    groups: dict[tuple[str, ...], list[str]] = {}
-    for student, tokens in prints:
-        groups.setdefault(tuple(tokens), []).append(student)
-    pairs = [SimilarPair(a, b, 1.0) for members in groups.values() for a, b in itertools.combinations(members, 2)]
-    distinct = list(groups.items())
-    for i, (tb, members_b) in enumerate(distinct):
-        matcher = difflib.SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2(list(tb))   # the second sequence is the one SequenceMatcher indexes: once per b
-        for ta, members_a in distinct[:i]:
-            matcher.set_seq1(list(ta))
-            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
-                continue
-            ratio = matcher.ratio()
-            if ratio >= threshold:
-                pairs += [SimilarPair(min(a, b), max(a, b), round(ratio, 3)) for a in members_a for b in members_b]
-    return sorted(pairs, key=lambda p: (-p.similarity, p.first, p.second))
+            self.prints[student] = tokens
+
+    def similar_pairs(self, threshold: float = DEFAULT_THRESHOLD) -> list[SimilarPair]:
+        # Identical fingerprints (a copy with other comments, names or blank lines) are grouped and
+        # compared once: a class of 500 built from a few dozen solutions costs a few dozen squared
+        # comparisons, not 125,000 (each a SequenceMatcher over thousands of tokens).
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for student, tokens in sorted(self.prints.items()):
+            groups.setdefault(tuple(tokens), []).append(student)
+        pairs = [SimilarPair(a, b, 1.0) for members in groups.values() for a, b in itertools.combinations(members, 2)]
+        distinct = list(groups.items())
+        for i, (tb, members_b) in enumerate(distinct):
+            matcher = difflib.SequenceMatcher(None, autojunk=False)
+            matcher.set_seq2(list(tb))   # the second sequence is the one SequenceMatcher indexes: once per b
+            for ta, members_a in distinct[:i]:
+                matcher.set_seq1(list(ta))
+                if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+                    continue
+                ratio = matcher.ratio()
+                if ratio >= threshold:
+                    pairs += [SimilarPair(min(a, b), max(a, b), round(ratio, 3)) for a in members_a for b in members_b]
+        return sorted(pairs, key=lambda p: (-p.similarity, p.first, p.second))
