@@ -57,25 +57,18 @@ def run_check(suite: Suite, check: Check, submission: Submission, budget_s: floa
                 try:
                     with submission.scripted(check.id) as run:
                         run.passed = _passes_recorded(fn, submission, cases)
-                except ScriptDiverged:
-                    # Its worker ran requests this check never asked for, and is gone: again, as if
-                    # the replay had not started, without sending anything ahead.
-                    output_before = submission.output_mark()
-                    submission.seed(seed_for(check.id))
-                    context.run.observations.clear()
-                    if budget_s is not None:
-                        context.run.deadline = time.monotonic() + budget_s
+                    again = False
+                except ScriptDiverged:   # a script sent ahead no longer applied: replay without it
+                    again = True
+                if again:
+                    output_before = _from_the_start(submission, check, context, budget_s, rewind=True)
                     with submission.scripted(check.id, again=True) as run:
                         run.passed = _passes_recorded(fn, submission, cases)
                 if run.passed:
                     return result(Status.PASSED)
-                # Live, as if the replay had not happened: the seed, the output, what it observed
-                # and its time budget start again.
-                output_before = submission.output_mark()
-                submission.seed(seed_for(check.id))
-                context.run.observations.clear()
-                if budget_s is not None:
-                    context.run.deadline = time.monotonic() + budget_s
+                # Live, as if the replay had not happened: a fresh worker, and the seed, the output,
+                # what it observed and its time budget start again.
+                output_before = _from_the_start(submission, check, context, budget_s)
             fn(submission)
     except CheckFailed as exc:
         return result(Status.FAILED, exc.message, _drawn(exc))
@@ -113,6 +106,24 @@ def run_check(suite: Suite, check: Check, submission: Submission, budget_s: floa
                       "reference solution; compare the type and shape of your result with what the exercise "
                       f"asks for):\n{what}", _example_of(exc))
     return result(Status.PASSED)
+
+
+def _from_the_start(submission: Submission, check: Check, context: Any, budget_s: float | None,
+                    rewind: bool = False) -> int | None:
+    """Start ``check`` again: its seed, no observations, a new time budget, and a worker in the same
+    state whether or not a script was sent ahead (grader.sandbox): for the live run, a fresh one
+    (what the replay's calls did must not reach it, and with a script more of them ran); with
+    ``rewind``, one in the state the check started from. Returns the new output mark."""
+    if rewind:
+        submission.rewind()
+    else:
+        submission.restart()
+    mark = submission.output_mark()
+    submission.seed(seed_for(check.id))
+    context.run.observations.clear()
+    if budget_s is not None:
+        context.run.deadline = time.monotonic() + budget_s
+    return mark
 
 
 def _passes_recorded(fn: Callable[..., Any], submission: Submission, cases: Sequence[Example]) -> bool:

@@ -81,7 +81,7 @@ class Grader:
         self._zygote: Zygote | None = None
         # Each check's requests as the last replay that passed here sent them: the next submission's
         # worker gets them ahead of need (grader.sandbox, scripts), so it is never idle between calls.
-        self.scripts: dict[str, list[bytes]] = {}
+        self.scripts: dict[str, list[list[bytes]]] = {}
 
     @property
     def zygote(self) -> Zygote:

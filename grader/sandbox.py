@@ -359,6 +359,9 @@ class WorkerProcess:
         self.lacking: list[str] = []
         self._script: _Script | None = None        # requests sent ahead of need (see begin_script)
         self._recording: list[bytes] | None = None   # the requests sent, to be the next script
+        self._kinds: list[list[bytes]] = []   # the check's scripts, the latest last
+        self._first = False                   # the check has not asked for anything yet
+        self.log: list[bytes] | None = None          # every request asked for since it was set up
         hello = self._receive(timeout=60, starting=True)[0]
         if not isinstance(hello, dict) or not isinstance(hello.get("hello"), dict):
             self.kill()
@@ -400,14 +403,21 @@ class WorkerProcess:
             raise InternalError("request to a worker that is no longer running")
         limit = timeout or self.limits.call_timeout_s
         message = wire.pack(header, list(buffers))
+        if self._first and not fds:   # the check's first request picks its script: the latest that fits
+            self._first = False
+            self._script = next((_Script(k) for k in reversed(self._kinds) if k and k[0] == message), None)
         script = self._script
         if script is not None and not script.follows(message):
             self._script = None
             if script.sent > script.next:   # it has requests the check will not ask for
                 raise ScriptDiverged()
-            script = None                   # nothing went ahead: go on without the script
+            # Nothing went ahead (a reply that names things was awaited): another kind of script
+            # that asked the same so far and this now, or none.
+            script = self._script = _Script.switch(self._kinds, script, message)
         if self._recording is not None and not fds:
             self._recording.append(message)
+        if self.log is not None and not fds:
+            self.log.append(message)
         try:
             self.sock.settimeout(limit)
             if script is not None:
@@ -444,20 +454,39 @@ class WorkerProcess:
             self.kill()
             raise WorkerLost("crashed", _malformed_message(wire.WireError(f"{type(exc).__name__}"))) from None
 
-    def begin_script(self, script: Sequence[bytes] | None) -> None:
-        """Follow ``script`` (the requests an earlier replay of the same check sent, in order):
-        while the check asks for exactly those, the next ones go out before it asks, so the worker
-        is never idle waiting for the grader and replies are read as they are needed. The timing
-        changes, nothing else: the worker runs the same requests in the same order, and each reply
-        is still awaited with its own call's limit. Without a script, record one."""
-        self._script = _Script(list(script)) if script else None
-        self._recording = None if script else []
+    def run_again(self, messages: Sequence[bytes]) -> None:
+        """Send ``messages`` (requests an earlier worker of the same submission ran) and read their
+        replies, whatever they say: afterwards this worker is in the state that one was in."""
+        for message in messages:
+            if self.log is not None:
+                self.log.append(message)
+            try:
+                self.sock.settimeout(self.limits.call_timeout_s)
+                self.sock.sendall(message)
+            except (OSError, socket.timeout):
+                status = self.parent.status(self.pid) or "no exit status"
+                self.kill()
+                raise WorkerLost("crashed", _crash_message(status, self.limits), status=status) from None
+            self._receive(self.limits.call_timeout_s)
+
+    def begin_script(self, kinds: Sequence[list[bytes]] | None) -> None:
+        """Follow a script: the requests an earlier replay of the same check sent, in order (of
+        the kinds kept, the latest that begins with what this check asks for first; submissions
+        that name their functions or attributes differently ask for different things). While the
+        check asks for exactly those, the next ones go out before it asks, so the worker is never
+        idle waiting for the grader and replies are read as they are needed. The timing changes,
+        nothing else: the worker runs the same requests in the same order, and each reply is still
+        awaited with its own call's limit. What the check asks for is recorded either way."""
+        self._script = None
+        self._kinds = list(kinds or [])
+        self._first = True
+        self._recording = []
 
     def end_script(self) -> tuple[bool, list[bytes] | None]:
         """Stop following or recording. Returns whether the worker ran requests the check never
         asked for (it must then be replaced), and what was recorded."""
         script, recording = self._script, self._recording
-        self._script = self._recording = None
+        self._script, self._recording, self._kinds, self._first = None, None, [], False
         return (script is not None and script.sent > script.next), recording
 
     def kill(self) -> None:
@@ -489,8 +518,24 @@ class _Script:
         self.sent = 0       # requests sent so far
         self._ahead = 0     # bytes sent beyond the one being answered
 
+    # Requests whose replies decide what the check asks next, by name: what a submission defines,
+    # a function's parameters, an object's attributes. Nothing is sent beyond one of these before
+    # its reply is read, so a submission that names things differently diverges before anything
+    # went ahead, and the check goes on (with another kind of script, or none) in the same worker.
+    NAMING = (b'{"h": {"op": "attrs"', b'{"h": {"op": "signature"', b'{"h": {"op": "defined"')
+
     def follows(self, message: bytes) -> bool:
         return self.next < len(self.items) and self.items[self.next] == message
+
+    @classmethod
+    def switch(cls, kinds: list[list[bytes]], old: "_Script", message: bytes) -> "_Script | None":
+        asked = old.items[:old.next]
+        for items in kinds:
+            if len(items) > len(asked) and items[len(asked)] == message and items[:len(asked)] == asked:
+                script = cls(items)
+                script.next = script.sent = len(asked)
+                return script
+        return None
 
     def to_send(self) -> list[bytes]:
         """The check asked for request ``next``: what to send now (it, if not yet sent, and the ones
@@ -504,7 +549,8 @@ class _Script:
         else:
             self._ahead -= len(self.items[current])
         while (self.sent < len(self.items) and self.sent - current <= self.AHEAD_REQUESTS
-               and self._ahead + len(self.items[self.sent]) <= self.AHEAD_BYTES):
+               and self._ahead + len(self.items[self.sent]) <= self.AHEAD_BYTES
+               and not self.items[self.sent - 1][4:].startswith(self.NAMING)):
             out.append(self.items[self.sent])
             self._ahead += len(self.items[self.sent])
             self.sent += 1
@@ -617,7 +663,10 @@ class WorkerSubmission(Submission):
         self._globals: dict[str, Any] = {}   # what define() set, set again in every new worker
         # Each check's requests as the last replay that passed sent them (shared by the grading
         # process's submissions: grader.runner), sent ahead for the next one; None: never.
-        self.scripts: dict[str, list[bytes]] | None = None
+        self.scripts: dict[str, list[list[bytes]]] | None = None
+        self._check_start: list[bytes] = []
+
+    SCRIPTS_PER_CHECK = 8
 
     @contextlib.contextmanager
     def scripted(self, key: str, again: bool = False) -> Iterator[ScriptRun]:
@@ -626,6 +675,7 @@ class WorkerSubmission(Submission):
             yield run
             return
         worker = self._live()
+        self._check_start = list(worker.log or [])   # what rewind() runs again
         worker.begin_script(None if again else self.scripts.get(key))
         try:
             yield run
@@ -633,8 +683,9 @@ class WorkerSubmission(Submission):
             polluted, recording = worker.end_script()
             if polluted and worker is self.worker:
                 self._end_worker()   # it ran requests the check never asked for
-            if run.passed and recording is not None and worker is self.worker and worker.alive:
-                self.scripts[key] = recording
+            if run.passed and recording and worker is self.worker and worker.alive:
+                kinds = [k for k in self.scripts.get(key, []) if k != recording] + [recording]
+                self.scripts[key] = kinds[-self.SCRIPTS_PER_CHECK:]   # the latest last; the oldest kind goes
 
     # --- worker lifecycle ---------------------------------------------------------------------
     def fresh(self) -> None:
@@ -661,6 +712,7 @@ class WorkerSubmission(Submission):
             buffers: list[bytes] = []
             self.worker.request({"op": "define", "values": wire.encode(self._globals, buffers)}, buffers)
             self._defined_names = self.worker.request({"op": "defined"})
+        self.worker.log = []
 
     def _loaded_worker(self) -> WorkerProcess:
         """A worker from the zygote with the submission loaded into it."""
@@ -674,6 +726,18 @@ class WorkerSubmission(Submission):
             worker.kill()
             raise
         return worker
+
+    def restart(self) -> None:
+        self._end_worker()
+
+    def rewind(self) -> None:
+        """A new worker in the state the running check started from: a fork of the loaded
+        submission that runs again every request the last one ran before the check began. (After a
+        script diverged, the last one also ran requests the check never asked for; replaying the
+        check from this state gives the verdict it would have had without a script.)"""
+        before = self._check_start
+        self._end_worker()
+        self._live().run_again(before)
 
     def _end_worker(self) -> None:
         self._cache.clear()

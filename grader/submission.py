@@ -115,6 +115,16 @@ class Submission(abc.ABC):
         sets ``passed`` on what it yields when the replay passed."""
         yield ScriptRun()
 
+    def restart(self) -> None:
+        """Where the student's code runs in a worker: the next call gets a fresh one, holding the
+        loaded submission and nothing any call did since. Here: nothing to do."""
+        return None
+
+    def rewind(self) -> None:
+        """Where the student's code runs in a worker: put a worker in the state the running check
+        started from (see grader.sandbox, scripts). Here: nothing to do."""
+        return None
+
     def output_mark(self) -> int | None:
         """Where the student's captured output stands now (None: nothing is captured here)."""
         return None

@@ -273,3 +273,41 @@ def test_grade_records_once_and_record_says_what_it_recorded(course, tmp_path, c
     printed = capsys.readouterr().out
     assert "3 checks recorded" in printed and "live: replayed.scale.noted" in printed and str(path) in printed
 
+
+
+# A function that keeps state between calls: right for its first 30 calls in a worker, then wrong.
+STATEFUL = ("import numpy as np\ncalls = [0]\ndef scale(x, k=2.0):\n    calls[0] += 1\n"
+            "    return np.asarray(x, dtype=float) * k + (calls[0] > 30)\n")
+
+
+def test_a_verdict_does_not_depend_on_who_was_graded_before_in_the_same_process(course, tmp_path):
+    """A grading process sends each check's requests ahead, as the last passing student's replay
+    sent them (grader.sandbox, scripts). That changes the timing only: a submission whose answers
+    depend on what ran before in its worker gets the same verdicts, messages and smallest inputs
+    graded after others (scripts sent ahead, some run and never asked for) as graded alone."""
+    from grader.discovery import discover
+    from grader.runner import Grader
+
+    assignment = load_assignment(course)
+
+    def graded(sources: list[str]) -> tuple[list[dict], Grader]:
+        grader = Grader(assignment)
+        out = []
+        try:
+            for i, source in enumerate(sources):
+                folder = tmp_path / f"run{id(grader)}-{i}"
+                write(folder / f"student{i}.py", source)
+                (entry,) = discover(folder, workdir=tmp_path / f"unpack{id(grader)}-{i}")
+                result = grader.grade(entry)
+                out.append({c.check.id: (c.status, c.message, c.counterexample) for e in result.exercises
+                            for c in e.checks})
+        finally:
+            grader.close()
+        return out, grader
+
+    (alone,), _ = graded([STATEFUL])
+    (first, second, after), grader = graded([CORRECT, WRONG, STATEFUL])
+    assert grader.scripts, "nothing was sent ahead: the test does not test it"
+    assert after == alone
+    assert alone["replayed.scale.value"][0] is Status.FAILED
+    assert all(status is Status.PASSED for status, _, _ in first.values())

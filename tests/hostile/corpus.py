@@ -255,7 +255,9 @@ CASES: tuple[Case, ...] = (
          "goes on", 92.0, CRASHED + "|" + NOT_PLAIN + "|your code raised"),
     Case("patch_grader_wire", CNN, "tanh replaces grader.wire.encode and grader.wire.send in the worker (every reply "
          "an array of 0.5, 'PASSED' appended to the output) and the SAFE_FUNCTIONS table", "verdicts are made in the "
-         "grading process on what arrives: the forged values fail", 97.0, r"does not match|Mismatched elements"),
+         "grading process on what arrives: the forged values fail (and tanh's own KeyError fails its check; each "
+         "check starts from the loaded submission, so the patches reach no other)", 97.0,
+         r"does not match|Mismatched elements|raised KeyError"),
     # ---- cnn-numpy: entries ----
     Case("nb_invalid_json", CNN, "a .ipynb that is not JSON", "the notebook cannot be read: 0 points, and the report "
          "says why", 0.0, r"not a readable Jupyter notebook", build=raw('{"cells": [ this is not json'), fragment=""),
