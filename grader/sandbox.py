@@ -588,6 +588,13 @@ class Template:
             if not wire.is_int(pid) or pid <= 1:
                 raise WorkerLost("crashed", f"the loaded worker answered a fork with {str(pid)[:40]!r}, not a pid")
             return WorkerProcess(self, self.worker.limits, ours, int(pid), None)
+        except (StudentCodeRaised, InternalError) as exc:
+            # fork() failed in there: the uid's process limit, shared by every worker of the machine,
+            # reached by someone else's code (EAGAIN), or this submission's own doing. Either way
+            # the exercise gets a worker from the zygote instead (WorkerSubmission.fresh).
+            ours.close()
+            self.close()
+            raise WorkerLost("crashed", f"the loaded worker could not fork: {exc}") from None
         except BaseException:
             ours.close()
             self.close()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import abc
 import collections
 import contextlib
+import functools
 import traceback
 from types import ModuleType
 from typing import Any, Callable, Iterator, Mapping
@@ -32,6 +33,17 @@ from grader.spec import Assignment, NameSpec
 # submission is not called again: every later call counts as timed out at once. One endless loop
 # then costs a class run two call limits, not one per check that calls the function.
 TIMEOUTS_PER_FUNCTION = 2
+
+
+@functools.lru_cache(maxsize=1024)
+def _canonical_params(reference: ModuleType, name: str, method: str | None) -> tuple[str, ...]:
+    """The reference's parameter names for ``name`` (or its ``method``): asked on every call into
+    a student's code, and the same every time (inspect.signature is not cheap)."""
+    obj = getattr(reference, name, None)
+    if obj is not None and method:
+        obj = getattr(obj, method, None)
+    sig = signature_of(obj) if obj is not None else None
+    return tuple(p.name for p in sig.params if p.name != "self") if sig is not None else ()
 
 
 class ScriptRun:
@@ -178,13 +190,7 @@ class Submission(abc.ABC):
         return plan
 
     def _canonical_params(self, name: str, method: str | None) -> list[str]:
-        obj = getattr(self.reference, name, None) if self.reference else None
-        if obj is not None and method:
-            obj = getattr(obj, method, None)
-        sig = signature_of(obj) if obj is not None else None
-        if sig is None:
-            return []
-        return [p.name for p in sig.params if p.name != "self"]
+        return list(_canonical_params(self.reference, name, method)) if self.reference else []
 
     def _resolve(self, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         """Replace Own markers by the student's bound name and instances by their handles (the

@@ -328,3 +328,15 @@ def test_a_function_that_timed_out_twice_is_not_called_again(load):
         sub.function("spin")(x=1)
     assert info.value.reason == "timeout" and "`spin` was not called again" in info.value.detail
     assert sub.function("ok")(x=2) == 2
+
+
+def test_a_submission_whose_fork_fails_is_loaded_per_exercise_instead(load):
+    """Each exercise's worker is forked from the loaded submission. Where fork() fails in there (the
+    uid's process limit reached by other code, or the submission's own doing), the exercise gets a
+    worker of its own from the zygote, loaded as before, and grading goes on."""
+    sub = load("import os\ndef _no(*a, **k):\n    raise BlockingIOError(11, 'Resource temporarily unavailable')\n"
+               "os.fork = _no\ndef f(x):\n    return x + 1\n")
+    assert sub.function("f")(x=1) == 2
+    assert sub.forks is False and sub.template is None
+    sub.fresh()
+    assert sub.function("f")(x=2) == 3

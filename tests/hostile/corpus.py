@@ -221,7 +221,9 @@ CASES: tuple[Case, ...] = (
          "reference's docstring in the grading process's memory", "no other process is visible: nothing is read, "
          "leaky_relu's check fails", 98.0, r"hostile: read the memory"),
     Case("signals_ignored_loop", CNN, "sigmoid ignores SIGTERM, SIGINT, SIGHUP, SIGXCPU and more, re-arms SIGALRM "
-         "every 50 ms and loops forever", "SIGKILL at the call's time limit: sigmoid's check times out", 92.0, TIMEOUT),
+         "every 50 ms and loops forever", "SIGKILL at the call's time limit: sigmoid's check times out; after two "
+         "limits (6 s here) sigmoid is not called again, so the whole submission is graded within the README's cap "
+         "plus its honest part", 92.0, TIMEOUT, max_seconds=30.0),
     # ---- cnn-numpy: processes left behind ----
     Case("daemon_double_fork", CNN, "convolution_layer forks, calls setsid, forks again and execs `sleep 7771`",
          "the daemon dies with the worker (its pid namespace): no `sleep 7771` after the run", 87.0,
