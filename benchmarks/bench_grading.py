@@ -6,16 +6,25 @@ Prints, measured side by side in one run on this machine:
 2. the fixed cost per submission: starting a worker and loading the submission, once per exercise;
 3. the ratio of a check run through the worker to the same check run in-process, and of a single
    call's round trip;
-4. recorded cases: the suite replayed against drawn live, in-process and through workers.
+4. recorded cases: the suite replayed against drawn live, in-process and through workers;
+5. against nbgrader: a class of 31 cnn-numpy notebooks (30 correct solutions, one real student's
+   notebook), the same files graded by ``grader grade`` (-j 1 and -j 2) and by ``nbgrader autograde``
+   on an nbgrader version of the assignment with fixed-input test cells (benchmarks/nbgrader_class.py;
+   nbgrader is installed into benchmarks/.nbgrader-venv the first time, from the package index).
 
-Run with ``make bench``. Numbers are for comparison within one run, not absolute promises.
+Run with ``make bench`` (all of it), or ``python benchmarks/bench_grading.py 5`` for the comparison with nbgrader only.
+Numbers are for comparison within one run, not absolute promises.
 """
 
 from __future__ import annotations
 
+import csv
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import types
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +39,7 @@ from grader.submission import LocalSubmission
 from grader.sandbox import WorkerSubmission
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -42,7 +52,15 @@ def timed(fn, repeat: int) -> list[float]:
 
 
 def main() -> None:
+    sections = {int(a) for a in sys.argv[1:]} or {1, 2, 3, 4, 5}
     assignment = load_assignment(find_assignment("cnn-numpy"))
+    if sections & {1, 2, 3, 4}:
+        engine(assignment, sections)
+    if 5 in sections:
+        against_nbgrader(assignment)
+
+
+def engine(assignment, sections: set[int]) -> None:
     examples = assignment.root / "examples"
 
     with tempfile.TemporaryDirectory() as workdir:
@@ -63,11 +81,16 @@ def main() -> None:
         student_units = prepare_source(examples / "student_a.ipynb").units
         zygote_start = timed(lambda: grader.zygote, 1)[0]
         sub = WorkerSubmission(assignment, grader.zygote, student_units, grader.reference)
-        fresh = timed(sub.fresh, 20)
-        per_submission = len(assignment.exercises) * statistics.median(fresh)
-        print(f"\n2. fixed cost: zygote start {zygote_start:.2f} s once per grading process; "
-              f"fresh worker + load {1000 * statistics.median(fresh):.1f} ms (median of 20) "
-              f"x {len(assignment.exercises)} exercises = {per_submission:.2f} s per submission")
+        loaded = []
+        for _ in range(10):   # a new submission: start a worker, load it, fork the first exercise's
+            sub.close()
+            loaded += timed(sub.fresh, 1)
+        forked = timed(sub.fresh, 20)    # each further exercise: a fork of the loaded one
+        per_submission = statistics.median(loaded) + (len(assignment.exercises) - 1) * statistics.median(forked)
+        print(f"\n2. fixed cost: zygote start {zygote_start:.2f} s once per grading process; per submission "
+              f"a loaded worker and the first exercise's fork {1000 * statistics.median(loaded):.1f} ms, then "
+              f"each exercise's fork {1000 * statistics.median(forked):.1f} ms (medians) "
+              f"x {len(assignment.exercises) - 1} = {per_submission:.2f} s per submission")
 
         check = next(c for c in assignment.checks if c.id == "cnn-numpy.conv.value")
         worker_sub = WorkerSubmission(assignment, grader.zygote, reference_units, grader.reference)
@@ -111,6 +134,108 @@ def main() -> None:
             live_grader.close()
     finally:
         grader.close()
+
+
+def _grader_cli() -> list[str]:
+    script = Path(sys.executable).parent / "grader"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "grader.cli"]
+
+
+def cli_grade(folder: Path, out: Path, jobs: int) -> tuple[float, dict[str, float]]:
+    """``grader grade`` on ``folder`` in a process of its own, as an instructor runs it: the wall
+    time of the whole command (start-up, grading, every report) and each student's final score."""
+    started = time.perf_counter()
+    subprocess.run([*_grader_cli(), "grade", str(folder), "-a", "cnn-numpy", "-j", str(jobs), "-o", str(out)],
+                   check=True, capture_output=True, cwd=ROOT)
+    wall = time.perf_counter() - started
+    with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
+        return wall, {row["student"]: float(row["final"]) for row in csv.DictReader(handle)}
+
+
+def inputs_per_submission(assignment, grader: Grader) -> int:
+    """The inputs a submission that passes every check is called on: each recorded check's
+    examples, and for a check that runs live, the examples hypothesis draws for it."""
+    recorded = grader.cases
+    return sum(len(recorded.for_check(c.id) or ()) if recorded is not None and recorded.for_check(c.id)
+               else c.examples for c in assignment.checks)
+
+
+class _TimedCalls(LocalSubmission):
+    """The submission's code in this process, with the time spent inside it counted: the floor."""
+
+    spent = 0.0
+
+    def _call(self, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return super()._call(*args, **kwargs)
+        finally:
+            self.spent += time.perf_counter() - started
+
+
+def floor(assignment, grader: Grader, notebooks: list[Path]) -> list[float]:
+    """Per submission: the seconds its own functions take on the recorded inputs (run here, in
+    this process: these are the project's own solutions and the bundled example)."""
+    import builtins
+    spent = []
+    for path in notebooks:
+        module = types.ModuleType("submission")
+        module.__dict__["__builtins__"] = builtins
+        for unit in prepare_source(path).units:
+            try:
+                exec(compile("\n" * (unit.lineno - 1) + unit.source, unit.filename, "exec"), module.__dict__)
+            except Exception:  # noqa: BLE001 - as in a worker: a unit that fails loses only itself
+                pass
+        sub = _TimedCalls(assignment, module, grader.reference)
+        for check in assignment.checks:
+            run_check(grader.suite, check, sub, cases=grader.cases.for_check(check.id) if grader.cases else None)
+        spent.append(sub.spent)
+    return spent
+
+
+def against_nbgrader(assignment) -> None:
+    import nbgrader_class
+    size = 31
+    grader = Grader(assignment)
+    try:
+        inputs = inputs_per_submission(assignment, grader)
+        with tempfile.TemporaryDirectory(prefix="bench-nbgrader-") as tmp:
+            notebooks = nbgrader_class.build_class(Path(tmp) / "class", size)
+            walls, scores = {}, {}
+            for jobs in (1, 2):
+                walls[jobs], scores[jobs] = cli_grade(Path(tmp) / "class", Path(tmp) / f"reports-{jobs}", jobs)
+            floors = floor(assignment, grader, notebooks)
+            nbgrader = nbgrader_class.ensure_nbgrader()
+            run = nbgrader_class.autograde(notebooks, Path(tmp) / "course", nbgrader) if nbgrader else None
+    finally:
+        grader.close()
+    print(f"\n5. against nbgrader: {size} cnn-numpy notebooks ({size - 1} correct solutions, one real student's "
+          f"notebook), the same files")
+    nb_inputs = nbgrader_class.INPUTS_PER_SUBMISSION
+    for jobs in (1, 2):
+        rate = inputs * size / walls[jobs]
+        print(f"   grader grade -j {jobs}: {walls[jobs]:6.1f} s wall, {walls[jobs] / size:.2f} s per submission, "
+              f"{inputs} inputs each, {rate:,.0f} inputs checked per second")
+    print(f"   -j 2 over -j 1: {walls[1] / walls[2]:.2f}x")
+    print(f"   floor: the submissions' own calls on the recorded inputs take {statistics.median(floors) * 1000:.0f} ms "
+          f"(median; {sum(floors):.1f} s for the class, in-process)")
+    if run is None:
+        print("   nbgrader autograde: not run (nbgrader could not be installed: see above)")
+        return
+    nb_rate = run.inputs / run.wall_s
+    print(f"   nbgrader autograde: {run.wall_s:6.1f} s wall, {run.wall_s / size:.2f} s per submission, "
+          f"{nb_inputs} inputs each ({len(nbgrader_class.TEST_CELLS)} test cells), {nb_rate:,.0f} inputs checked "
+          f"per second")
+    for jobs in (1, 2):
+        print(f"   grader -j {jobs} against nbgrader: {run.wall_s / walls[jobs]:.2f}x the throughput, "
+              f"{inputs * size / walls[jobs] / nb_rate:.0f}x the inputs checked per second")
+    print(f"   inputs checked per submission: {inputs / nb_inputs:.1f}x nbgrader's")
+    agree = [s for s in run.scores if (run.scores[s] == run.max_score) != (scores[1].get(s) == 100.0)]
+    print(f"   full marks: grader {sum(1 for v in scores[1].values() if v == 100.0)}, nbgrader "
+          f"{sum(1 for v in run.scores.values() if v == run.max_score)} of {size}; "
+          + (f"they disagree on {', '.join(agree)}" if agree else "they agree on every student") + "; "
+          + "; ".join(f"{s}: grader {scores[1].get(s, 0):g}, nbgrader {run.scores[s]:g}"
+                      for s in run.scores if run.scores[s] != run.max_score))
 
 
 if __name__ == "__main__":
