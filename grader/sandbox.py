@@ -418,19 +418,7 @@ class WorkerProcess:
             self._recording.append(message)
         if self.log is not None and not fds:
             self.log.append(message)
-        try:
-            self.sock.settimeout(limit)
-            if script is not None:
-                for ahead in script.to_send():
-                    self.sock.sendall(ahead)
-            else:
-                self.sock.sendall(message)
-            if fds:
-                socket.send_fds(self.sock, [b"F"], list(fds))
-        except (OSError, socket.timeout):
-            status = self.parent.status(self.pid) or "no exit status"
-            self.kill()
-            raise WorkerLost("crashed", _crash_message(status, self.limits), status=status) from None
+        self._send(script.to_send() if script is not None else [message], limit, fds)
         reply, reply_buffers = self._receive(limit)
         try:
             if not isinstance(reply, dict):
@@ -460,14 +448,21 @@ class WorkerProcess:
         for message in messages:
             if self.log is not None:
                 self.log.append(message)
-            try:
-                self.sock.settimeout(self.limits.call_timeout_s)
-                self.sock.sendall(message)
-            except (OSError, socket.timeout):
-                status = self.parent.status(self.pid) or "no exit status"
-                self.kill()
-                raise WorkerLost("crashed", _crash_message(status, self.limits), status=status) from None
+            self._send([message], self.limits.call_timeout_s)
             self._receive(self.limits.call_timeout_s)
+
+    def _send(self, messages: Sequence[bytes], timeout: float, fds: Sequence[int] = ()) -> None:
+        """Send ``messages`` (and ``fds`` after them); a worker that died meanwhile is a crash."""
+        try:
+            self.sock.settimeout(timeout)
+            for message in messages:
+                self.sock.sendall(message)
+            if fds:
+                socket.send_fds(self.sock, [b"F"], list(fds))
+        except (OSError, socket.timeout):
+            status = self.parent.status(self.pid) or "no exit status"
+            self.kill()
+            raise WorkerLost("crashed", _crash_message(status, self.limits), status=status) from None
 
     def begin_script(self, kinds: Sequence[list[bytes]] | None) -> None:
         """Follow a script: the requests an earlier replay of the same check sent, in order (of
@@ -671,7 +666,7 @@ class WorkerSubmission(Submission):
         # Each check's requests as the last replay that passed sent them (shared by the grading
         # process's submissions: grader.runner), sent ahead for the next one; None: never.
         self.scripts: dict[str, list[list[bytes]]] | None = None
-        self._check_start: list[bytes] = []
+        self._check_start: tuple[WorkerProcess | None, int] = (None, 0)
 
     SCRIPTS_PER_CHECK = 8
 
@@ -682,7 +677,7 @@ class WorkerSubmission(Submission):
             yield run
             return
         worker = self._live()
-        self._check_start = list(worker.log or [])   # what rewind() runs again
+        self._check_start = (worker, len(worker.log or []))   # what rewind() runs again
         worker.begin_script(None if again else self.scripts.get(key))
         try:
             yield run
@@ -742,7 +737,8 @@ class WorkerSubmission(Submission):
         submission that runs again every request the last one ran before the check began. (After a
         script diverged, the last one also ran requests the check never asked for; replaying the
         check from this state gives the verdict it would have had without a script.)"""
-        before = self._check_start
+        worker, mark = self._check_start
+        before = list((worker.log or [])[:mark]) if worker is not None else []
         self._end_worker()
         self._live().run_again(before)
 
