@@ -30,6 +30,7 @@ import hashlib
 import json
 import math
 import os
+import random
 import sys
 import tempfile
 import time
@@ -179,20 +180,59 @@ def replay(fn: Any, submission: Any, examples: Sequence[Example]) -> None:
 
     inner = fn.hypothesis.inner_test
     unsatisfied = _unsatisfied()
-    for example in examples:
-        kwargs = copy.deepcopy(dict(example.kwargs))
-        with deterministic_PRNG(), warnings.catch_warnings():
-            # assume() outside hypothesis's own run still works, with a deprecation warning; were it
-            # to stop working, the trial replay on the reference would fail and the check stay live
-            warnings.filterwarnings("ignore", message="Using `assume` outside")
+    # The generators' states are saved once and restored at the end (deterministic_PRNG); each
+    # example starts from the state hypothesis gives it, seed 0 (_reseed: the same, set directly).
+    with deterministic_PRNG(), warnings.catch_warnings():
+        # assume() outside hypothesis's own run still works, with a deprecation warning; were it
+        # to stop working, the trial replay on the reference would fail and the check stay live
+        warnings.filterwarnings("ignore", message="Using `assume` outside")
+        generators = _managed()
+        for example in examples:
+            kwargs = {k: _fresh(v) for k, v in example.kwargs.items()}
+            _reseed(generators)
             try:
                 inner(submission, **kwargs)
             except unsatisfied:
                 if example.valid:
                     raise Diverged("a recorded example was rejected") from None
                 continue
-        if not example.valid:
-            raise Diverged("an example rejected on the reference was accepted")
+            if not example.valid:
+                raise Diverged("an example rejected on the reference was accepted")
+
+
+_SEEDED_STATE = random.Random(0).getstate()
+
+
+def _managed() -> list[Any]:
+    """The generators hypothesis seeds before each example it runs: ``random``, numpy's global
+    generator and any registered with ``register_random``."""
+    from hypothesis.internal.entropy import RANDOMS_TO_MANAGE
+    return list(RANDOMS_TO_MANAGE.values())
+
+
+def _reseed(generators: list[Any]) -> None:
+    """Seed ``generators`` with 0, as hypothesis does before each example."""
+    for generator in generators:
+        if type(generator) is random.Random:
+            generator.setstate(_SEEDED_STATE)
+        else:
+            generator.seed(0)
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of a recorded value for one example's body to use (and change) as it likes."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if type(value) in (tuple, list):
+        return type(value)(_fresh(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fresh = copy.copy(value)
+        for f in dataclasses.fields(value):
+            object.__setattr__(fresh, f.name, _fresh(getattr(value, f.name)))
+        return fresh
+    return copy.deepcopy(value)
 
 
 # --- the file -----------------------------------------------------------------------------------------

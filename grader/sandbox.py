@@ -354,6 +354,7 @@ class WorkerProcess:
         self.parent = parent
         self.limits = limits
         self.sock, self.pid, self.scratch = sock, pid, scratch
+        self.reader = wire.Reader(sock)
         self.output: list[str] = []
         self.alive = True
         self.lacking: list[str] = []
@@ -375,9 +376,8 @@ class WorkerProcess:
         return cls(zygote, limits, sock, pid, scratch)
 
     def _receive(self, timeout: float, starting: bool = False) -> tuple[Any, list[bytes]]:
-        self.sock.settimeout(timeout)
         try:
-            return wire.receive(self.sock)
+            return self.reader.receive(timeout)
         except socket.timeout:
             self.kill()
             if starting:
@@ -455,8 +455,8 @@ class WorkerProcess:
         """Send ``messages`` (and ``fds`` after them); a worker that died meanwhile is a crash."""
         try:
             self.sock.settimeout(timeout)
-            for message in messages:
-                self.sock.sendall(message)
+            if messages:
+                self.sock.sendall(messages[0] if len(messages) == 1 else b"".join(messages))
             if fds:
                 socket.send_fds(self.sock, [b"F"], list(fds))
         except (OSError, socket.timeout):

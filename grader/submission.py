@@ -60,6 +60,7 @@ class Submission(abc.ABC):
         self.reference = reference
         self._bindings: dict[str, Binding] = {}
         self._timeouts: collections.Counter[str] = collections.Counter()   # label -> calls that timed out
+        self._plans: dict[tuple[Any, ...], ArgumentPlan] = {}   # how a call's keywords go onto a signature
 
     def __repr__(self) -> str:
         return "<your submission>"    # in hypothesis's messages; no memory address, so every run reads the same
@@ -178,10 +179,12 @@ class Submission(abc.ABC):
 
     def _plan(self, name: str, method: str | None, student: Signature | None,
               kwargs: Mapping[str, Any]) -> ArgumentPlan:
-        spec = self.name_spec(name)
-        label = f"{name}.{method}" if method else name
-        plan = plan_arguments(label, self._canonical_params(name, method), list(kwargs),
-                              spec.params, student)
+        key = (name, method, student, tuple(kwargs))
+        plan = self._plans.get(key)
+        if plan is None:
+            label = f"{name}.{method}" if method else name
+            plan = self._plans[key] = plan_arguments(label, self._canonical_params(name, method), list(kwargs),
+                                                     self.name_spec(name).params, student)
         if plan.notes:
             old = self._bindings.get(name, Binding(name, name))
             new_notes = tuple(n for n in plan.notes if n not in old.notes)

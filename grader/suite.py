@@ -239,11 +239,13 @@ def expect_gradients_close(actual: Mapping[str, Any], expected: Mapping[str, Any
         raise CheckFailed(f"{what} do not match.\n" + "\n".join(lines), example, draw)
 
 
-def expect(condition: bool, message: str, *, inputs: Mapping[str, Any] | None = None,
+def expect(condition: bool, message: str | Callable[[], str], *, inputs: Mapping[str, Any] | None = None,
            expected: Any = None, actual: Any = None) -> None:
-    """Fail the running check with ``message`` unless ``condition`` holds (property checks)."""
+    """Fail the running check with ``message`` unless ``condition`` holds (property checks). A
+    message that costs something to build (``describe`` of a large value) can be a function that
+    returns it: it is called only when the check fails, not on every example that passes."""
     if not condition:
-        fail(message, inputs=inputs, expected=expected, actual=actual)
+        fail(message() if callable(message) else message, inputs=inputs, expected=expected, actual=actual)
 
 
 def fail(message: str, *, inputs: Mapping[str, Any] | None = None, expected: Any = None,

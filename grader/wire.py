@@ -14,6 +14,7 @@ student's code.
 from __future__ import annotations
 
 import json
+import os
 import math
 import re
 import socket
@@ -321,22 +322,108 @@ def send(sock: socket.socket, header: Any, buffers: Sequence[bytes] = ()) -> Non
 def receive(sock: socket.socket) -> tuple[Any, list[bytes]]:
     """Read one message. Raises EOFError when the other side closed, WireError when it is malformed
     or too large, and ``socket.timeout`` when the socket has a timeout and the *whole* message has
-    not arrived within it (a sender that trickles a byte at a time cannot hold us forever)."""
+    not arrived within it (a sender that trickles a byte at a time cannot hold us forever).
+    It reads no byte past the message (a connection read this way can be handed on); where one
+    side reads many messages, :class:`Reader` reads them in larger pieces."""
     timeout = sock.gettimeout()
-    deadline = None if not timeout else time.monotonic() + timeout   # None or 0.0: as the socket is
     try:
-        return _receive(sock, deadline)
+        return _parse(_Exact(sock).take, _deadline(timeout))
     finally:
-        if deadline is not None and sock.fileno() != -1:
+        if timeout and sock.fileno() != -1:
             sock.settimeout(timeout)
 
 
-def _receive(sock: socket.socket, deadline: float | None) -> tuple[Any, list[bytes]]:
-    (size,) = struct.unpack("!I", _read_exact(sock, 4, deadline))
+class Reader:
+    """The messages that arrive on one socket, read in large pieces: a single ``recv`` usually
+    brings several replies that were sent ahead, where reading each message exactly costs four.
+    With ``fds``, descriptors sent along (``socket.send_fds``) are kept for :meth:`take_fds`."""
+
+    CHUNK = 1 << 16
+
+    def __init__(self, sock: socket.socket, *, fds: bool = False):
+        self.sock = sock
+        self._buf = bytearray()
+        self._pos = 0
+        self._with_fds = fds
+        self._fds: list[int] = []
+
+    def receive(self, timeout: float | None = None) -> tuple[Any, list[bytes]]:
+        """One message, as :func:`receive`; ``timeout`` bounds the whole message (None: wait)."""
+        return _parse(self._take, _deadline(timeout))
+
+    def take_fds(self, marker: bytes, count: int) -> list[int]:
+        """Read ``marker`` (the bytes sent with the descriptors) and return the descriptors that
+        came with it: exactly ``count``, else RuntimeError (any that came are closed)."""
+        if self._take(len(marker), None) != marker or len(self._fds) != count:
+            for fd in self._fds:
+                os.close(fd)
+            self._fds = []
+            raise RuntimeError(f"expected {count} descriptor(s) after the request")
+        fds, self._fds = self._fds, []
+        return fds
+
+    def _take(self, n: int, deadline: float | None) -> bytes:
+        while len(self._buf) - self._pos < n:
+            self._fill(n - (len(self._buf) - self._pos), deadline)
+        out = bytes(self._buf[self._pos:self._pos + n])
+        self._pos += n
+        if self._pos == len(self._buf):
+            self._buf.clear()
+            self._pos = 0
+        elif self._pos > self.CHUNK:
+            del self._buf[:self._pos]
+            self._pos = 0
+        return out
+
+    def _fill(self, needed: int, deadline: float | None) -> None:
+        _arm(self.sock, deadline)
+        size = min(max(needed, self.CHUNK), 1 << 20)
+        if self._with_fds:
+            chunk, fds, _, _ = socket.recv_fds(self.sock, size, 4)
+            self._fds.extend(fds)
+        else:
+            chunk = self.sock.recv(size)
+        if not chunk:
+            raise EOFError("connection closed")
+        self._buf += chunk
+
+
+class _Exact:
+    """Reads exactly what is asked for, nothing more."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+
+    def take(self, n: int, deadline: float | None) -> bytes:
+        chunks, remaining = [], n
+        while remaining:
+            _arm(self.sock, deadline)
+            chunk = self.sock.recv(min(remaining, 1 << 20))
+            if not chunk:
+                raise EOFError("connection closed")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+
+def _deadline(timeout: float | None) -> float | None:
+    return None if not timeout else time.monotonic() + timeout   # None or 0.0: no deadline
+
+
+def _arm(sock: socket.socket, deadline: float | None) -> None:
+    if deadline is not None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise socket.timeout("the message did not arrive in time")
+        sock.settimeout(left)
+
+
+def _parse(take: Callable[[int, float | None], bytes], deadline: float | None) -> tuple[Any, list[bytes]]:
+    (size,) = struct.unpack("!I", take(4, deadline))
     if size > MAX_HEADER_BYTES:
         raise WireError(f"message header of {size} bytes is over the limit")
     try:
-        envelope = json.loads(_read_exact(sock, size, deadline))
+        envelope = json.loads(take(size, deadline))
         header, count = envelope["h"], envelope["n"]
     except (ValueError, KeyError, TypeError, RecursionError) as exc:   # not JSON, nested too deep, ...
         raise WireError(f"malformed message header: {_short(exc)}") from None
@@ -344,25 +431,9 @@ def _receive(sock: socket.socket, deadline: float | None) -> tuple[Any, list[byt
         raise WireError(f"malformed message header: {_short(count, 40)} buffers")
     buffers, total = [], size
     for _ in range(count):
-        (length,) = struct.unpack("!Q", _read_exact(sock, 8, deadline))
+        (length,) = struct.unpack("!Q", take(8, deadline))
         total += 8 + length
         if total > MAX_MESSAGE_BYTES:
             raise WireError(f"message of more than {MAX_MESSAGE_BYTES // 2**20} MiB is over the limit")
-        buffers.append(_read_exact(sock, length, deadline))
+        buffers.append(take(length, deadline))
     return header, buffers
-
-
-def _read_exact(sock: socket.socket, n: int, deadline: float | None = None) -> bytes:
-    chunks, remaining = [], n
-    while remaining:
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise socket.timeout("the message did not arrive in time")
-            sock.settimeout(left)
-        chunk = sock.recv(min(remaining, 1 << 20))
-        if not chunk:
-            raise EOFError("connection closed")
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)

@@ -67,6 +67,7 @@ class _CappedText(io.TextIOBase):
 class Worker:
     def __init__(self, sock: socket.socket, output_limit: int):
         self.sock = sock
+        self.reader = wire.Reader(sock, fds=True)
         self.module = types.ModuleType("submission")
         self.module.__dict__["__builtins__"] = builtins
         self.handles: dict[int, Any] = {}
@@ -158,10 +159,8 @@ class Worker:
         """A copy of this worker, as it is now (loaded, nothing called yet), serving the socket that
         came with the request: the next exercise's worker, without loading the submission again.
         It dies with this one (parent-death signal), and this one ends it with ``reap``."""
-        _, fds, _, _ = socket.recv_fds(self.sock, 1, 1)
-        if len(fds) != 1:
-            raise RuntimeError("a fork request came without its socket")
-        conn = socket.socket(fileno=fds[0])
+        (fd,) = self.reader.take_fds(b"F", 1)
+        conn = socket.socket(fileno=fd)
         gc.freeze()   # what loading made is never scanned in a fork, so the fork does not copy it
         pid = os.fork()
         if pid == 0:
@@ -172,7 +171,7 @@ class Worker:
                     os._exit(70)
                 os.setpgid(0, 0)         # killpg(0) in an exercise ends the exercise, not the template
                 self.sock.close()
-                self.sock = conn
+                self.sock, self.reader = conn, wire.Reader(conn, fds=True)
                 self.output = _CappedText(self.output.limit)
                 sys.stdout = sys.stderr = self.output
                 wire.send(conn, {"hello": {"lacking": [], "uid": os.getuid()}})
@@ -185,7 +184,7 @@ class Worker:
     def serve(self) -> None:
         while True:
             try:
-                request, buffers = wire.receive(self.sock)
+                request, buffers = self.reader.receive()
             except EOFError:
                 return
             reply_buffers: list[bytes] = []

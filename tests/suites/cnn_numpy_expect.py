@@ -101,8 +101,8 @@ def expect_mlp_parameters(model, case) -> tuple[list[np.ndarray], list[np.ndarra
         except (AttributeError, StudentCodeRaised):   # AttributeError in-process, the other from a worker
             fail(f"{case.label()} has no attribute `{attr}`: keep the parameters in self.weights and "
                  f"self.biases, lists with one array per layer.")
-        expect(isinstance(found[attr], (list, tuple)), f"{case.label()}.{attr} should be a list with one array "
-               f"per layer; it is {describe(found[attr])}.")
+        if not isinstance(found[attr], (list, tuple)):
+            fail(f"{case.label()}.{attr} should be a list with one array per layer; it is {describe(found[attr])}.")
     weight_shapes = [tuple(np.shape(w)) for w in found["weights"]]
     bias_shapes = [tuple(np.shape(b)) for b in found["biases"]]
     expect(weight_shapes == case.layer_shapes, f"{case.label()}.weights have shapes {weight_shapes}; expected "

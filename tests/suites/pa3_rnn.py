@@ -124,11 +124,11 @@ def expect_batch_first(sub, family, case) -> None:
     expect_shape(batched, (case.batch, case.output_dim), f"{label}.forward(x)", inputs)
     for i in range(case.batch):
         alone = forward(model, x[i:i + 1], f"{label}.forward(x[{i}:{i + 1}])", inputs)
-        expect(alone.shape == (1, case.output_dim) and np.allclose(alone[0], batched[i], rtol=1e-4, atol=1e-5),
-               f"{label}: row {i} of forward(x) for a batch of {case.batch} is {describe(batched[i])}, but "
-               f"forward(x[{i}:{i + 1}]), sample {i} alone, gives {describe(alone)}. A sample's output must not "
-               f"depend on the other samples: torch's recurrent layers read (T, B, D) unless built with "
-               f"batch_first=True.", inputs=inputs)
+        if not (alone.shape == (1, case.output_dim) and np.allclose(alone[0], batched[i], rtol=1e-4, atol=1e-5)):
+            fail(f"{label}: row {i} of forward(x) for a batch of {case.batch} is {describe(batched[i])}, but "
+                 f"forward(x[{i}:{i + 1}]), sample {i} alone, gives {describe(alone)}. A sample's output must not "
+                 f"depend on the other samples: torch's recurrent layers read (T, B, D) unless built with "
+                 f"batch_first=True.", inputs=inputs)
 
 
 def expect_reference_output(sub, family, case, x: torch.Tensor) -> None:
@@ -266,7 +266,7 @@ def generated(sub, name: str, count: int, inputs: Inputs) -> list[np.ndarray]:
     call = f"{name}({', '.join(f'{k}={v}' for k, v in inputs.items())})"
     result = sub.function(name)(**inputs)
     expect(isinstance(result, (tuple, list)) and len(result) == count,
-           f"{call} should return a tuple of {count} arrays; it returned {describe(result)}.", inputs=inputs)
+           lambda: f"{call} should return a tuple of {count} arrays; it returned {describe(result)}.", inputs=inputs)
     return [as_numbers(value, f"{call}[{i}]", inputs) for i, value in enumerate(result)]
 
 

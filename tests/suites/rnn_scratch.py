@@ -58,7 +58,8 @@ def parameters_have_column_shapes(sub, case):
     for name in PARAMETERS:
         stored, shape = rnn.get(name), case.params[name].shape
         value = as_array(stored)
-        expect(value is not None, f"{what}.{name} should be a numpy array; it is {describe(stored)}.")
+        if value is None:
+            fail(f"{what}.{name} should be a numpy array; it is {describe(stored)}.")
         column = f" A bias is a column: np.zeros({shape})." if name in ("b", "c") and value.shape == shape[:1] else ""
         expect(value.shape == shape, f"{what}.{name} has shape {value.shape}; expected {shape}.{column}")
 
@@ -165,7 +166,7 @@ def expect_one_hot(sub, kwargs: dict[str, Any]) -> np.ndarray:
     what = "one_hot_encode({})".format(", ".join(f"{k}={v}" for k, v in kwargs.items()))
     returned = sub.function("one_hot_encode")(**kwargs)
     actual, expected = as_array(returned), ref.one_hot_encode(**kwargs)
-    expect(actual is not None, f"{what} should return a numpy array (or tensor); it returned {describe(returned)}.",
+    expect(actual is not None, lambda: f"{what} should return a numpy array (or tensor); it returned {describe(returned)}.",
            inputs=kwargs)
     expect(actual.shape == expected.shape, f"{what} returned shape {actual.shape}; expected "
            f"(batch_size, seq_len, dict_size) = {expected.shape}.", inputs=kwargs, actual=actual)
@@ -273,7 +274,7 @@ def output_extends_the_start_greedily(sub, case, start, extra):
         {"out_len": out_len, "start": start}
     text = sub.function("output")(model=student_model_like(sub, case), out_len=out_len, start=start)
     expected = ref.output(reference, out_len, start)
-    expect(isinstance(text, str), f"{what} should return a str; it returned {describe(text)}.", inputs=inputs)
+    expect(isinstance(text, str), lambda: f"{what} should return a str; it returned {describe(text)}.", inputs=inputs)
     expect(text.startswith(start), f"{what} returned {text!r}, which does not begin with the start {start!r}: "
            f"the text returned includes the start.", inputs=inputs, expected=expected, actual=text)
     expect(len(text) == out_len, f"{what} returned {text!r} of length {len(text)}; expected {out_len} "

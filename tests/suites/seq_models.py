@@ -43,13 +43,13 @@ def student_data(sub, num_samples: int) -> tuple[list[np.ndarray], list[np.ndarr
         fail(f"{what} should return a pair (X, Y) of lists; it returned {describe(result)}.")
     X, Y = result
     for name, values in (("X", X), ("Y", Y)):
-        expect(isinstance(values, (list, tuple)) and len(values) == num_samples,
-               f"{what}: {name} should be a list of {num_samples} tensors; it is {describe(values)}.")
+        if not (isinstance(values, (list, tuple)) and len(values) == num_samples):
+            fail(f"{what}: {name} should be a list of {num_samples} tensors; it is {describe(values)}.")
     for name, values in (("X", X), ("Y", Y)):
         for i, value in enumerate(values):
             array = as_array(value)
-            expect(array is not None and array.dtype == np.float64,
-                   f"{what}: {name}[{i}] should be a float64 tensor; it is {describe(value)}.")
+            if array is None or array.dtype != np.float64:
+                fail(f"{what}: {name}[{i}] should be a float64 tensor; it is {describe(value)}.")
     return [as_array(x) for x in X], [as_array(y) for y in Y]
 
 
@@ -319,14 +319,14 @@ def gru_state_stays_a_vector(sub, hidden_size):
 # --- fit: the epoch losses it reports --------------------------------------------------------------
 def epoch_losses(result: Any, epochs: int, what: str) -> list[float]:
     """The per-epoch losses of fit's OrderedDict {1: loss, 2: loss, ...}, as floats."""
-    expect(isinstance(result, dict), f"{what} should return an OrderedDict {{epoch: mean loss}}; it returned "
+    expect(isinstance(result, dict), lambda: f"{what} should return an OrderedDict {{epoch: mean loss}}; it returned "
            f"{describe(result)}.")
     keys = list(result)
     zero_based = " Epochs are numbered from 1." if keys == list(range(epochs)) else ""
     expect(keys == list(range(1, epochs + 1)), f"{what} returned the keys {keys}; expected "
            f"{list(range(1, epochs + 1))}, one per epoch.{zero_based}")
     values = [np.asarray(v) if isinstance(v, (int, float)) else as_array(v) for v in result.values()]
-    expect(all(v is not None and v.size == 1 for v in values), f"{what} should map each epoch to one number; "
+    expect(all(v is not None and v.size == 1 for v in values), lambda: f"{what} should map each epoch to one number; "
            f"it returned {describe(list(result.values()))}.")
     return [float(v.reshape(-1)[0]) for v in values]
 
@@ -394,9 +394,9 @@ def read_parameters(model, cell, what: str) -> dict[str, torch.Tensor]:
     for name, shape in cells.parameter_shapes(cell, (cells.INPUT_SIZE, cells.HIDDEN_SIZE, cells.OUTPUT_SIZE)).items():
         value = model.get(name)
         array = as_array(value)
-        expect(array is not None and array.size == math.prod(shape),
-               f"{what}: {cell.class_name}.{model.attribute(name)} should be a tensor of {math.prod(shape)} "
-               f"values (shape {shape}); it is {describe(value)}.")
+        if array is None or array.size != math.prod(shape):
+            fail(f"{what}: {cell.class_name}.{model.attribute(name)} should be a tensor of {math.prod(shape)} "
+                 f"values (shape {shape}); it is {describe(value)}.")
         values[name] = torch.from_numpy(np.array(array, dtype=np.float64).reshape(shape))
     return values
 
