@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import traceback
+from dataclasses import dataclass
 from pathlib import PurePath
 from types import ModuleType
 from typing import Any, Callable, Sequence
@@ -25,8 +26,17 @@ _WORKER_PLUMBING = ("sandbox.py", "wire.py", "zygote.py", "confine.py")
 CONNECTION_BROKE = "the connection to the worker running your code broke"
 
 
+@dataclass(frozen=True)
+class LiveRun:
+    """A check whose replay failed, to be run live later (perhaps in another grading process):
+    the submission's state that the live run starts from (see Submission.state)."""
+
+    check_id: str
+    state: Any
+
+
 def run_check(suite: Suite, check: Check, submission: Submission, budget_s: float | None = None,
-              cases: Sequence[Example] | None = None) -> CheckResult:
+              cases: Sequence[Example] | None = None, later: list[LiveRun] | None = None) -> CheckResult:
     """Run ``check`` on ``submission``. Every outcome, a dead worker included, becomes a result.
 
     With ``cases`` (the check's recorded examples, grader.cases) the check's body runs on them
@@ -34,7 +44,23 @@ def run_check(suite: Suite, check: Check, submission: Submission, budget_s: floa
     runs. Otherwise, and at the first recorded example that fails, the check runs live: hypothesis
     has shrunk a failure by the time it reaches us, so the exception we catch describes the smallest
     failing input.
+
+    The live run after a failed replay starts from a fresh worker and leaves nothing behind: the
+    next check gets a fresh worker too, and the submission's state (Submission.state) is as the
+    replay left it. So it can run anywhere, later: with ``later``, it is not run here but added to
+    ``later``, and the result returned is the replay's failure (the one the live run will shrink;
+    kept as the verdict if the live run cannot take place).
     """
+    ran_live: list[Any] = []    # the state the live run started from, once it did
+    result = _run_check(suite, check, submission, budget_s, cases, later, ran_live)
+    if ran_live:
+        submission.set_state(ran_live[0])
+        submission.restart()
+    return result
+
+
+def _run_check(suite: Suite, check: Check, submission: Submission, budget_s: float | None,
+               cases: Sequence[Example] | None, later: list[LiveRun] | None, ran_live: list[Any]) -> CheckResult:
     fn = suite.functions[check.id]
     started = time.perf_counter()
     output_before: int | None = None
@@ -56,16 +82,22 @@ def run_check(suite: Suite, check: Check, submission: Submission, budget_s: floa
             if cases is not None:
                 try:
                     with submission.scripted(check.id) as run:
-                        run.passed = _passes_recorded(fn, submission, cases)
+                        run.failure = _passes_recorded(fn, submission, cases)
+                        run.passed = run.failure is None
                     again = False
                 except ScriptDiverged:   # a script sent ahead no longer applied: replay without it
                     again = True
                 if again:
                     output_before = _from_the_start(submission, check, context, budget_s, rewind=True)
                     with submission.scripted(check.id, again=True) as run:
-                        run.passed = _passes_recorded(fn, submission, cases)
-                if run.passed:
+                        run.failure = _passes_recorded(fn, submission, cases)
+                        run.passed = run.failure is None
+                if run.failure is None:
                     return result(Status.PASSED)
+                ran_live.append(submission.state())
+                if later is not None:
+                    later.append(LiveRun(check.id, ran_live[0]))
+                    raise run.failure
                 # Live, as if the replay had not happened: a fresh worker, and the seed, the output,
                 # what it observed and its time budget start again.
                 output_before = _from_the_start(submission, check, context, budget_s)
@@ -126,20 +158,21 @@ def _from_the_start(submission: Submission, check: Check, context: Any, budget_s
     return mark
 
 
-def _passes_recorded(fn: Callable[..., Any], submission: Submission, cases: Sequence[Example]) -> bool:
-    """True when the check's body passes every recorded example. False when an example fails in a
-    way the live engine reports better (a wrong answer or an exception its shrinking makes smaller)
-    or the recorded sequence no longer applies. What ends the check whatever the input (a name that
-    is missing, a worker that timed out or died, a reply that cannot be read) is raised as it is."""
+def _passes_recorded(fn: Callable[..., Any], submission: Submission, cases: Sequence[Example]) -> Exception | None:
+    """None when the check's body passes every recorded example. The failure when an example fails
+    in a way the live engine reports better (a wrong answer or an exception its shrinking makes
+    smaller) or the recorded sequence no longer applies. What ends the check whatever the input (a
+    name that is missing, a worker that timed out or died, a reply that cannot be read) is raised
+    as it is."""
     try:
         replay(fn, submission, cases)
-        return True
+        return None
     except (MissingName, WorkerLost, MalformedReply, SandboxUnavailable):
         raise
     except Exception as exc:  # noqa: BLE001 - the live run says what it is
         if worker_fault(exc) is not None and not isinstance(exc, StudentCodeRaised):
             raise
-        return False
+        return exc
 
 
 def check_is_broken(suite: Suite, check: Check, reference: ModuleType) -> str | None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -51,6 +51,7 @@ class CodeUnit:
     filename: str      # basename of the submitted file, e.g. "submission.ipynb"
     where: str         # "cell 3, line 5" in a notebook, "line 12" in a module
     lineno: int        # line of the statement's first line in its cell or file, 1-based
+    node: ast.stmt | None = field(default=None, compare=False, repr=False)   # its syntax tree, as parsed here
 
 
 @dataclass(frozen=True)
@@ -141,11 +142,11 @@ def _normalise_newlines(text: str) -> str:
 def _prepare_cell(cell: _Cell, filename: str, definitions_only: bool,
                   imported: set[str]) -> tuple[list[CodeUnit], list[LoadNote]]:
     """Units and notes for one cell; adds the names its kept imports bind to ``imported``."""
-    source, notes = _python_of(cell)
+    source, notes, tree = _python_of(cell)
     if source is None:
         return [], notes
     try:
-        tree = ast.parse(source)
+        tree = tree or ast.parse(source)
     except _UNPARSABLE as exc:
         line = getattr(exc, "lineno", None)
         message = getattr(exc, "msg", None) or str(exc) or "nested too deeply to parse"
@@ -158,7 +159,7 @@ def _prepare_cell(cell: _Cell, filename: str, definitions_only: bool,
         segment, first_line = _segment(lines, node)
         reason = _skip_reason(node, imported) if definitions_only else None
         if reason is None:
-            units.append(CodeUnit(segment, filename, cell.where(first_line), first_line))
+            units.append(CodeUnit(segment, filename, cell.where(first_line), first_line, node))
             if isinstance(node, (ast.Import, ast.ImportFrom, ast.Try)):
                 imported.update(_imported_names(node))
         else:
@@ -195,31 +196,32 @@ def _short(text: str) -> str:
 
 
 # --- IPython syntax ------------------------------------------------------------------------------
-def _python_of(cell: _Cell) -> tuple[str | None, list[LoadNote]]:
-    """The cell as plain Python with the same line numbers, or None when the cell is dropped.
+def _python_of(cell: _Cell) -> tuple[str | None, list[LoadNote], ast.Module | None]:
+    """The cell as plain Python with the same line numbers, or None when the cell is dropped; and
+    its syntax tree when the cell parsed as it is.
 
     Valid Python comes back untouched: only a cell that does not parse can hold IPython syntax,
     and leaving the others alone means no Python is ever mistaken for a magic.
     """
-    if _parses(cell.source):
-        return cell.source, []
+    tree = _parsed(cell.source)
+    if tree is not None:
+        return cell.source, [], tree
     lines = cell.source.split("\n")
     magic_line = next((i for i, line in enumerate(lines) if line.strip()), None)
     if magic_line is not None and lines[magic_line].lstrip().startswith("%%"):
         name = (lines[magic_line].strip()[2:].split() or [""])[0]
         if name not in _BODY_KEEPING_CELL_MAGICS:
-            return None, [LoadNote(cell.where(), f"skipped (cell magic %%{name}): not Python")]
+            return None, [LoadNote(cell.where(), f"skipped (cell magic %%{name}): not Python")], None
         lines[magic_line] = ""   # keep the line so later line numbers stay those of the cell
     python, notes = _replace_ipython_lines(lines, cell)
-    return "\n".join(python), notes
+    return "\n".join(python), notes, None
 
 
-def _parses(source: str) -> bool:
+def _parsed(source: str) -> ast.Module | None:
     try:
-        ast.parse(source)
+        return ast.parse(source)
     except _UNPARSABLE:
-        return False
-    return True
+        return None
 
 
 def _replace_ipython_lines(lines: list[str], cell: _Cell) -> tuple[list[str], list[LoadNote]]:

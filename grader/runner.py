@@ -26,13 +26,14 @@ import tempfile
 import time
 import traceback
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Iterable, Iterator
 
 from grader import __version__
 from grader.cases import available as available_cases
-from grader.checks import CONNECTION_BROKE, run_check, worker_fault
+from grader.checks import CONNECTION_BROKE, LiveRun, run_check, worker_fault
 from grader.discovery import SubmissionFile, submission_files
 from grader.errors import (AuthorError, MalformedReply, SpecError, StudentCodeRaised, StudentError,
                            SubmissionUnreadable, WorkerLost)
@@ -63,6 +64,31 @@ def load_reference(assignment: Assignment) -> ModuleType:
     return module
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A check whose replay failed and whose live run (the shrink to the smallest failing input)
+    is still to run: its place in the submission's result, and where the live run starts from."""
+
+    entry: SubmissionFile
+    exercise: int      # index in SubmissionResult.exercises
+    check: int         # index in that exercise's checks
+    run: LiveRun
+
+    @property
+    def student(self) -> str:
+        return self.entry.student
+
+
+def with_live_results(result: SubmissionResult, done: dict[tuple[int, int], CheckResult]) -> SubmissionResult:
+    """``result`` with the check results of finished live runs in place, by (exercise, check); its
+    time includes theirs."""
+    exercises = tuple(
+        replace(ex, checks=tuple(done.get((e, c), check) for c, check in enumerate(ex.checks)))
+        for e, ex in enumerate(result.exercises))
+    spent = sum(r.duration_s for r in done.values())
+    return replace(result, exercises=exercises, duration_s=round(result.duration_s + spent, 3))
+
+
 class Grader:
     """Grades submissions of one assignment in this process, with one warm zygote."""
 
@@ -79,6 +105,7 @@ class Grader:
         root = assignment.project_root
         self._hidden = [root / "reference", root / "tests", root / "assignments", *hidden]
         self._zygote: Zygote | None = None
+        self._later: list[tuple[int, int, LiveRun]] | None = None   # live runs deferred (grade_deferring)
         # Each check's requests as the last replay that passed here sent them: the next submission's
         # worker gets them ahead of need (grader.sandbox, scripts), so it is never idle between calls.
         self.scripts: dict[str, list[list[bytes]]] = {}
@@ -134,7 +161,50 @@ class Grader:
     def grade(self, entry: SubmissionFile) -> SubmissionResult:
         """The result of ``entry``, whatever its code does. Raises only what no submission can
         cause: :class:`SandboxUnavailable`, and KeyboardInterrupt."""
+        return self._graded(entry, None)
+
+    def grade_deferring(self, entry: SubmissionFile) -> tuple[SubmissionResult, list[Pending]]:
+        """:meth:`grade`, except that the live runs of checks whose replay failed (the hypothesis
+        shrink that finds the smallest failing input) are not run: they come back as
+        :class:`Pending` runs, for :meth:`run_live` here or in another grading process, and the
+        result holds each one's replay failure meanwhile. The verdicts are those :meth:`grade`
+        gives, once each pending check's result is put in place."""
+        later: list[tuple[int, int, LiveRun]] = []
+        result = self._graded(entry, later)
+        pending = [Pending(entry, e, c, run) for e, c, run in later] if result.load_error is None else []
+        # a result that is not the exercises' own (the whole submission failed) has nothing pending
+        if any(p.exercise >= len(result.exercises) or p.check >= len(result.exercises[p.exercise].checks)
+               or result.exercises[p.exercise].checks[p.check].check.id != p.run.check_id for p in pending):
+            pending = []
+        return result, pending
+
+    def run_live(self, pending: Pending) -> CheckResult | None:
+        """The result of one pending live run (see :meth:`grade_deferring`): the check on a fresh
+        worker of the submission, in the state its replay left. None when it cannot run at all
+        (the replay's failure then stands as the verdict)."""
+        check = next((c for c in self.assignment.checks if c.id == pending.run.check_id), None)
+        if check is None:
+            return None
+        try:
+            prepared = prepare_source(pending.entry.path)
+            submission = WorkerSubmission(self.assignment, self.zygote, prepared.units, self.reference,
+                                          files=submission_files(pending.entry))
+        except SandboxUnavailable:
+            raise
+        except Exception:  # noqa: BLE001 - it loaded a moment ago; if it no longer does, the replay stands
+            return None
+        try:
+            self._with_live_zygote(submission)
+            submission.set_state(pending.run.state)
+            return run_check(self.suite, check, submission, budget_s=self.assignment.limits.check_budget_s)
+        finally:
+            _quietly(submission.close)
+            if self._zygote is not None and self._zygote_died():
+                self._drop_zygote()
+
+    def _graded(self, entry: SubmissionFile, later: list[tuple[int, int, LiveRun]] | None) -> SubmissionResult:
         started = time.perf_counter()
+        self._later = later
         try:
             return self._grade(entry, started)
         except SandboxUnavailable:
@@ -171,13 +241,14 @@ class Grader:
         submission.scripts = self.scripts
         notes = list(prepared.notes)
         try:
-            exercises = tuple(self._grade_exercise(ex, submission, notes) for ex in self.assignment.exercises)
+            exercises = tuple(self._grade_exercise(ex, submission, notes, index)
+                              for index, ex in enumerate(self.assignment.exercises))
         finally:
             _quietly(submission.close)
         return self._result(entry, exercises, tuple(dict.fromkeys(notes)), None, started)
 
     def _grade_exercise(self, exercise: Exercise, submission: WorkerSubmission,
-                        notes: list[LoadNote]) -> ExerciseResult:
+                        notes: list[LoadNote], index: int = 0) -> ExerciseResult:
         checks = self.checks_of(exercise)
 
         def every_check(status: Status, message: str) -> ExerciseResult:
@@ -198,12 +269,16 @@ class Grader:
             self._after_trouble(submission, message)
             return every_check(status, message)
         notes.extend(loaded)
-        results = []
+        results: list[CheckResult] = []
         for check in checks:
             self._with_live_zygote(submission)
+            deferred: list[LiveRun] | None = [] if self._later is not None else None
             try:
                 result = run_check(self.suite, check, submission, budget_s=self.assignment.limits.check_budget_s,
-                                   cases=self.cases.for_check(check.id) if self.cases is not None else None)
+                                   cases=self.cases.for_check(check.id) if self.cases is not None else None,
+                                   later=deferred)
+                if deferred and self._later is not None:
+                    self._later.append((index, len(results), deferred[0]))
             except SandboxUnavailable:
                 raise
             except Exception as exc:  # noqa: BLE001 - run_check catches everything; this is the net under it
@@ -347,11 +422,13 @@ def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scr
         _process_setup_error = SpecError(f"a grading process could not load the assignment: {_describe(exc)}")
 
 
-def _grade_in_process(entry: SubmissionFile) -> SubmissionResult:
+def _grade_in_process(item: SubmissionFile | Pending) -> tuple[SubmissionResult, list[Pending]] | CheckResult | None:
     if _process_setup_error is not None:
         raise _process_setup_error
     assert _process_grader is not None
-    return _process_grader.grade(entry)
+    if isinstance(item, Pending):
+        return _process_grader.run_live(item)
+    return _process_grader.grade_deferring(item)
 
 
 def stops_the_run(exc: BaseException) -> bool:
@@ -368,9 +445,17 @@ def grade_in_pool(assignment: Assignment, entries: list[SubmissionFile], *, jobs
     a second death is that submission's own doing: it gets a final CRASHED result, and an innocent
     one that only shared the pool gets its real result. At most ``jobs`` submissions are handed
     to the pool at a time, so the ones lost are exactly the ones in flight.
+
+    A submission's checks whose replay failed come back as pending live runs (the hypothesis
+    shrink, the slow part of a wrong answer: Grader.grade_deferring). They go to the front of the
+    queue, each on its own, so the processes share them: one submission with many wrong answers no
+    longer keeps one process busy long after the others ran out of work. Its result is given when
+    all its live runs are in; a live run lost with its process leaves the replay's failure as the
+    check's result.
     """
-    queue = collections.deque(entries)
+    queue: collections.deque[SubmissionFile | Pending] = collections.deque(entries)
     deaths: dict[str, int] = collections.Counter()
+    held: dict[str, _Held] = {}
     with tempfile.TemporaryDirectory(prefix="grader-pool-") as scratch:
         os.chmod(scratch, 0o711)   # each process's scratch folder inside must stay reachable for workers
         while queue:
@@ -380,31 +465,65 @@ def grade_in_pool(assignment: Assignment, entries: list[SubmissionFile], *, jobs
                 initargs=(str(assignment.root), public_only, [str(h) for h in hidden], scratch, live))
             finished = False
             try:
-                yield from _run_pool(pool, assignment, queue, deaths, jobs, public_only)
+                yield from _run_pool(pool, assignment, queue, deaths, jobs, public_only, held)
                 finished = True
             finally:
                 _stop_pool(pool, wait=finished)
 
 
+@dataclass
+class _Held:
+    """A submission's result waiting for its pending live runs."""
+
+    result: SubmissionResult
+    waiting: int
+    done: dict[tuple[int, int], CheckResult]
+
+
 def _run_pool(pool: futures.ProcessPoolExecutor, assignment: Assignment, queue: collections.deque,
-              deaths: dict[str, int], jobs: int, public_only: bool) -> Iterator[SubmissionResult]:
+              deaths: dict[str, int], jobs: int, public_only: bool, held: dict[str, _Held]) -> Iterator[SubmissionResult]:
     """Feed ``queue`` to ``pool`` until it is empty or the pool breaks (then the lost entries are
     back in ``queue``, or have their final result)."""
-    in_flight: dict[futures.Future, SubmissionFile] = {}
+    in_flight: dict[futures.Future, SubmissionFile | Pending] = {}
     lost: list[SubmissionFile] = []
+
+    def settled(pending: Pending, result: object) -> Iterator[SubmissionResult]:
+        waiting = held[pending.student]
+        if isinstance(result, CheckResult) and result.check.id == pending.run.check_id:
+            waiting.done[(pending.exercise, pending.check)] = result
+        waiting.waiting -= 1
+        if waiting.waiting == 0:
+            del held[pending.student]
+            yield with_live_results(waiting.result, waiting.done)
 
     def outcomes(done: Iterable[futures.Future]) -> Iterator[SubmissionResult]:
         for future in done:
-            entry = in_flight.pop(future)
+            item = in_flight.pop(future)
+            if isinstance(item, Pending):
+                try:
+                    live = future.result()
+                except Exception as exc:  # noqa: BLE001 - a lost live run leaves the replay's verdict
+                    if stops_the_run(exc):
+                        raise
+                    live = None
+                yield from settled(item, live)
+                continue
             try:
-                yield future.result()
+                result, pending = future.result()
             except BrokenProcessPool:
-                lost.append(entry)
+                lost.append(item)
+                continue
             except Exception as exc:  # noqa: BLE001 - e.g. a result that could not travel back
                 if stops_the_run(exc):
                     raise
                 status, message = blame(exc, "while grading your submission")
-                yield failed_result(assignment, entry, status, message, public_only=public_only)
+                yield failed_result(assignment, item, status, message, public_only=public_only)
+                continue
+            if not pending:
+                yield result
+                continue
+            held[item.student] = _Held(result, len(pending), {})
+            queue.extendleft(reversed(pending))   # first: they hold a result back
 
     while queue or in_flight:
         while queue and _may_start(queue[0], in_flight, deaths, jobs):
@@ -429,7 +548,7 @@ def _run_pool(pool: futures.ProcessPoolExecutor, assignment: Assignment, queue: 
             return
 
 
-def _may_start(entry: SubmissionFile, in_flight: dict, deaths: dict[str, int], jobs: int) -> bool:
+def _may_start(entry: SubmissionFile | Pending, in_flight: dict, deaths: dict[str, int], jobs: int) -> bool:
     """Whether ``entry`` may go to the pool now: a submission whose grading process died before
     runs alone, so that if it happens again, there is no doubt whose doing it was."""
     if len(in_flight) >= jobs:

@@ -729,6 +729,15 @@ class WorkerSubmission(Submission):
             raise
         return worker
 
+    def state(self) -> Any:
+        return {**super().state(), "globals": dict(self._globals)}
+
+    def set_state(self, state: Any) -> None:
+        super().set_state(state)
+        if state["globals"] != self._globals:
+            self._globals = dict(state["globals"])
+            self._end_worker()   # the next worker gets these globals, not the ones this one has
+
     def restart(self) -> None:
         self._end_worker()
 

@@ -55,11 +55,14 @@ def _statements(path: Path) -> list[tuple[str, ...]]:
     """The normalized token stream of each top-level statement grading would load, docstrings aside."""
     statements = []
     for unit in prepare_source(path).units:
-        try:
-            tree = ast.parse(unit.source)
-        except SyntaxError:
-            continue
-        for node in tree.body:
+        if unit.node is not None:
+            nodes = [unit.node]
+        else:
+            try:
+                nodes = ast.parse(unit.source).body
+            except SyntaxError:
+                continue
+        for node in nodes:
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
                 continue                     # docstrings
             normalizer = _Normalizer()
@@ -87,45 +90,61 @@ def near_duplicates(submissions: Iterable[tuple[str, Path]], threshold: float = 
                     starter: Path | None = None) -> list[SimilarPair]:
     """Pairs of (student, path) whose fingerprints are at least ``threshold`` similar, most similar
     first; code the ``starter`` gives out, unchanged, does not count."""
-    prints = Fingerprints(starter)
+    prints = Fingerprints(starter, threshold)
     for student, path in submissions:
         prints.add(student, path)
-    return prints.similar_pairs(threshold)
+    return prints.similar_pairs()
 
 
 class Fingerprints:
     """The class's fingerprints, taken one submission at a time (``grader grade`` takes each as its
-    result comes in, while the others are still being graded), then compared."""
+    result comes in, while the others are still being graded) and compared as they come: when the
+    last result is in, only the pairs are left to list.
 
-    def __init__(self, starter: Path | None = None):
+    Identical fingerprints (a copy with other comments, names or blank lines) are grouped and each
+    group is compared once with every other: a class of 500 built from a few dozen solutions costs
+    a few dozen squared comparisons, not 125,000 (each a SequenceMatcher over thousands of tokens)."""
+
+    def __init__(self, starter: Path | None = None, threshold: float = DEFAULT_THRESHOLD):
         self.given = starter_statements(starter)
+        self.threshold = threshold
         self.prints: dict[str, list[str]] = {}
+        self._groups: dict[tuple[str, ...], set[str]] = {}          # fingerprint -> its students
+        self._close: list[tuple[tuple[str, ...], tuple[str, ...], float]] = []   # groups at least threshold alike
 
     def add(self, student: str, path: Path) -> None:
         try:
             tokens = fingerprint(path, self.given)
         except Exception:   # noqa: BLE001 - an unreadable file has no fingerprint; grading says why
             return
-        if len(tokens) >= MIN_TOKENS:
-            self.prints[student] = tokens
+        if student in self.prints:
+            self._groups[tuple(self.prints.pop(student))].discard(student)
+        if len(tokens) < MIN_TOKENS:
+            return
+        self.prints[student] = tokens
+        key = tuple(tokens)
+        if key not in self._groups:
+            self._compare(key)
+            self._groups[key] = set()
+        self._groups[key].add(student)
 
-    def similar_pairs(self, threshold: float = DEFAULT_THRESHOLD) -> list[SimilarPair]:
-        # Identical fingerprints (a copy with other comments, names or blank lines) are grouped and
-        # compared once: a class of 500 built from a few dozen solutions costs a few dozen squared
-        # comparisons, not 125,000 (each a SequenceMatcher over thousands of tokens).
-        groups: dict[tuple[str, ...], list[str]] = {}
-        for student, tokens in sorted(self.prints.items()):
-            groups.setdefault(tuple(tokens), []).append(student)
+    def _compare(self, new: tuple[str, ...]) -> None:
+        """Compare a fingerprint not seen before with every group so far."""
+        if not self._groups:
+            return
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(new)   # the second sequence is the one SequenceMatcher indexes: once per new one
+        for old in self._groups:
+            matcher.set_seq1(old)
+            if matcher.real_quick_ratio() < self.threshold or matcher.quick_ratio() < self.threshold:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= self.threshold:
+                self._close.append((old, new, round(ratio, 3)))
+
+    def similar_pairs(self) -> list[SimilarPair]:
+        groups = {key: sorted(members) for key, members in self._groups.items()}
         pairs = [SimilarPair(a, b, 1.0) for members in groups.values() for a, b in itertools.combinations(members, 2)]
-        distinct = list(groups.items())
-        for i, (tb, members_b) in enumerate(distinct):
-            matcher = difflib.SequenceMatcher(None, autojunk=False)
-            matcher.set_seq2(list(tb))   # the second sequence is the one SequenceMatcher indexes: once per b
-            for ta, members_a in distinct[:i]:
-                matcher.set_seq1(list(ta))
-                if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
-                    continue
-                ratio = matcher.ratio()
-                if ratio >= threshold:
-                    pairs += [SimilarPair(min(a, b), max(a, b), round(ratio, 3)) for a in members_a for b in members_b]
+        for first, second, ratio in self._close:
+            pairs += [SimilarPair(min(a, b), max(a, b), ratio) for a in groups[first] for b in groups[second]]
         return sorted(pairs, key=lambda p: (-p.similarity, p.first, p.second))

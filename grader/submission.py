@@ -47,9 +47,11 @@ def _canonical_params(reference: ModuleType, name: str, method: str | None) -> t
 
 
 class ScriptRun:
-    """One replay under :meth:`Submission.scripted`; ``passed`` is set by the caller."""
+    """One replay under :meth:`Submission.scripted`; ``passed`` is set by the caller (and
+    ``failure``, what failed, when it did not pass)."""
 
     passed = False
+    failure: Exception | None = None
 
 
 class Submission(abc.ABC):
@@ -127,6 +129,15 @@ class Submission(abc.ABC):
         earlier replay of that check sent ahead of need (grader.sandbox); here, nothing. The caller
         sets ``passed`` on what it yields when the replay passed."""
         yield ScriptRun()
+
+    def state(self) -> Any:
+        """What, besides the loaded code, the next check's calls depend on: the functions that timed
+        out too often to be called again (and, in a worker, the globals checks defined). Plain data:
+        it can go to another grading process, where :meth:`set_state` puts it in place."""
+        return {"timeouts": dict(self._timeouts)}
+
+    def set_state(self, state: Any) -> None:
+        self._timeouts = collections.Counter(state["timeouts"])
 
     def restart(self) -> None:
         """Where the student's code runs in a worker: the next call gets a fresh one, holding the

@@ -311,3 +311,36 @@ def test_a_verdict_does_not_depend_on_who_was_graded_before_in_the_same_process(
     assert after == alone
     assert alone["replayed.scale.value"][0] is Status.FAILED
     assert all(status is Status.PASSED for status, _, _ in first.values())
+
+
+def test_live_runs_handed_to_other_processes_give_what_grading_in_one_process_gives(course, tmp_path):
+    """A grading pool defers the live run of each check whose replay failed (the shrink to the
+    smallest failing input) and hands it to whichever process is free (Grader.grade_deferring,
+    run_live). Put back in place, those results are what grading the submission in one go gives:
+    verdicts, messages, smallest inputs, and the checks after each live run (which start from a
+    fresh worker either way, so that where the live run ran does not matter)."""
+    from grader.discovery import discover
+    from grader.runner import Grader, with_live_results
+
+    assignment = load_assignment(course)
+
+    def checks(result) -> dict:
+        return {c.check.id: (c.status, c.message, c.counterexample) for e in result.exercises for c in e.checks}
+
+    for i, source in enumerate([WRONG, STATEFUL, CORRECT]):
+        write(tmp_path / f"class{i}" / f"student{i}.py", source)
+        (entry,) = discover(tmp_path / f"class{i}", workdir=tmp_path / f"unpack{i}")
+        inline, deferring, elsewhere = Grader(assignment), Grader(assignment), Grader(assignment)
+        try:
+            whole = inline.grade(entry)
+            provisional, pending = deferring.grade_deferring(entry)
+            done = {(p.exercise, p.check): elsewhere.run_live(p) for p in pending}
+        finally:
+            for grader in (inline, deferring, elsewhere):
+                grader.close()
+        assert checks(with_live_results(provisional, done)) == checks(whole)
+        if source is CORRECT:
+            assert pending == []
+        else:
+            assert pending, "no live run was deferred: the test does not test it"
+            assert all(checks(provisional)[p.run.check_id][0] is not Status.PASSED for p in pending)
