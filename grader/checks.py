@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import traceback
+import dataclasses
 from dataclasses import dataclass
 from pathlib import PurePath
 from types import ModuleType
@@ -45,22 +46,49 @@ def run_check(suite: Suite, check: Check, submission: Submission, budget_s: floa
     has shrunk a failure by the time it reaches us, so the exception we catch describes the smallest
     failing input.
 
-    The live run after a failed replay starts from a fresh worker and leaves nothing behind: the
-    next check gets a fresh worker too, and the submission's state (Submission.state) is as the
-    replay left it. So it can run anywhere, later: with ``later``, it is not run here but added to
-    ``later``, and the result returned is the replay's failure (the one the live run will shrink;
-    kept as the verdict if the live run cannot take place).
+    The live run after a failed replay (:func:`run_live`) starts from a fresh worker and leaves
+    nothing behind: the next check gets a fresh worker too, and the submission's state
+    (Submission.state) is as the replay left it. So it can run anywhere, later: with ``later``, it
+    is not run here but added to ``later``, and the result returned is the replay's failure. Either
+    way :func:`settle` decides between the two.
     """
-    ran_live: list[Any] = []    # the state the live run started from, once it did
-    result = _run_check(suite, check, submission, budget_s, cases, later, ran_live)
-    if ran_live:
-        submission.set_state(ran_live[0])
+    failed: list[Any] = []    # the submission's state after a replay that failed
+    replayed = _run_check(suite, check, submission, budget_s, cases, failed)
+    if not failed:
+        return replayed
+    submission.set_state(failed[0])
+    submission.restart()
+    if later is not None:
+        later.append(LiveRun(check.id, failed[0]))
+        return replayed
+    return settle(replayed, run_live(suite, check, submission, budget_s, failed[0]))
+
+
+def run_live(suite: Suite, check: Check, submission: Submission, budget_s: float | None, state: Any) -> CheckResult:
+    """``check`` run by hypothesis, live, on a fresh worker of ``submission`` in ``state``; the next
+    check gets a fresh worker too."""
+    submission.set_state(state)
+    submission.restart()
+    try:
+        return _run_check(suite, check, submission, budget_s, None, [])
+    finally:
+        submission.set_state(state)
         submission.restart()
-    return result
+
+
+def settle(replayed: CheckResult, live: CheckResult | None) -> CheckResult:
+    """The result of a check whose replay failed: the live run's, whose failure hypothesis shrank
+    to the smallest input, when it failed too (a wrong answer or an exception). When it did not
+    (it timed out or crashed exploring inputs the replay never tried, which depends on the machine;
+    it passed, which only code that answers differently each time does; it could not run), the
+    replay's failure, on a recorded input, stands: the verdict is the same on every machine."""
+    if live is None or live.check.id != replayed.check.id or live.status not in (Status.FAILED, Status.ERROR):
+        return replayed
+    return dataclasses.replace(live, duration_s=round(replayed.duration_s + live.duration_s, 4))
 
 
 def _run_check(suite: Suite, check: Check, submission: Submission, budget_s: float | None,
-               cases: Sequence[Example] | None, later: list[LiveRun] | None, ran_live: list[Any]) -> CheckResult:
+               cases: Sequence[Example] | None, failed: list[Any]) -> CheckResult:
     fn = suite.functions[check.id]
     started = time.perf_counter()
     output_before: int | None = None
@@ -88,19 +116,14 @@ def _run_check(suite: Suite, check: Check, submission: Submission, budget_s: flo
                 except ScriptDiverged:   # a script sent ahead no longer applied: replay without it
                     again = True
                 if again:
-                    output_before = _from_the_start(submission, check, context, budget_s, rewind=True)
+                    output_before = _from_the_start(submission, check, context, budget_s)
                     with submission.scripted(check.id, again=True) as run:
                         run.failure = _passes_recorded(fn, submission, cases)
                         run.passed = run.failure is None
                 if run.failure is None:
                     return result(Status.PASSED)
-                ran_live.append(submission.state())
-                if later is not None:
-                    later.append(LiveRun(check.id, ran_live[0]))
-                    raise run.failure
-                # Live, as if the replay had not happened: a fresh worker, and the seed, the output,
-                # what it observed and its time budget start again.
-                output_before = _from_the_start(submission, check, context, budget_s)
+                failed.append(submission.state())
+                raise run.failure      # the replay's verdict; the live run, later, says more
             fn(submission)
     except CheckFailed as exc:
         return result(Status.FAILED, exc.message, _drawn(exc))
@@ -140,16 +163,10 @@ def _run_check(suite: Suite, check: Check, submission: Submission, budget_s: flo
     return result(Status.PASSED)
 
 
-def _from_the_start(submission: Submission, check: Check, context: Any, budget_s: float | None,
-                    rewind: bool = False) -> int | None:
-    """Start ``check`` again: its seed, no observations, a new time budget, and a worker in the same
-    state whether or not a script was sent ahead (grader.sandbox): for the live run, a fresh one
-    (what the replay's calls did must not reach it, and with a script more of them ran); with
-    ``rewind``, one in the state the check started from. Returns the new output mark."""
-    if rewind:
-        submission.rewind()
-    else:
-        submission.restart()
+def _from_the_start(submission: Submission, check: Check, context: Any, budget_s: float | None) -> int | None:
+    """Start ``check`` again after a script diverged: its seed, no observations, a new time budget,
+    and a worker in the state the check started from (``rewind``). Returns the new output mark."""
+    submission.rewind()
     mark = submission.output_mark()
     submission.seed(seed_for(check.id))
     context.run.observations.clear()

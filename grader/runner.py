@@ -33,7 +33,7 @@ from typing import Iterable, Iterator
 
 from grader import __version__
 from grader.cases import available as available_cases
-from grader.checks import CONNECTION_BROKE, LiveRun, run_check, worker_fault
+from grader.checks import CONNECTION_BROKE, LiveRun, run_check, run_live, settle, worker_fault
 from grader.discovery import SubmissionFile, submission_files
 from grader.errors import (AuthorError, MalformedReply, SpecError, StudentCodeRaised, StudentError,
                            SubmissionUnreadable, WorkerLost)
@@ -79,13 +79,14 @@ class Pending:
         return self.entry.student
 
 
-def with_live_results(result: SubmissionResult, done: dict[tuple[int, int], CheckResult]) -> SubmissionResult:
-    """``result`` with the check results of finished live runs in place, by (exercise, check); its
-    time includes theirs."""
+def with_live_results(result: SubmissionResult, done: dict[tuple[int, int], CheckResult | None]) -> SubmissionResult:
+    """``result`` with what the live runs of its pending checks came to (grader.checks.settle), by
+    (exercise, check); its time includes theirs."""
     exercises = tuple(
-        replace(ex, checks=tuple(done.get((e, c), check) for c, check in enumerate(ex.checks)))
+        replace(ex, checks=tuple(settle(check, done[(e, c)]) if (e, c) in done else check
+                                 for c, check in enumerate(ex.checks)))
         for e, ex in enumerate(result.exercises))
-    spent = sum(r.duration_s for r in done.values())
+    spent = sum(r.duration_s for r in done.values() if r is not None)
     return replace(result, exercises=exercises, duration_s=round(result.duration_s + spent, 3))
 
 
@@ -195,8 +196,7 @@ class Grader:
             return None
         try:
             self._with_live_zygote(submission)
-            submission.set_state(pending.run.state)
-            return run_check(self.suite, check, submission, budget_s=self.assignment.limits.check_budget_s)
+            return run_live(self.suite, check, submission, self.assignment.limits.check_budget_s, pending.run.state)
         finally:
             _quietly(submission.close)
             if self._zygote is not None and self._zygote_died():
@@ -477,7 +477,7 @@ class _Held:
 
     result: SubmissionResult
     waiting: int
-    done: dict[tuple[int, int], CheckResult]
+    done: dict[tuple[int, int], CheckResult | None]
 
 
 def _run_pool(pool: futures.ProcessPoolExecutor, assignment: Assignment, queue: collections.deque,
@@ -489,8 +489,7 @@ def _run_pool(pool: futures.ProcessPoolExecutor, assignment: Assignment, queue: 
 
     def settled(pending: Pending, result: object) -> Iterator[SubmissionResult]:
         waiting = held[pending.student]
-        if isinstance(result, CheckResult) and result.check.id == pending.run.check_id:
-            waiting.done[(pending.exercise, pending.check)] = result
+        waiting.done[(pending.exercise, pending.check)] = result if isinstance(result, CheckResult) else None
         waiting.waiting -= 1
         if waiting.waiting == 0:
             del held[pending.student]

@@ -344,3 +344,21 @@ def test_live_runs_handed_to_other_processes_give_what_grading_in_one_process_gi
         else:
             assert pending, "no live run was deferred: the test does not test it"
             assert all(checks(provisional)[p.run.check_id][0] is not Status.PASSED for p in pending)
+
+
+def test_a_live_run_that_times_out_or_passes_leaves_the_replays_failure(course):
+    """The live run after a failed replay is there to shrink the failure. When it does not end in a
+    failure (it timed out or crashed on inputs the replay never tried, which depends on the
+    machine; it passed, as only code that answers differently each time can), the replay's
+    failure on a recorded input is the verdict: the same on every machine."""
+    from grader.checks import settle
+    from grader.results import CheckResult
+
+    check = load_assignment(course).checks[0]
+    replayed = CheckResult(check, Status.FAILED, "wrong on a recorded input", duration_s=0.5)
+    for status in (Status.TIMEOUT, Status.CRASHED, Status.PASSED):
+        assert settle(replayed, CheckResult(check, status, "live", duration_s=3.0)) == replayed
+    assert settle(replayed, None) == replayed
+    for status in (Status.FAILED, Status.ERROR):
+        shrunk = settle(replayed, CheckResult(check, status, "wrong on the smallest input", duration_s=1.0))
+        assert (shrunk.status, shrunk.message, shrunk.duration_s) == (status, "wrong on the smallest input", 1.5)
