@@ -392,6 +392,7 @@ def _plain_bindings(bindings: Iterable[Binding]) -> tuple[Binding, ...]:
 
 # --- a pool of grading processes ----------------------------------------------------------------
 _process_grader: Grader | None = None
+_process_defers = True    # live runs go back to the pool (with one process, they run where they are)
 _process_setup_error: BaseException | None = None
 
 # A submission whose grading process dies this many times (the last time with no other submission
@@ -400,14 +401,15 @@ PROCESS_DEATHS_ALLOWED = 2
 
 
 def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scratch_dir: str | None = None,
-                  live: bool = False) -> None:
+                  live: bool = False, defer: bool = True) -> None:
     """Set up one grading process of the pool.
 
     It starts its own session first, so that student code which signals "its parent's process
     group" reaches at most this process and its zygote, never the command that runs the class.
     A setup that fails is remembered and raised by the first task, so it reaches the caller as
     what it is (a broken assignment) instead of as a pool that keeps dying."""
-    global _process_grader, _process_setup_error
+    global _process_grader, _process_setup_error, _process_defers
+    _process_defers = defer
     try:
         os.setsid()
     except OSError:   # already a session leader
@@ -428,6 +430,8 @@ def _grade_in_process(item: SubmissionFile | Pending) -> tuple[SubmissionResult,
     assert _process_grader is not None
     if isinstance(item, Pending):
         return _process_grader.run_live(item)
+    if not _process_defers:
+        return _process_grader.grade(item), []
     return _process_grader.grade_deferring(item)
 
 
@@ -451,7 +455,7 @@ def grade_in_pool(assignment: Assignment, entries: list[SubmissionFile], *, jobs
     queue, each on its own, so the processes share them: one submission with many wrong answers no
     longer keeps one process busy long after the others ran out of work. Its result is given when
     all its live runs are in; a live run lost with its process leaves the replay's failure as the
-    check's result.
+    check's result. With one process there is no one to share with: they run inline.
     """
     queue: collections.deque[SubmissionFile | Pending] = collections.deque(entries)
     deaths: dict[str, int] = collections.Counter()
@@ -462,7 +466,7 @@ def grade_in_pool(assignment: Assignment, entries: list[SubmissionFile], *, jobs
             pool = futures.ProcessPoolExecutor(
                 max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded process
                 initializer=_init_process,
-                initargs=(str(assignment.root), public_only, [str(h) for h in hidden], scratch, live))
+                initargs=(str(assignment.root), public_only, [str(h) for h in hidden], scratch, live, jobs > 1))
             finished = False
             try:
                 yield from _run_pool(pool, assignment, queue, deaths, jobs, public_only, held)

@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
@@ -363,6 +364,11 @@ class WorkerProcess:
         self._kinds: list[list[bytes]] = []   # the check's scripts, the latest last
         self._first = False                   # the check has not asked for anything yet
         self.log: list[bytes] | None = None          # every request asked for since it was set up
+        # What the worker said about each object it kept (Worker.about), with the numbers of requests
+        # that could run code, and of calls, asked for when it said it (see known).
+        self.about: dict[int, tuple[About, int, int]] = {}
+        self.code_runs = 0
+        self.calls = 0
         hello = self._receive(timeout=60, starting=True)[0]
         if not isinstance(hello, dict) or not isinstance(hello.get("hello"), dict):
             self.kill()
@@ -401,6 +407,9 @@ class WorkerProcess:
         Everything that comes back is checked: the worker's side of the socket is the student's."""
         if not self.alive:
             raise InternalError("request to a worker that is no longer running")
+        if header.get("op") not in _RUNS_NO_CODE:
+            self.code_runs += 1
+            self.calls += header.get("op") not in ("getattr", "setattr")
         limit = timeout or self.limits.call_timeout_s
         message = wire.pack(header, list(buffers))
         if self._first and not fds:   # the check's first request picks its script: the latest that fits
@@ -434,6 +443,8 @@ class WorkerProcess:
                                         str(err.get("traceback", ""))[-4000:])
             if "value" not in reply:
                 raise wire.WireError("a reply without a value")
+            if "about" in reply:
+                self._read_about(reply["about"])
             return wire.decode(reply["value"], reply_buffers)
         except wire.WireError as exc:
             self.kill()
@@ -441,6 +452,29 @@ class WorkerProcess:
         except (RecursionError, MemoryError) as exc:
             self.kill()
             raise WorkerLost("crashed", _malformed_message(wire.WireError(f"{type(exc).__name__}"))) from None
+
+    def _read_about(self, about: Any) -> None:
+        """Keep what the worker said about the objects it kept (checked: the student's code may
+        have replaced the worker's side). Anything malformed is a WireError."""
+        if not isinstance(about, dict) or len(about) > 64:
+            raise wire.WireError("what a reply says about new objects must be a mapping of at most 64")
+        for key, info in about.items():
+            if info is None:
+                continue
+            if not (isinstance(key, str) and key.isdigit() and isinstance(info, dict)
+                    and wire.is_int(info.get("type")) and _names(info.get("attrs")) and _names(info.get("own"))):
+                raise wire.WireError("what a reply says about a new object is malformed")
+            self.about[int(key)] = (About(tuple(info["attrs"]), frozenset(info["own"]), int(info["type"])),
+                                    self.code_runs, self.calls)
+
+    def known(self, handle: int, *, methods: bool = False) -> About | None:
+        """What the worker said about ``handle`` when it kept it, if no request that could run code
+        came since (it would say the same now). With ``methods`` (which of its methods come from its
+        class), if no call came since: reading and setting attributes leaves its methods alone."""
+        found = self.about.get(handle)
+        if found is None or (found[2] if methods else found[1]) != (self.calls if methods else self.code_runs):
+            return None
+        return found[0]
 
     def run_again(self, messages: Sequence[bytes]) -> None:
         """Send ``messages`` (requests an earlier worker of the same submission ran) and read their
@@ -496,6 +530,25 @@ class WorkerProcess:
             pass   # the zygote itself is gone, and its workers with it; the next spawn starts a new one
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+# Requests that run none of the student's code: what the worker says about an object after one of
+# them is what it said before.
+_RUNS_NO_CODE = frozenset({"attrs", "signature", "defined", "seed", "fork", "reap"})
+
+
+@dataclass(frozen=True)
+class About:
+    """An object the worker kept: its attribute names, those it holds itself, its class's number."""
+
+    attrs: tuple[str, ...]
+    own: frozenset[str]
+    type: int
+
+
+def _names(value: Any) -> bool:
+    return (isinstance(value, list) and len(value) <= 10_000
+            and all(isinstance(n, str) and len(n) <= 300 for n in value))
 
 
 class _Script:
@@ -803,16 +856,22 @@ class WorkerSubmission(Submission):
     # the hot path (every hypothesis example), and an extra round trip per call doubled its cost.
     # Handle ids stay unique for a worker's life because the worker never drops a kept object.
     def _signature(self, target: Any, method: str | None) -> Signature | None:
-        key = ("signature", self._target(target), method)
+        asked = self._target(target)
+        key: tuple[str, Any, str | None] = ("signature", asked, method)
+        about = self._live().known(asked, methods=True) if isinstance(asked, int) and method else None
+        if about is not None and method not in about.own:
+            key = ("class signature", about.type, method)   # a method of its class: the same for all of them
         if key not in self._cache:
-            plain = self._request({"op": "signature", "target": key[1], "method": method})
+            plain = self._request({"op": "signature", "target": asked, "method": method})
             self._cache[key] = None if plain is None else Signature.from_plain(plain)
         return self._cache[key]
 
     def _methods(self, handle: Any) -> list[str]:
         key = ("attrs", self._target(handle), None)
         if key not in self._cache:
-            self._cache[key] = self._request({"op": "attrs", "target": key[1]})
+            about = self._live().known(key[1])
+            self._cache[key] = list(about.attrs) if about is not None else \
+                self._request({"op": "attrs", "target": key[1]})
         return self._cache[key]
 
     def _call(self, target: Any, method: str | None, args: list[Any], kwargs: dict[str, Any]) -> Any:

@@ -72,6 +72,9 @@ class Worker:
         self.module.__dict__["__builtins__"] = builtins
         self.handles: dict[int, Any] = {}
         self._numbers: dict[int, int] = {}   # id(obj) -> its handle
+        self._new: list[int] = []            # handles kept while answering the current request
+        self._types: dict[int, int] = {}     # id(class) -> its number, in the order classes were seen
+        self._seen_types: list[type] = []    # the classes numbered (kept, so their ids stay theirs)
         self.output = _CappedText(output_limit)
 
     # --- values -------------------------------------------------------------------------------
@@ -83,7 +86,25 @@ class Worker:
         if number is None:
             number = self._numbers[id(obj)] = len(self.handles) + 1
             self.handles[number] = obj
+            self._new.append(number)
         return wire.Handle(number, type(obj).__name__)
+
+    def about(self, obj: Any) -> dict[str, Any] | None:
+        """What the grader asks of a new object before it uses it: its attribute names (as the
+        ``attrs`` request gives them), those it holds itself rather than through its class, and
+        its class's number. Sent with the reply that made it, it saves those round trips. None
+        when the object will not say (its ``__dir__`` raises, say): then the grader asks."""
+        try:
+            attrs = sorted(n for n in dir(obj) if not n.startswith("__"))
+            own = sorted(n for n in getattr(obj, "__dict__", {}) if isinstance(n, str) and not n.startswith("__"))
+        except Exception:  # noqa: BLE001 - the student's object; the grader asks again if it needs to
+            return None
+        cls = type(obj)
+        number = self._types.get(id(cls))
+        if number is None:
+            number = self._types[id(cls)] = len(self._seen_types) + 1
+            self._seen_types.append(cls)
+        return {"attrs": attrs, "own": own, "type": number}
 
     def resolve(self, marker: dict[str, Any]) -> Any:
         if "__fn__" in marker:
@@ -188,9 +209,13 @@ class Worker:
             except EOFError:
                 return
             reply_buffers: list[bytes] = []
+            self._new = []
             try:
                 value = self.handle(request, buffers)
                 reply = {"value": wire.encode(value, reply_buffers, self.keep)}
+                about = {str(n): self.about(self.handles[n]) for n in self._new[:ABOUT_MAX]}
+                if about:
+                    reply["about"] = about
                 size = sum(len(b) for b in reply_buffers)
                 if size > wire.MAX_MESSAGE_BYTES:
                     raise ValueTooLarge(f"your code returned {size / 2**20:.0f} MiB of data; the grader accepts "
@@ -201,6 +226,9 @@ class Worker:
                                    "traceback": _student_traceback(exc)}}
             reply["output"] = self.output.take()
             wire.send(self.sock, reply, reply_buffers)
+
+
+ABOUT_MAX = 64   # new objects described in one reply; the grader asks about any others
 
 
 class ValueTooLarge(Exception):

@@ -41,6 +41,28 @@ def test_objects_stay_behind_handles(load):
     assert counter.get("n").tolist() == [0, 1, 2]
 
 
+def test_what_a_new_object_is_said_to_have_holds_until_code_runs(load):
+    """The reply that makes an object says what the grader would ask of it next (its attribute
+    names, which of its methods are its class's), saving those round trips. Once more code has run,
+    the object may have changed (grown attributes, a method replaced on it): then the grader asks."""
+    sub = load("class Net:\n    def __init__(self, n):\n        self.w = n\n"
+               "    def fit(self, x):\n        self.fit = lambda y, z: 0\n        return x\n")
+    asked = []
+    worker = sub._live()
+    request = worker.request
+    worker.request = lambda header, *a, **k: asked.append(header["op"]) or request(header, *a, **k)
+    nets = []
+    for i in range(3):
+        nets.append(sub.new("Net", n=i))
+        assert nets[-1].get("w") == i and nets[-1].call("fit", x=i) == i
+    assert asked.count("attrs") == 0 and asked.count("signature") == 2   # Net(), and fit once for all three
+    assert nets[0].call("fit", y=1, z=2) == 0         # the lambda fit put on it, with its own parameters
+    assert asked.count("signature") == 3
+    first, _second = sub.new("Net", n=7), sub.new("Net", n=8)
+    assert first.get("w") == 7                         # the second one's __init__ ran since it was made
+    assert asked.count("attrs") == 1
+
+
 def test_safe_functions_travel_by_name(load):
     sub = load("def apply(fn, x):\n    return fn(x)\n")
     assert sub.function("apply")(fn=Fn("relu"), x=np.array([-1.0, 2.0])).tolist() == [0.0, 2.0]
