@@ -379,8 +379,12 @@ CASES: tuple[Case, ...] = (
     Case("exhaust_output", RNN, "forward prints 10**9 characters and writes 100 MB to the real stdout and stderr",
          "the output is cut to the limit (or the call times out): the forward check fails, the report stays small",
          92.0, r"should have the keys|" + TIMEOUT),
+    # Its 1 GiB blocks fill the memory limit's 2 GiB of headroom at the speed the machine touches new
+    # memory: on a virtual machine whose host backs memory lazily, slower than this corpus's 3 s call
+    # limit (measured: 3.5 s a block inside a worker, 0.1 s once the host has backed the pages).
     Case("exhaust_memory_numpy", RNN, "update_model asks numpy for a 10**6 x 10**6 matrix, then 1 GiB blocks",
-         "the memory limit stops it: the update check fails", 92.0, MEMORY),
+         "the memory limit (or, where new memory is slow to touch, the call limit) stops it: the update check "
+         "fails", 92.0, MEMORY + "|" + TIMEOUT),
     Case("net_public", RNN, "output resolves pypi.org, connects to 1.1.1.1:53 and 127.0.0.1:47771 and fetches "
          "http://example.com", "no network: output's checks fail at once", 83.0, r"hostile: tried the network",
          max_seconds=120.0),
