@@ -27,6 +27,7 @@ _PUBLIC = {
     "check": "grader.suite", "expect": "grader.suite", "expect_close": "grader.suite",
     "expect_gradients_close": "grader.suite", "fail": "grader.suite", "observe": "grader.suite",
     "load_sibling": "grader.suite", "seed_for": "grader.suite", "CheckFailed": "grader.suite",
+    "reference": "grader.suite",
     # what a check hands to student code, by name (grader.boundary.SAFE_FUNCTIONS, grader.harness)
     "Fn": "grader.boundary", "Own": "grader.boundary", "Make": "grader.boundary",
     # comparing by hand

@@ -42,9 +42,10 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
+from grader.oracle import Answers, answering, fresh
 from grader.spec import Assignment
 
-FORMAT = "grader-cases/1"
+FORMAT = "grader-cases/2"
 FOLDER = ".cases"            # in the assignment's folder (git-ignored)
 _FLOAT_TAGS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
@@ -57,6 +58,9 @@ class NotRecordable(Exception):
 class Example:
     kwargs: Mapping[str, Any]     # the keyword arguments hypothesis passed the check's body
     valid: bool = True            # False: the body rejected it with ``assume`` on the reference
+    # the reference's answers to the questions the body asked it on this example (grader.oracle):
+    # question (function name and argument digest) -> value
+    answers: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -69,6 +73,10 @@ class Recorded:
     sha256: str = ""
     path: Path | None = None
     seconds: float = 0.0
+    # A release bundle's file also carries what stands in for the reference (grader.release): its
+    # call signatures (grader.oracle.signatures) and the plain values its public checks read.
+    signatures: dict[str, list[list[Any]]] = field(default_factory=dict)
+    constants: dict[str, Any] = field(default_factory=dict)
 
     def for_check(self, check_id: str) -> tuple[Example, ...] | None:
         return self.cases.get(check_id)
@@ -97,17 +105,28 @@ def is_replayable(fn: Callable[..., Any]) -> bool:
 
 def record(assignment: Assignment, functions: Mapping[str, Callable[..., Any]], reference: ModuleType,
            key: str | None = None) -> Recorded:
-    """Draw every hypothesis check's examples on the reference, in this process."""
+    """Draw every hypothesis check's examples on the reference, in this process. A check that is not
+    a hypothesis test is recorded as one example without inputs: the reference's answers to what it
+    asks."""
     from grader.submission import LocalSubmission
     from grader.suite import running_check, seed_for
 
     started = time.perf_counter()
     recorded = Recorded(key or cases_key(assignment))
     for check in assignment.checks:
-        fn: Any = functions[check.id]     # a hypothesis test: it has .hypothesis.inner_test
-        if not is_replayable(fn):
-            continue
+        fn: Any = functions[check.id]
         local = LocalSubmission(assignment, reference, reference=reference)
+        if not is_replayable(fn):
+            answers = Answers(recording=True)
+            try:
+                local.seed(seed_for(check.id))
+                with running_check(assignment, check), answering(answers):
+                    fn(local)
+            except Exception as exc:  # noqa: BLE001 - the author's to see; the check runs as it is
+                recorded.live[check.id] = f"it fails on the reference ({type(exc).__name__})"
+                continue
+            recorded.cases[check.id] = (Example({}, True, {q: v for q, v in answers.known.items() if _storable(v)}),)
+            continue
         try:
             local.seed(seed_for(check.id))
             with running_check(assignment, check):
@@ -124,14 +143,16 @@ def record(assignment: Assignment, functions: Mapping[str, Callable[..., Any]], 
             continue
         # What replay does for a student must pass on the reference (a body that needs hypothesis
         # around it, for note() or target(), say, does not): else the check stays live.
+        # It also records the reference's answers to the questions the body asks on each example.
+        answered: list[Example] = []
         try:
             local.seed(seed_for(check.id))
             with running_check(assignment, check):
-                replay(fn, local, drawn)
+                replay(fn, local, drawn, answered=answered)
         except Exception as exc:  # noqa: BLE001
             recorded.live[check.id] = f"its body does not run outside hypothesis ({type(exc).__name__}: {exc})"[:300]
             continue
-        recorded.cases[check.id] = tuple(drawn)
+        recorded.cases[check.id] = tuple(answered)
     recorded.seconds = time.perf_counter() - started
     return recorded
 
@@ -172,12 +193,19 @@ class Diverged(Exception):
     its ``assume`` depends on the student's answers, so only the live engine grades it faithfully."""
 
 
-def replay(fn: Any, submission: Any, examples: Sequence[Example]) -> None:
+def replay(fn: Any, submission: Any, examples: Sequence[Example], answered: list[Example] | None = None) -> None:
     """Run the check's body on each recorded example in order, as hypothesis runs it (global
-    ``random``/numpy seeding per example). Raises what the body raises at the first failure, or
-    :class:`Diverged`."""
+    ``random``/numpy seeding per example), with the reference's recorded answers at hand
+    (:mod:`grader.oracle`). Raises what the body raises at the first failure, or
+    :class:`Diverged`. ``answered``: record the reference's answers instead, and append each
+    example with them."""
     from hypothesis.internal.entropy import deterministic_PRNG
 
+    if not is_replayable(fn):   # a plain check: run as it runs live, with the reference's answers at hand
+        for example in examples:
+            with answering(Answers(example.answers)):
+                fn(submission)
+        return
     inner = fn.hypothesis.inner_test
     unsatisfied = _unsatisfied()
     # The generators' states are saved once and restored at the end (deterministic_PRNG); each
@@ -189,15 +217,22 @@ def replay(fn: Any, submission: Any, examples: Sequence[Example]) -> None:
         generators = _managed()
         for example in examples:
             kwargs = {k: _fresh(v) for k, v in example.kwargs.items()}
+            answers = Answers(recording=True) if answered is not None else Answers(example.answers)
             _reseed(generators)
             try:
-                inner(submission, **kwargs)
+                with answering(answers):
+                    inner(submission, **kwargs)
             except unsatisfied:
                 if example.valid:
                     raise Diverged("a recorded example was rejected") from None
+                if answered is not None:
+                    answered.append(dataclasses.replace(example, answers={}))
                 continue
             if not example.valid:
                 raise Diverged("an example rejected on the reference was accepted")
+            if answered is not None:
+                answered.append(dataclasses.replace(example, answers={q: v for q, v in answers.known.items()
+                                                                      if _storable(v)}))
 
 
 _SEEDED_STATE = random.Random(0).getstate()
@@ -219,20 +254,7 @@ def _reseed(generators: list[Any]) -> None:
             generator.seed(0)
 
 
-def _fresh(value: Any) -> Any:
-    """A copy of a recorded value for one example's body to use (and change) as it likes."""
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if type(value) in (tuple, list):
-        return type(value)(_fresh(v) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fresh = copy.copy(value)
-        for f in dataclasses.fields(value):
-            object.__setattr__(fresh, f.name, _fresh(getattr(value, f.name)))
-        return fresh
-    return copy.deepcopy(value)
+_fresh = fresh
 
 
 # --- the file -----------------------------------------------------------------------------------------
@@ -269,13 +291,27 @@ def available(assignment: Assignment, functions: Mapping[str, Callable[..., Any]
         return None
 
 
+def load_release_cases(assignment: Assignment, *, constants_only: bool = False) -> Recorded:
+    """A release bundle's recorded cases (grader.release), whatever key they were recorded under."""
+    from grader.errors import SpecError
+    release = assignment.release
+    found = load(release.cases, None, constants_only=constants_only) if release is not None else None
+    if found is None:
+        raise SpecError(f"{release.cases if release else assignment.root}: the recorded cases of this copy of "
+                        f"{assignment.id} cannot be read (altered, or from another version of the grader)")
+    return found
+
+
 def save(recorded: Recorded, path: Path) -> None:
     arrays: list[np.ndarray] = []
-    checks = {cid: [{"valid": e.valid, "kwargs": _encode(dict(e.kwargs), arrays)} for e in examples]
+    checks = {cid: [{"valid": e.valid, "kwargs": _encode(dict(e.kwargs), arrays),
+                     "answers": {q: _encode(v, arrays) for q, v in e.answers.items()}} for e in examples]
               for cid, examples in recorded.cases.items()}
-    recorded.sha256 = _content_hash(checks, arrays)
+    constants = {name: _encode(v, arrays) for name, v in recorded.constants.items()}
+    recorded.sha256 = _content_hash([checks, recorded.signatures, constants], arrays)
     manifest = {"format": FORMAT, "key": recorded.key, "sha256": recorded.sha256, "checks": checks,
-                "live": recorded.live, "seconds": round(recorded.seconds, 3)}
+                "live": recorded.live, "seconds": round(recorded.seconds, 3),
+                "signatures": recorded.signatures, "constants": constants}
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=".writing-", suffix=".npz", dir=path.parent)
     try:
@@ -290,26 +326,34 @@ def save(recorded: Recorded, path: Path) -> None:
     recorded.path = path
 
 
-def load(path: Path, key: str) -> Recorded | None:
-    """The cases in ``path``; None when it is missing, of another key or format, or altered."""
+def load(path: Path, key: str | None, *, constants_only: bool = False) -> Recorded | None:
+    """The cases in ``path``; None when it is missing, of another key or format, or altered.
+    ``key`` None: whatever key the file has (a release bundle's, recorded where the reference is).
+    ``constants_only``: the reference's plain values only, which a suite module may read as it
+    loads (before the suite's own classes, which the cases hold, exist)."""
     try:
         with np.load(path, allow_pickle=False) as data:
             manifest = json.loads(str(data["manifest"][()]))
             arrays = [data[f"a{i}"] for i in range(len(data.files) - 1)]
     except (OSError, ValueError, KeyError):
         return None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("key") != key:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or (key is not None and manifest.get("key") != key):
         return None
-    checks = manifest.get("checks", {})
-    if _content_hash(checks, arrays) != manifest.get("sha256"):
+    checks, signatures, constants = manifest.get("checks", {}), manifest.get("signatures", {}), manifest.get("constants", {})
+    if _content_hash([checks, signatures, constants], arrays) != manifest.get("sha256"):
         return None
     try:
-        cases = {cid: tuple(Example(_decode(e["kwargs"], arrays), bool(e["valid"])) for e in examples)
+        if constants_only:
+            checks = {}
+        cases = {cid: tuple(Example(_decode(e["kwargs"], arrays), bool(e["valid"]),
+                                    {str(q): _decode(v, arrays) for q, v in e["answers"].items()})
+                            for e in examples)
                  for cid, examples in checks.items()}
+        values = {str(name): _decode(v, arrays) for name, v in constants.items()}
     except (NotRecordable, KeyError, TypeError, ValueError, IndexError):
         return None
-    return Recorded(key, cases, dict(manifest.get("live", {})), manifest["sha256"], path,
-                    float(manifest.get("seconds", 0.0)))
+    return Recorded(str(manifest["key"]), cases, dict(manifest.get("live", {})), manifest["sha256"], path,
+                    float(manifest.get("seconds", 0.0)), dict(signatures), values)
 
 
 def _content_hash(checks: Any, arrays: Sequence[np.ndarray]) -> str:
@@ -399,6 +443,15 @@ def _decode(tree: Any, arrays: Sequence[np.ndarray]) -> Any:
             object.__setattr__(value, name, _decode(encoded, arrays))
         return value
     raise NotRecordable("an unknown node")
+
+
+def _storable(value: Any) -> bool:
+    """Whether ``value`` can be kept in the case file and read back equal."""
+    arrays: list[np.ndarray] = []
+    try:
+        return _same(_decode(_encode(value, arrays), arrays), value)
+    except (NotRecordable, TypeError, ValueError):
+        return False
 
 
 def _class_at(module: str, qualname: str) -> Any:

@@ -11,9 +11,10 @@ from types import ModuleType
 from typing import Any, Callable, Sequence
 
 from grader import wire
-from grader.cases import Example, replay
+from grader.cases import Example, is_replayable, replay
 from grader.errors import (MalformedReply, MissingName, ScriptDiverged, StudentCodeRaised, StudentError,
                            WorkerLost)
+from grader.oracle import ReferenceUnavailable
 from grader.results import CheckResult, Counterexample, Status
 from grader.sandbox import SandboxUnavailable
 from grader.spec import Check
@@ -54,8 +55,8 @@ def run_check(suite: Suite, check: Check, submission: Submission, budget_s: floa
     """
     failed: list[Any] = []    # the submission's state after a replay that failed
     replayed = _run_check(suite, check, submission, budget_s, cases, failed)
-    if not failed:
-        return replayed
+    if not failed or not is_replayable(suite.functions[check.id]):
+        return replayed   # passed; or a plain check, whose live run would be the same run again
     submission.set_state(failed[0])
     submission.restart()
     if later is not None:
@@ -140,6 +141,8 @@ def _run_check(suite: Suite, check: Check, submission: Submission, budget_s: flo
         return result(status, exc.detail, _example_of(exc))
     except SandboxUnavailable:   # no sandbox can start on this machine: that stops grading, for everyone
         raise
+    except ReferenceUnavailable as exc:   # a student's bundle: only the instructor's run can decide this one
+        return result(Status.INSTRUCTOR, str(exc))
     except Exception as exc:  # noqa: BLE001 - a check must never take the run down with it
         fault = worker_fault(exc)
         if fault is not None:
@@ -149,7 +152,8 @@ def _run_check(suite: Suite, check: Check, submission: Submission, budget_s: flo
         # What the check tried to send to the worker is the check's own: a suite error, always.
         if isinstance(exc, wire.Unsendable):
             broken: str | None = "the check passes the worker what cannot travel"
-        elif submission.reference is None:   # nothing to try it on: not proven the author's, so it counts
+        elif submission.reference is None or getattr(submission.reference, "__grader_standin__", False):
+            # nothing to try it on (a student's bundle has signatures only): not proven the author's, so it counts
             return result(Status.ERROR, f"the check itself failed (please report it):\n{what}", _example_of(exc))
         else:
             broken = check_is_broken(suite, check, submission.reference)
@@ -184,7 +188,7 @@ def _passes_recorded(fn: Callable[..., Any], submission: Submission, cases: Sequ
     try:
         replay(fn, submission, cases)
         return None
-    except (MissingName, WorkerLost, MalformedReply, SandboxUnavailable):
+    except (MissingName, WorkerLost, MalformedReply, SandboxUnavailable, ReferenceUnavailable):
         raise
     except Exception as exc:  # noqa: BLE001 - the live run says what it is
         if worker_fault(exc) is not None and not isinstance(exc, StudentCodeRaised):

@@ -95,7 +95,7 @@ def job_summary(result: SubmissionResult, title: str, pass_mark: float) -> str:
 
 _CLASSROOM_STATUS = {Status.PASSED: "pass", Status.FAILED: "fail", Status.MISSING: "fail", Status.NOT_RUN: "fail",
                      Status.ERROR: "error", Status.TIMEOUT: "error", Status.CRASHED: "error",
-                     Status.GRADER_FAULT: "error"}
+                     Status.GRADER_FAULT: "error", Status.INSTRUCTOR: "pass"}
 
 
 def classroom_result(result: SubmissionResult) -> dict:

@@ -7,6 +7,7 @@
     grader init-ci -a cnn-numpy                         writes that CI workflow into a repository
     grader new sparse-autoencoder                       scaffolds an assignment from reference/sparse_autoencoder.py
     grader record -a cnn-numpy                          draws every check's inputs once (grade does it when stale)
+    grader release -a cnn-numpy -o dist                 what students receive: a self-check without the solutions
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ from grader.spec import Assignment, find_assignment, load_assignment
 
 def _assignment(name: str | None) -> Assignment:
     if name is None:
+        # a student's bundle (grader release): the assignment it holds, found from where they work
+        bundled = sorted(Path.cwd().glob(".grader/*/assignment.toml"))
+        if len(bundled) == 1:
+            return load_assignment(bundled[0].parent)
         base = Path(__file__).resolve().parent.parent / "assignments"
         known = sorted(p.parent.name for p in base.glob("*/assignment.toml"))
         if len(known) != 1:
@@ -94,13 +99,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     assignment = _assignment(args.assignment)
     result = grade_one(assignment, Path(args.file), public_only=True)
     paint = Paint(colour_enabled(args.color, sys.stdout, os.environ))
-    print(check_summary(result, sum(1 for c in assignment.checks if c.hidden), paint))
+    hidden = assignment.release.hidden_checks if assignment.release else sum(1 for c in assignment.checks if c.hidden)
+    print(check_summary(result, hidden, paint))
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     print(f"report: {write_student_report(result, out, audience='student')}")
+    if args.json:
+        from grader.export import write_result_json
+        write_result_json(result, Path(args.json))
     if result.grader_faults:
         return _broken_checks_said([result])
-    return 0 if all(c.passed for ex in result.exercises for c in ex.checks) else 1
+    return 0 if all(c.passed or not c.counts for ex in result.exercises for c in ex.checks) else 1
 
 
 def cmd_ci(args: argparse.Namespace) -> int:
@@ -147,6 +156,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from grader.release import student_bundle
+    student_bundle(_assignment(args.assignment), Path(args.output))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="grader", description="Grade deep-learning homework against reference implementations.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -173,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", help="your notebook or module")
     check.add_argument("-a", "--assignment", help="assignment id (e.g. cnn-numpy) or folder")
     check.add_argument("-o", "--output", default=".", help="where the HTML report goes (default: here)")
+    check.add_argument("--json", metavar="FILE", help="also write the result as JSON (every check's status and message)")
     check.add_argument("--color", "--colour", choices=["auto", "always", "never"], default="auto",
                        help="colour the summary (default auto: on a terminal, unless NO_COLOR is set)")
     check.set_defaults(run=cmd_check)
@@ -192,6 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--classroom", action="store_true",
                       help="add GitHub Classroom's autograding reporter, which records the points in Classroom")
     init.set_defaults(run=cmd_init_ci)
+    release = commands.add_parser("release", help="build what students receive: the starter, the README and a "
+                                                 "self-check with the public checks and no solutions")
+    release.add_argument("-a", "--assignment", help="assignment id (e.g. cnn-numpy) or folder")
+    release.add_argument("-o", "--output", default="dist", help="where the bundles go (default: dist/)")
+    release.set_defaults(run=cmd_release)
     new = commands.add_parser("new", help="scaffold a new assignment from its reference (toml, starter, suite, variants)")
     new.add_argument("id", help="the new assignment's id, e.g. sparse-autoencoder")
     new.add_argument("--reference", help="its reference module (default: reference/<id with _>.py)")

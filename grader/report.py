@@ -36,6 +36,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.PASSED: "PASSED", Status.FAILED: "FAILED", Status.ERROR: "ERROR",
     Status.TIMEOUT: "TIMED OUT", Status.CRASHED: "CRASHED", Status.MISSING: "MISSING",
     Status.NOT_RUN: "NOT RUN", Status.GRADER_FAULT: "GRADER ERROR (not counted)",
+    Status.INSTRUCTOR: "GRADED BY YOUR INSTRUCTOR (not counted here)",
 }
 
 __all__ = ["AUDIENCES", "STATUS_LABELS", "render_student_report", "render_summary", "report_filename",
@@ -197,9 +198,10 @@ def _columns(results: list[SubmissionResult]) -> list[Column]:
 
 
 def status_counts(results: list[SubmissionResult]) -> dict[Status, int]:
-    """How many check results have each status, every status listed (zeros included)."""
+    """How many check results have each status, every status listed (zeros included), except the one
+    only a student's own check gives (Status.INSTRUCTOR) when it does not occur."""
     counts = Counter(r.status for s in results for e in s.exercises for r in e.checks)
-    return {status: counts[status] for status in Status}
+    return {status: counts[status] for status in Status if status is not Status.INSTRUCTOR or counts[status]}
 
 
 def _distinct(values) -> str:

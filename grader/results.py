@@ -23,6 +23,8 @@ class Status(str, enum.Enum):
     NOT_RUN = "not_run"      # the submission could not be loaded at all
     GRADER_FAULT = "grader_fault"   # the check itself (suite or reference) is broken: the author's fault
                                     # or ours, never the student's; left out of the points possible
+    INSTRUCTOR = "instructor"       # a student's own check cannot decide it (it needs the reference on their
+                                    # own data): the instructor's run does; left out of the points possible
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,9 @@ class CheckResult:
 
     @property
     def counts(self) -> bool:
-        """Whether this check counts towards the points possible: not when the check itself broke."""
-        return self.status is not Status.GRADER_FAULT
+        """Whether this check counts towards the points possible: not when the check itself broke, nor
+        when only the instructor's run can decide it."""
+        return self.status not in (Status.GRADER_FAULT, Status.INSTRUCTOR)
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as futures
-import importlib
-import importlib.util
 import multiprocessing
 import os
 import tempfile
@@ -28,16 +26,17 @@ import traceback
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import ModuleType
 from typing import Iterable, Iterator
 
 from grader import __version__
+from grader.cases import Recorded, load_release_cases
 from grader.cases import available as available_cases
 from grader.checks import CONNECTION_BROKE, LiveRun, run_check, run_live, settle, worker_fault
 from grader.discovery import SubmissionFile, submission_files
 from grader.errors import (AuthorError, MalformedReply, SpecError, StudentCodeRaised, StudentError,
                            SubmissionUnreadable, WorkerLost)
 from grader.loader import prepare_source
+from grader.oracle import load_reference, reference_of, standin_module
 from grader.results import Binding, CheckResult, ExerciseResult, LoadNote, Status, SubmissionResult
 from grader.sandbox import SandboxUnavailable, WorkerSubmission, Zygote, warm_imports
 from grader.spec import Assignment, Exercise, load_assignment
@@ -46,22 +45,6 @@ from grader.suite import load_suite, seed_for
 # What a worker may tell us about loading: at most this many notes, each at most this long.
 _MAX_LOAD_NOTES = 500
 _MAX_NOTE_CHARS = 2000
-
-
-def load_reference(assignment: Assignment) -> ModuleType:
-    """The reference module, imported as a package module when it lives in ``reference/``."""
-    path = assignment.reference
-    if path.parent.name == "reference" and (path.parent / "__init__.py").exists():
-        try:
-            return importlib.import_module(f"reference.{path.stem}")
-        except ImportError:
-            pass
-    spec = importlib.util.spec_from_file_location(f"grader_reference_{path.stem}", path)
-    if spec is None or spec.loader is None:
-        raise SpecError(f"{path}: cannot import the reference")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass(frozen=True)
@@ -97,11 +80,21 @@ class Grader:
                  scratch_dir: Path | None = None, live: bool = False):
         self.assignment = assignment
         self.public_only = public_only
-        self.suite = load_suite(assignment)
-        self.reference = load_reference(assignment)
-        # The recorded cases (grader.cases), read from the case file or recorded now; with ``live``
-        # every check draws its inputs again for every student, as hypothesis does on its own.
-        self.cases = None if live else available_cases(assignment, self.suite.functions, self.reference)
+        self.cases: Recorded | None
+        if assignment.release is not None:
+            # A student's bundle (grader.release): no reference here. Its recorded cases stand in for
+            # it: the reference's answers, its signatures, the plain values the checks read. A replay
+            # that fails is the verdict (nothing can shrink it without the reference).
+            reference_of(assignment).provide(load_release_cases(assignment, constants_only=True).constants)
+            self.suite = load_suite(assignment)
+            self.cases = load_release_cases(assignment)
+            self.reference = standin_module(assignment.id, self.cases.signatures)
+        else:
+            self.suite = load_suite(assignment)
+            self.reference = load_reference(assignment)
+            # The recorded cases (grader.cases), read from the case file or recorded now; with ``live``
+            # every check draws its inputs again for every student, as hypothesis does on its own.
+            self.cases = None if live else available_cases(assignment, self.suite.functions, self.reference)
         self._scratch = tempfile.TemporaryDirectory(prefix="grader-", dir=scratch_dir)
         root = assignment.project_root
         self._hidden = [root / "reference", root / "tests", root / "assignments", *hidden]
@@ -117,8 +110,9 @@ class Grader:
         :class:`SandboxUnavailable` when it cannot start: that stops grading, as no one's code can run."""
         if self._zygote is None:
             try:
+                release = self.assignment.release
                 self._zygote = Zygote(Path(self._scratch.name), self._hidden,
-                                      warm=warm_imports(self.assignment.reference))
+                                      warm=release.warm if release is not None else warm_imports(self.assignment.reference))
             except SandboxUnavailable:
                 raise
             except Exception as exc:  # noqa: BLE001 - InternalError, OSError, ...: all mean the same here
@@ -162,6 +156,8 @@ class Grader:
     def grade(self, entry: SubmissionFile) -> SubmissionResult:
         """The result of ``entry``, whatever its code does. Raises only what no submission can
         cause: :class:`SandboxUnavailable`, and KeyboardInterrupt."""
+        if self.assignment.release is not None:
+            return self.grade_deferring(entry)[0]   # a bundle: the replay's failures are the verdicts
         return self._graded(entry, None)
 
     def grade_deferring(self, entry: SubmissionFile) -> tuple[SubmissionResult, list[Pending]]:

@@ -112,8 +112,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import check, expect, expect_close
-from reference import {module} as ref
+from grader import check, expect, expect_close, reference
+
+ref = reference()   # reference/{module}.py, its answers recorded with the cases (grader.oracle)
 
 
 {checks}

@@ -117,6 +117,19 @@ class LatePolicy:
 
 
 @dataclass(frozen=True)
+class Release:
+    """What a release bundle's assignment.toml says of itself (grader.release): the copy a student
+    receives has no reference and only the public checks; its recorded cases carry the reference's
+    answers, the reference's signatures and the packages its workers import first."""
+
+    kind: str                      # "student"
+    cases: Path                    # the recorded cases of the public checks, with the answers
+    warm: tuple[str, ...]          # what the zygote imports before it forks (grader.sandbox.warm_imports)
+    hidden_checks: int             # how many checks only the instructor's run has
+    hidden_points: float
+
+
+@dataclass(frozen=True)
 class Assignment:
     id: str
     title: str
@@ -131,6 +144,7 @@ class Assignment:
     tolerances: Mapping[str, Tolerance]
     limits: Limits
     late: LatePolicy | None = None
+    release: Release | None = None   # a release bundle's copy (no reference here), or None: the project's
 
     @property
     def checks(self) -> tuple[Check, ...]:
@@ -192,7 +206,7 @@ class _AssignmentReader:
         return value
 
     def read(self) -> Assignment:
-        self.known(self.raw, ("assignment", "exercise", "names", "tolerance", "limits", "late"), "top level")
+        self.known(self.raw, ("assignment", "exercise", "names", "tolerance", "limits", "late", "release"), "top level")
         head = self.get(self.raw, "assignment", dict, "assignment")
         self.known(head, ("id", "title", "version", "project_root", "reference", "suite", "starter"), "assignment")
         folder = self.path.parent
@@ -205,13 +219,15 @@ class _AssignmentReader:
             for n in ex.names:
                 names.setdefault(n, NameSpec(n))
         starter = self.get(head, "starter", str, "assignment", "")
+        release = self.release(self.raw["release"], folder) if "release" in self.raw else None
+        reference = project_root / self.get(head, "reference", str, "assignment")
         return Assignment(
             id=aid,
             title=self.get(head, "title", str, "assignment"),
             version=str(self.get(head, "version", (str, int), "assignment")),
             root=folder,
             project_root=project_root,
-            reference=self.existing(project_root / self.get(head, "reference", str, "assignment"), "reference"),
+            reference=reference if release is not None else self.existing(reference, "reference"),
             suite=self.existing(project_root / self.get(head, "suite", str, "assignment"), "suite"),
             starter=self.existing(folder / starter, "starter") if starter else None,
             exercises=exercises,
@@ -220,7 +236,20 @@ class _AssignmentReader:
                         **self.tolerances(self.raw.get("tolerance", {}), "tolerance")},
             limits=self.limits(self.get(self.raw, "limits", dict, "limits", {})),
             late=self.late(self.raw["late"]) if "late" in self.raw else None,
+            release=release,
         )
+
+    def release(self, table: Any, folder: Path) -> Release:
+        if not isinstance(table, dict):
+            raise self.fail("release", "must be a table")
+        self.known(table, ("kind", "cases", "warm", "hidden_checks", "hidden_points"), "release")
+        kind = self.get(table, "kind", str, "release")
+        if kind != "student":
+            raise self.fail("release", f"kind={kind!r}: the only kind is 'student'")
+        return Release(kind=kind, cases=self.existing(folder / self.get(table, "cases", str, "release"), "cases"),
+                       warm=tuple(str(w) for w in self.get(table, "warm", list, "release", ["numpy"])),
+                       hidden_checks=int(self.get(table, "hidden_checks", int, "release", 0)),
+                       hidden_points=float(self.get(table, "hidden_points", (int, float), "release", 0)))
 
     def late(self, table: Any) -> LatePolicy:
         if not isinstance(table, dict):

@@ -34,6 +34,7 @@ from hypothesis import HealthCheck, Phase, Verbosity
 
 from grader.compare import comparison_dtype, describe, mismatch
 from grader.errors import SpecError
+from grader.oracle import Reference, reference_of
 from grader.results import Counterexample, Picture
 from grader.spec import Assignment, Check
 
@@ -62,6 +63,17 @@ class CheckRun:
 
 
 _current: contextvars.ContextVar[CheckRun | None] = contextvars.ContextVar("_current", default=None)
+
+
+def reference() -> Reference:
+    """The reference of the assignment whose suite is being loaded, as its suite modules see it
+    (grader.oracle): ``ref = reference()`` at the top of the module, then ``ref.softmax(x)``."""
+    assignment = _loading.get()
+    if assignment is None:
+        raise SpecError("reference() is called at the top of a suite module, while load_suite loads it")
+    found = reference_of(assignment)
+    found.which_check = lambda: run.check.id if (run := _current.get()) is not None else None
+    return found
 
 
 def current_check() -> CheckRun | None:
@@ -268,4 +280,4 @@ def fail(message: str, *, inputs: Mapping[str, Any] | None = None, expected: Any
 
 
 __all__ = ["CheckFailed", "Suite", "check", "expect", "expect_close", "expect_gradients_close", "fail",
-           "load_sibling", "load_suite", "observe", "seed_for"]
+           "load_sibling", "load_suite", "observe", "reference", "seed_for"]

@@ -14,12 +14,12 @@ from grader.results import CheckResult, Status, SubmissionResult
 
 _MARK = {Status.PASSED: "PASS", Status.FAILED: "FAIL", Status.ERROR: "ERROR", Status.TIMEOUT: "TIMEOUT",
          Status.CRASHED: "CRASH", Status.MISSING: "MISSING", Status.NOT_RUN: "NOT RUN",
-         Status.GRADER_FAULT: "GRADER"}
+         Status.GRADER_FAULT: "GRADER", Status.INSTRUCTOR: "LATER"}
 
 # SGR codes: 1 bold, 2 dim, 31 red, 32 green, 33 yellow.
 _STATUS_STYLE = {Status.PASSED: "32", Status.FAILED: "31", Status.ERROR: "31", Status.TIMEOUT: "33",
                  Status.CRASHED: "33", Status.MISSING: "2", Status.NOT_RUN: "2",
-                 Status.GRADER_FAULT: "35"}
+                 Status.GRADER_FAULT: "35", Status.INSTRUCTOR: "2"}
 INDENT = " " * 12
 
 

@@ -177,12 +177,15 @@ def grade(assignment, suite, reference, source: str, recorded: cases.Recorded | 
 def test_every_hypothesis_check_is_recorded_and_the_others_say_why_not(course):
     assignment, suite, reference = loaded(course)
     recorded = cases.ensure(assignment, suite.functions, reference)
-    assert set(recorded.cases) == {"replayed.scale.value", "replayed.scale.assumed", "replayed.scale.boxed"}
+    assert set(recorded.cases) == {"replayed.scale.value", "replayed.scale.assumed", "replayed.scale.boxed",
+                                   "replayed.scale.plain"}
+    # a check that is not a hypothesis test: one example without inputs, the reference's answers only
+    (plain,) = recorded.cases["replayed.scale.plain"]
+    assert plain.kwargs == {} and plain.valid
     assert len(recorded.cases["replayed.scale.value"]) == 40
     assumed = recorded.cases["replayed.scale.assumed"]
     assert sum(e.valid for e in assumed) == 20 and any(not e.valid for e in assumed)   # rejected ones kept too
     assert "outside hypothesis" in recorded.live["replayed.scale.noted"]               # note() needs hypothesis
-    assert "replayed.scale.plain" not in recorded.live                                # not a hypothesis check
     assert recorded.path == cases.case_file(assignment) and recorded.path.is_file()
     assert recorded.path.stat().st_mode & 0o077 == 0                                  # hidden checks' inputs
 
@@ -271,7 +274,7 @@ def test_grade_records_once_and_record_says_what_it_recorded(course, tmp_path, c
     capsys.readouterr()
     assert main(["record", "-a", str(course)]) == 0
     printed = capsys.readouterr().out
-    assert "3 checks recorded" in printed and "live: replayed.scale.noted" in printed and str(path) in printed
+    assert "4 checks recorded" in printed and "live: replayed.scale.noted" in printed and str(path) in printed
 
 
 

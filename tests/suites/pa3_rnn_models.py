@@ -18,8 +18,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from grader.suite import fail
-from reference import pa3_rnn as ref
+from grader.suite import fail, reference
+
+ref = reference()   # the reference's answers, recorded with the cases where they can be (grader.oracle)
 
 GATES = {"RNN": 1, "GRU": 3, "LSTM": 4}
 LAYER_OF_GATES = {gates: layer for layer, gates in GATES.items()}

@@ -1,0 +1,263 @@
+"""``grader release``: what each kind of user receives, built from the recorded cases.
+
+The student bundle (:func:`student_bundle`) is a folder a course hands out::
+
+    cnn-numpy-student/
+      README.md                 the assignment's public README, and how to check with this copy
+      starter.ipynb             to work in
+      .grader/cnn-numpy/        the assignment as the student's copy of the grader sees it:
+        assignment.toml           the public checks only, and a [release] table
+        suite/*.py                the suite's modules, without the hidden checks' functions
+        cases.npz                 the public checks' recorded inputs, with the reference's answers to
+                                  them, its signatures and the plain values the checks read
+        starter.ipynb             (what students were given: unchanged code is not theirs)
+      .grader/wheels/*.whl      the grader itself, without any reference
+
+It holds no line of the reference and nothing of a hidden check: not its function, id, inputs or
+seed (only how many there are and their points). ``grader check`` in it grades the public checks in
+the student's own trusted process, comparing with the recorded answers, with the same tolerances
+and messages as the instructor's run; a failure is shown on the first recorded input that fails
+(the smallest: cases are recorded small first). A check that needs the reference on the student's
+own data (their layer's filters, their weights) is left to the instructor's run and says so
+(grader.oracle, Status.INSTRUCTOR).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any, Callable
+
+from grader.errors import SpecError
+from grader.spec import Assignment
+
+__all__ = ["student_bundle", "strip_checks", "public_spec", "leaks"]
+
+BUNDLE_FOLDER = ".grader"
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def student_bundle(assignment: Assignment, out: Path, *, wheel: Path | None = None,
+                   say: Callable[[str], None] = print) -> Path:
+    """Build the student bundle of ``assignment`` in ``out``/<id>-student (replaced if there)."""
+    from grader.cases import Recorded, ensure, save
+    from grader.oracle import reference_of, signatures
+    from grader.suite import load_suite
+
+    if assignment.release is not None:
+        raise SpecError(f"{assignment.root} is itself a release copy: release from the course's project")
+    suite = load_suite(assignment)
+    reference = reference_of(assignment)
+    module = reference.module()
+    assert module is not None
+    recorded = ensure(assignment, suite.functions, module)
+    public = [c for c in assignment.checks if not c.hidden]
+    hidden = [c for c in assignment.checks if c.hidden]
+
+    root = Path(out) / f"{assignment.id}-student"
+    if root.exists():
+        shutil.rmtree(root)
+    home = root / BUNDLE_FOLDER / assignment.id
+    (home / "suite").mkdir(parents=True)
+
+    # What the public checks read of the reference's plain values, found by grading the reference
+    # on them here (which also proves the public checks pass on it, as they must).
+    read = _constants_read(assignment, suite, module, recorded, public)
+    constants = {name: getattr(module, name) for name in sorted(read)}
+    names = sorted({*assignment.names, *(n for e in assignment.exercises for n in e.names)})
+    kept = Recorded(recorded.key, {c.id: recorded.cases[c.id] for c in public if c.id in recorded.cases},
+                    {c.id: why for c, why in ((c, recorded.live.get(c.id)) for c in public) if why},
+                    signatures=signatures(module, names), constants=constants)
+    save(kept, home / "cases.npz")
+    (home / "cases.npz").chmod(0o644)   # public checks only: the student's to read
+
+    files = suite_files(assignment.suite)
+    hidden_ids = {c.id for c in hidden}
+    for path in files:
+        (home / "suite" / path.name).write_text(strip_checks(path.read_text(encoding="utf-8"), assignment, hidden_ids),
+                                                encoding="utf-8")
+    from grader.sandbox import warm_imports
+    (home / "assignment.toml").write_text(public_spec(assignment, files[0].name, warm_imports(assignment.reference)),
+                                          encoding="utf-8")
+    if assignment.starter is not None:
+        shutil.copy2(assignment.starter, home / assignment.starter.name)
+        shutil.copy2(assignment.starter, root / assignment.starter.name)
+    readme = assignment.root / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.is_file() else f"# {assignment.title}\n"
+    (root / "README.md").write_text(text.rstrip() + "\n\n" + _how_to_check(assignment, hidden), encoding="utf-8")
+
+    wheels = root / BUNDLE_FOLDER / "wheels"
+    wheels.mkdir()
+    shutil.copy2(wheel or build_wheel(wheels.parent / "build"), wheels)
+    shutil.rmtree(wheels.parent / "build", ignore_errors=True)
+
+    found = leaks(root, assignment)
+    if found:
+        shutil.rmtree(root)
+        raise SpecError("the student bundle would give away what it must not; nothing was written:\n" + "\n".join(found))
+    say(f"student bundle: {root} ({len(public)} public checks, {len(hidden)} hidden ones left out)")
+    return root
+
+
+def suite_files(suite: Path) -> list[Path]:
+    """The suite module and the siblings it loads (``load_sibling(__file__, "name")``), the suite first."""
+    found = [suite]
+    for path in found:
+        for stem in re.findall(r"load_sibling\(\s*__file__\s*,\s*[\"'](\w+)[\"']", path.read_text(encoding="utf-8")):
+            sibling = suite.with_name(f"{stem}.py")
+            if sibling not in found:
+                found.append(sibling)
+    return found
+
+
+def strip_checks(source: str, assignment: Assignment, hidden: set[str]) -> str:
+    """``source`` without the functions registered for ``hidden`` checks (``@check("key")``), and the
+    comment lines right above them."""
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    drop: set[int] = set()
+    for node in tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for deco in node.decorator_list:
+            if (isinstance(deco, ast.Call) and getattr(deco.func, "id", getattr(deco.func, "attr", None)) == "check"
+                    and deco.args and isinstance(deco.args[0], ast.Constant) and isinstance(deco.args[0].value, str)):
+                key = deco.args[0].value
+                full = key if key.startswith(assignment.id + ".") else f"{assignment.id}.{key}"
+                if full in hidden:
+                    first = min(d.lineno for d in node.decorator_list) - 1
+                    while first > 0 and lines[first - 1].lstrip().startswith("#"):
+                        first -= 1
+                    drop.update(range(first, node.end_lineno or node.lineno))
+    kept = "".join(line for i, line in enumerate(lines) if i not in drop)
+    return re.sub(r"\n{4,}", "\n\n\n", kept)
+
+
+def public_spec(assignment: Assignment, suite_name: str, warm: tuple[str, ...]) -> str:
+    """assignment.toml of the student's copy: the public checks, the suite in ``suite/``, no reference
+    (its path is kept only as a name), no late policy, and the [release] table."""
+    import tomli_w
+    raw = tomllib.loads((assignment.root / "assignment.toml").read_text(encoding="utf-8"))
+    head = dict(raw["assignment"])
+    head.update(project_root=".", suite=f"suite/{suite_name}")
+    if assignment.starter is None:
+        head.pop("starter", None)
+    exercises = []
+    for exercise in raw["exercise"]:
+        checks = [c for c in exercise.get("check", []) if not c.get("hidden", False)]
+        if checks:
+            exercises.append({**exercise, "check": checks})
+    hidden = [c for c in assignment.checks if c.hidden]
+    spec: dict[str, Any] = {"assignment": head, **{k: raw[k] for k in ("limits", "names", "tolerance") if k in raw},
+            "exercise": exercises,
+            "release": {"kind": "student", "cases": "cases.npz", "warm": list(warm),
+                        "hidden_checks": len(hidden), "hidden_points": sum(c.points for c in hidden)}}
+    return ("# The student's copy of this assignment, made by `grader release`: the public checks only.\n"
+            + tomli_w.dumps(spec))
+
+
+def _constants_read(assignment: Assignment, suite: Any, module: Any, recorded: Any, public: list) -> set[str]:
+    """The reference's plain values that loading the suite or a public check reads: run each public
+    check on the reference, here, as its replay runs for a student. Raises when one fails there."""
+    from grader.checks import run_check
+    from grader.oracle import reference_of
+    from grader.submission import LocalSubmission
+    reference = reference_of(assignment)
+    for check in public:
+        result = run_check(suite, check, LocalSubmission(assignment, module, reference=module),
+                           cases=recorded.for_check(check.id))
+        if not result.passed:
+            raise SpecError(f"{check.id} does not pass on the reference ({result.status.value}): {result.message[:300]}")
+    public_ids = {c.id for c in public} | {None}
+    return {name for name, checks in reference.reads.items() if checks & public_ids}
+
+
+def _how_to_check(assignment: Assignment, hidden: list) -> str:
+    points = sum(c.points for c in hidden)
+    return f"""## Checking your work with this copy
+
+This folder holds a copy of the grader with the assignment's public checks (no solutions). Once, in a
+virtual environment:
+
+```bash
+python -m pip install .grader/wheels/*.whl
+```
+
+Then, in this folder, as often as you like:
+
+```bash
+grader check {assignment.starter.name if assignment.starter else "my_solution.py"}
+```
+
+It runs the public checks on the same inputs as the instructor's run and writes an HTML report. A
+failing check shows the first of those inputs your code gets wrong. The {len(hidden)} hidden check(s)
+({points:g} points) run only when your work is graded; a check that needs the solution on your own
+data (your layer's filters, your weights) says it is graded then too.
+"""
+
+
+def build_wheel(into: Path) -> Path:
+    """The grader's wheel (no reference inside: pyproject.toml packages grader only)."""
+    into.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "-w", str(into), str(PROJECT)], check=True, capture_output=True)
+    (wheel,) = into.glob("*.whl")
+    return wheel
+
+
+def leaks(root: Path, assignment: Assignment) -> list[str]:
+    """What in ``root`` gives away a hidden check (its id) or the reference (a line of its code that
+    the starter does not hand out already): ``file: what``, empty when nothing does. Files are
+    searched as bytes; the grader's wheel, file by file, for the reference package and for lines of
+    the reference that are not the grader's own (its few activations, passed to student code by name:
+    grader.boundary)."""
+    import zipfile
+    hidden = [c.id for c in assignment.checks if c.hidden]
+    ids = {h.encode(): f"hidden check id {h}" for h in hidden}
+    ids.update({h.split(".", 1)[1].encode(): f"hidden check id {h}" for h in hidden})
+    given = "\n".join(_code_lines(assignment.starter.read_text(encoding="utf-8"))) if assignment.starter else ""
+    reference = assignment.reference.read_text(encoding="utf-8") if assignment.reference.is_file() else ""
+    lines = {line.encode(): f"a line of the reference: {line[:60]!r}" for line in reference_lines(reference)
+             if line not in given}
+    engine = {line.encode() for path in (PROJECT / "grader").rglob("*.py")
+              for line in _code_lines(path.read_text(encoding="utf-8"))}
+    found = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        shown = path.relative_to(root)
+        if path.suffix == ".whl":
+            with zipfile.ZipFile(path) as wheel:
+                found += [f"{shown}: holds {n}" for n in wheel.namelist() if n.split("/")[0] == "reference"]
+                data = b"".join(wheel.read(n) for n in wheel.namelist())
+            found += [f"{shown}: {what}" for needle, what in {**ids, **lines}.items()
+                      if needle in data and needle not in engine]
+            continue
+        data = path.read_bytes()
+        found += [f"{shown}: {what}" for needle, what in {**ids, **lines}.items() if needle in data]
+    return found
+
+
+def reference_lines(source: str) -> list[str]:
+    """The reference's lines that say something of the solution: code and comments, without the
+    imports, blank lines, comment rules (``# ---``) and lines too short to be anyone's in particular
+    (``return x``)."""
+    return [line for line in _code_lines(source)
+            if len(line) >= 24 and not line.startswith(("import ", "from ", '"""', "'''"))
+            and not line.startswith(("# ---", "# ===", "#---"))]
+
+
+def _code_lines(source: str) -> list[str]:
+    """The stripped lines of ``source``; of a notebook (JSON), the lines of its cells."""
+    if source.lstrip().startswith("{"):
+        import json
+        try:
+            cells = json.loads(source).get("cells", [])
+            source = "\n".join("".join(c.get("source", "")) if isinstance(c.get("source"), list) else str(c.get("source", ""))
+                               for c in cells)
+        except (ValueError, AttributeError):
+            pass
+    return [line.strip() for line in source.splitlines() if line.strip()]

@@ -1,0 +1,109 @@
+"""What a student receives (grader release): a bundle that checks their work without the solutions.
+
+Each bundle is built, copied where the project cannot be seen, installed into a fresh virtual
+environment from its own wheel (numpy assignments without torch: the light install), and run on a
+correct and a failing example. Its public verdicts must equal the instructor's run's, check for
+check, except those it says only the instructor's run can decide; and nothing in it may give away a
+hidden check or a line of the reference.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.pipeline import grade_one
+from grader.release import build_wheel, leaks, student_bundle
+from grader.spec import find_assignment, load_assignment
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# assignment -> (a correct example, a failing one, the checks only the instructor's run can decide:
+# they ask the reference about the student's own filters or weights)
+RELEASED = {
+    "cnn-numpy": ("examples/student_a.ipynb", "examples/doe_jane_40017_attempt_2026-10-03-14-22-10_cnn.ipynb",
+                  {"cnn-numpy.conv-layer.maps-match-filters", "cnn-numpy.mlp.forward"}),
+    "rnn-scratch": ("examples/kimlee_41877_2209314_rnn_scratch.py",
+                    "examples/Smith Alex_123456_assignsubmission_file_rnn_scratch.ipynb", None),
+}
+
+
+def _pip(venv: Path, *args: str) -> None:
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "-c", str(ROOT / "requirements.lock"),
+                    *args], check=True, capture_output=True, timeout=1200)
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory):
+    """A fresh virtual environment outside the project, with nothing of it installed."""
+    path = tmp_path_factory.mktemp("student") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+def _size_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("aid", list(RELEASED))
+def test_a_student_bundle_checks_like_the_instructor_without_the_solutions(aid, tmp_path, venv, wheel):
+    assignment = load_assignment(find_assignment(aid))
+    built = student_bundle(assignment, tmp_path / "dist", wheel=wheel, say=lambda s: None)
+    assert leaks(built, assignment) == []
+    # the test's own search, independent of the one release runs: no hidden id, no reference line
+    text = b"".join(p.read_bytes() for p in built.rglob("*") if p.is_file() and p.suffix != ".whl")
+    for check in (c for c in assignment.checks if c.hidden):
+        assert check.id.encode() not in text and check.id.split(".", 1)[1].encode() not in text
+    solution = assignment.reference.read_bytes()
+    assert not any(p.is_file() and p.read_bytes() == solution for p in built.rglob("*"))
+    assert not any(p.name == "reference" for p in built.rglob("*"))
+    # elsewhere, as a student gets it
+    bundle = Path(shutil.copytree(built, tmp_path / "home" / built.name))
+    torch = "torch" in assignment.reference.read_text(encoding="utf-8")
+    (whl,) = (bundle / ".grader" / "wheels").glob("*.whl")
+    _pip(venv, f"{whl}[torch]" if torch else str(whl))
+    if not torch:   # the light install: a numpy assignment's check needs no torch
+        probe = subprocess.run([str(venv / "bin" / "python"), "-c", "import torch"], capture_output=True)
+        assert probe.returncode != 0
+    print(f"{aid}: virtual environment {_size_mb(venv):.0f} MiB after installing the bundle")
+
+    correct, failing, instructor_only = RELEASED[aid]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    for example in (correct, failing):
+        source = assignment.root / example
+        mine = bundle / source.name
+        shutil.copy(source, mine)
+        out = tmp_path / f"{source.stem}.json"
+        run = subprocess.run([str(venv / "bin" / "grader"), "check", mine.name, "--json", str(out), "-o", "reports"],
+                             cwd=bundle, env=env, capture_output=True, text=True, timeout=900)
+        assert run.returncode in (0, 1), run.stderr[-3000:]
+        assert "hidden checks are graded after the deadline" in run.stdout
+        theirs = {c["id"]: c for e in json.loads(out.read_text())["exercises"] for c in e["checks"]}
+        ours = grade_one(assignment, source, public_only=True)
+        expected = {c.check.id: c for e in ours.exercises for c in e.checks}
+        assert set(theirs) == {k for k, c in expected.items() if not c.check.hidden}
+        later = {k for k, c in theirs.items() if c["status"] == "instructor"}
+        if instructor_only is not None:
+            assert later <= instructor_only
+        for key, check in theirs.items():
+            if key in later:
+                assert "your instructor's run grades it" in check["message"]
+                continue
+            assert check["status"] == expected[key].status.value, (key, check["message"][:500],
+                                                                   expected[key].message[:500])
+        if example == correct:
+            assert all(c["status"] in ("passed", "instructor") for c in theirs.values())
+        else:
+            assert any(c["status"] == "failed" for c in theirs.values())
