@@ -18,13 +18,13 @@ import base64
 import json
 import re
 from pathlib import Path
-from typing import Mapping, TextIO
+from typing import Mapping, Sequence, TextIO
 
 from grader.loader import prepare_source
 from grader.results import Status, SubmissionResult
 
-__all__ = ["annotations", "append_summary", "classroom_result", "definition_lines", "job_summary", "workflow",
-           "write_outputs"]
+__all__ = ["annotations", "append_summary", "bundle_install", "classroom_result", "definition_lines", "job_summary",
+           "workflow", "write_outputs"]
 
 
 def definition_lines(path: Path) -> dict[str, tuple[str, int | None]]:
@@ -132,9 +132,21 @@ def append_summary(markdown: str, env: Mapping[str, str], stdout: TextIO) -> Non
         stdout.write(markdown)
 
 
-def workflow(assignment: str, pass_mark: float, install: str, classroom: bool = False) -> str:
-    """A GitHub Actions workflow for a student repository template; with ``classroom``, a last step
-    gives the points to GitHub Classroom through its autograding reporter."""
+TORCH_CPU = "python -m pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
+
+
+def bundle_install(wheel: str, torch: bool) -> list[str]:
+    """The commands that install the grader from a student bundle's own wheel (grader release), with
+    the bundle's pinned versions: nothing is taken from the package index by name."""
+    return ([TORCH_CPU] if torch else []) + [
+        f'python -m pip install -c .grader/requirements.lock ".grader/wheels/{wheel}{"[torch]" if torch else ""}"']
+
+
+def workflow(pass_mark: float, install: Sequence[str], assignment: str | None = None, classroom: bool = False) -> str:
+    """A GitHub Actions workflow for a student repository template: ``install`` (shell commands that
+    install the grader, pinned), then ``grader ci``; with ``classroom``, a last step gives the points
+    to GitHub Classroom through its autograding reporter. ``assignment`` None: the one the repository's
+    bundle holds (.grader/)."""
     reporter = """      - name: Give the points to GitHub Classroom
         if: always()
         uses: classroom-resources/autograding-grading-reporter@v1
@@ -145,7 +157,9 @@ def workflow(assignment: str, pass_mark: float, install: str, classroom: bool = 
 """ if classroom else ""
     # The reporter updates the check run named "Autograding Tests" (the job's name) in this run.
     permissions = "permissions:\n  checks: write\n  actions: read\n  contents: read\n" if classroom else ""
-    return f"""# Written by `grader init-ci`: grades this repository's homework on every push.
+    commands = "".join(f"          {line}\n" for line in install)
+    which = f" -a {assignment}" if assignment else ""
+    return f"""# Written by `grader release` / `grader init-ci`: grades this repository's homework on every push.
 name: {"Autograding Tests" if classroom else "grader"}
 on: [push, pull_request, workflow_dispatch]
 {permissions}jobs:
@@ -157,13 +171,11 @@ on: [push, pull_request, workflow_dispatch]
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
-      - name: Install the grader (CPU PyTorch, the same numerics for everyone)
+      - name: Install the grader (pinned versions, the same numerics for everyone)
         run: |
-          pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
-          pip install {install}
-      - name: Grade
+{commands}      - name: Grade
         id: grade
-        run: grader ci -a {assignment} --pass-mark {pass_mark:g} -o grader-report
+        run: grader ci{which} --pass-mark {pass_mark:g} -o grader-report
       - name: Keep the report
         if: always()
         uses: actions/upload-artifact@v4
@@ -171,4 +183,3 @@ on: [push, pull_request, workflow_dispatch]
           name: grader-report
           path: grader-report/
 """ + reporter
-

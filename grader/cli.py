@@ -7,7 +7,8 @@
     grader init-ci -a cnn-numpy                         writes that CI workflow into a repository
     grader new sparse-autoencoder                       scaffolds an assignment from reference/sparse_autoencoder.py
     grader record -a cnn-numpy                          draws every check's inputs once (grade does it when stale)
-    grader release -a cnn-numpy -o dist                 what students receive: a self-check without the solutions
+    grader release -a cnn-numpy -o dist                 what students receive (a self-check without the solutions)
+                                                        and Gradescope's autograder
 """
 
 from __future__ import annotations
@@ -134,13 +135,25 @@ def cmd_ci(args: argparse.Namespace) -> int:
 
 def cmd_init_ci(args: argparse.Namespace) -> int:
     from grader import ci
+    from grader.release import warm_of
     assignment = _assignment(args.assignment)
     path = Path(args.path) / ".github" / "workflows" / "grader.yml"
     if path.exists() and not args.force:
         print(f"{path} exists; --force replaces it", file=sys.stderr)
         return 2
+    torch = "torch" in warm_of(assignment)
+    if assignment.release is not None:   # in a student bundle: the grader comes from its own wheel
+        (wheel,) = [p.name for p in (assignment.root.parent / "wheels").glob("*.whl")]
+        install, which = ci.bundle_install(wheel, torch), None
+    elif args.install:
+        install, which = ([ci.TORCH_CPU] if torch else []) + [f"python -m pip install {args.install}"], assignment.id
+    else:
+        print("say where CI gets the grader: --install with a pinned wheel (a path in the repository or a URL), "
+              "never a bare name from the package index; or run this in a student bundle (grader release), "
+              "whose workflow installs its own wheel", file=sys.stderr)
+        return 2
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(ci.workflow(assignment.id, args.pass_mark, args.install, args.classroom), encoding="utf-8")
+    path.write_text(ci.workflow(args.pass_mark, install, which, args.classroom), encoding="utf-8")
     print(f"wrote {path}")
     return 0
 
@@ -157,8 +170,27 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from grader.release import student_bundle
-    student_bundle(_assignment(args.assignment), Path(args.output))
+    from grader.release import build_wheel, gradescope_autograder, student_bundle
+    assignment = _assignment(args.assignment)
+    out = Path(args.output)
+    import shutil
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="grader-wheel-") as build:
+        wheel = build_wheel(Path(build))
+        student_bundle(assignment, out, wheel=wheel)
+        gradescope_autograder(assignment, out, wheel=wheel)
+    shutil.rmtree(out / f"{assignment.id}-gradescope")   # the zip is what Gradescope takes
+    return 0
+
+
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    """Gradescope's run_autograder: every check on the submission, into results.json."""
+    from grader.export import write_gradescope_json
+    os.environ.setdefault(FALLBACK_ENV, "rlimits")   # a container that may not allow bubblewrap: student code as nobody
+    assignment = _assignment(args.assignment)
+    result = grade_one(assignment, Path(args.submission), public_only=False)
+    write_gradescope_json(result, Path(args.results))
+    print(f"{result.student}: {result.earned:g} / {result.possible:g}")
     return 0
 
 
@@ -203,7 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("-a", "--assignment", help="assignment id (e.g. cnn-numpy) or folder")
     init.add_argument("--path", default=".", help="the student repository template (default: here)")
     init.add_argument("--pass-mark", type=float, default=100.0)
-    init.add_argument("--install", default="grader", help="what `pip install` is given to get the grader")
+    init.add_argument("--install", help="what `pip install` is given to get the grader: a pinned wheel (path or URL); "
+                                        "not needed in a student bundle, which installs its own")
     init.add_argument("--force", action="store_true", help="replace an existing workflow")
     init.add_argument("--classroom", action="store_true",
                       help="add GitHub Classroom's autograding reporter, which records the points in Classroom")
@@ -213,6 +246,12 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("-a", "--assignment", help="assignment id (e.g. cnn-numpy) or folder")
     release.add_argument("-o", "--output", default="dist", help="where the bundles go (default: dist/)")
     release.set_defaults(run=cmd_release)
+    gradescope = commands.add_parser("gradescope", help="Gradescope's run_autograder step: grade one submission on "
+                                                       "every check into results.json (grader release writes it)")
+    gradescope.add_argument("submission", help="the submission: a file or a folder (/autograder/submission)")
+    gradescope.add_argument("-a", "--assignment", help="assignment id (e.g. cnn-numpy) or folder")
+    gradescope.add_argument("--results", default="/autograder/results/results.json", help="where results.json goes")
+    gradescope.set_defaults(run=cmd_gradescope)
     new = commands.add_parser("new", help="scaffold a new assignment from its reference (toml, starter, suite, variants)")
     new.add_argument("id", help="the new assignment's id, e.g. sparse-autoencoder")
     new.add_argument("--reference", help="its reference module (default: reference/<id with _>.py)")

@@ -36,7 +36,7 @@ from typing import Any, Callable
 from grader.errors import SpecError
 from grader.spec import Assignment
 
-__all__ = ["student_bundle", "strip_checks", "public_spec", "leaks"]
+__all__ = ["gradescope_autograder", "leaks", "public_spec", "strip_checks", "student_bundle"]
 
 BUNDLE_FOLDER = ".grader"
 PROJECT = Path(__file__).resolve().parent.parent
@@ -81,20 +81,29 @@ def student_bundle(assignment: Assignment, out: Path, *, wheel: Path | None = No
     for path in files:
         (home / "suite" / path.name).write_text(strip_checks(path.read_text(encoding="utf-8"), assignment, hidden_ids),
                                                 encoding="utf-8")
-    from grader.sandbox import warm_imports
-    (home / "assignment.toml").write_text(public_spec(assignment, files[0].name, warm_imports(assignment.reference)),
+    (home / "assignment.toml").write_text(public_spec(assignment, files[0].name, warm_of(assignment)),
                                           encoding="utf-8")
     if assignment.starter is not None:
         shutil.copy2(assignment.starter, home / assignment.starter.name)
         shutil.copy2(assignment.starter, root / assignment.starter.name)
     readme = assignment.root / "README.md"
     text = readme.read_text(encoding="utf-8") if readme.is_file() else f"# {assignment.title}\n"
-    (root / "README.md").write_text(text.rstrip() + "\n\n" + _how_to_check(assignment, hidden), encoding="utf-8")
+    (root / "README.md").write_text(text.rstrip() + "\n\n" + _how_to_check(assignment, hidden, "torch" in warm_of(assignment)),
+                                    encoding="utf-8")
 
     wheels = root / BUNDLE_FOLDER / "wheels"
     wheels.mkdir()
     shutil.copy2(wheel or build_wheel(wheels.parent / "build"), wheels)
     shutil.rmtree(wheels.parent / "build", ignore_errors=True)
+    shutil.copy2(PROJECT / "requirements.lock", root / BUNDLE_FOLDER / "requirements.lock")
+    # The student repository template (GitHub Classroom): grades the public checks on every push,
+    # with the grader installed from this folder's own wheel, and hands the points to Classroom.
+    from grader.ci import bundle_install, workflow
+    (wheel_name,) = [p.name for p in wheels.glob("*.whl")]
+    flow = root / ".github" / "workflows" / "grader.yml"
+    flow.parent.mkdir(parents=True)
+    flow.write_text(workflow(100, bundle_install(wheel_name, "torch" in warm_of(assignment)), classroom=True),
+                    encoding="utf-8")
 
     found = leaks(root, assignment)
     if found:
@@ -102,6 +111,83 @@ def student_bundle(assignment: Assignment, out: Path, *, wheel: Path | None = No
         raise SpecError("the student bundle would give away what it must not; nothing was written:\n" + "\n".join(found))
     say(f"student bundle: {root} ({len(public)} public checks, {len(hidden)} hidden ones left out)")
     return root
+
+
+def gradescope_autograder(assignment: Assignment, out: Path, *, wheel: Path | None = None,
+                          say: Callable[[str], None] = print) -> Path:
+    """Build ``out``/<id>-gradescope.zip, Gradescope's autograder for ``assignment`` (and the folder it
+    zips): ``setup.sh`` (a virtual environment with the grader's wheel and the pinned packages, then
+    the recorded cases, made once in the image) and ``run_autograder`` (grades
+    /autograder/submission on every check, hidden ones included, into
+    /autograder/results/results.json). It holds the course's files for this assignment, the
+    reference among them, readable by root only after setup: student code runs as nobody, or in
+    bubblewrap where the image allows it."""
+    if assignment.release is not None:
+        raise SpecError(f"{assignment.root} is a release copy: build the autograder from the course's project")
+    root = Path(out) / f"{assignment.id}-gradescope"
+    if root.exists():
+        shutil.rmtree(root)
+    project = assignment.project_root
+    course = root / "course"
+    assignment_dir = course / assignment.root.relative_to(project)
+    shutil.copytree(assignment.root, assignment_dir,
+                    ignore=shutil.ignore_patterns("examples", ".cases", "__pycache__", "*.pyc"))
+    for path in [assignment.reference, *suite_files(assignment.suite)]:
+        target = course / path.relative_to(project)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    if (assignment.reference.parent / "__init__.py").is_file():
+        shutil.copy2(assignment.reference.parent / "__init__.py", course / assignment.reference.parent.relative_to(project))
+    (root / "wheels").mkdir()
+    shutil.copy2(wheel or build_wheel(root / "build"), root / "wheels")
+    shutil.rmtree(root / "build", ignore_errors=True)
+    shutil.copy2(PROJECT / "requirements.lock", root / "requirements.lock")
+    torch = "torch" in warm_of(assignment)
+    relative = assignment_dir.relative_to(root).as_posix()
+    (root / "setup.sh").write_text(_SETUP.format(extra="[torch]" if torch else "", assignment=relative), encoding="utf-8")
+    (root / "run_autograder").write_text(_RUN.format(assignment=relative), encoding="utf-8")
+    for script in ("setup.sh", "run_autograder"):
+        (root / script).chmod(0o755)
+    archive = shutil.make_archive(str(root), "zip", root)
+    say(f"Gradescope autograder: {archive} (upload it as the assignment's autograder)")
+    return Path(archive)
+
+
+def warm_of(assignment: Assignment) -> tuple[str, ...]:
+    from grader.sandbox import warm_imports
+    return assignment.release.warm if assignment.release is not None else warm_imports(assignment.reference)
+
+
+# Gradescope runs setup.sh once, as root, when it builds the image (the zip is unpacked in
+# /autograder/source), and run_autograder once per submission. AUTOGRADER_ROOT lets a test run both
+# in a folder of its own.
+_SETUP = """#!/usr/bin/env bash
+# Made by `grader release`: Gradescope runs this once, as root, when it builds the autograder image.
+set -euo pipefail
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+SOURCE="$ROOT/source"
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && [ -z "${{GRADER_NO_APT:-}}" ]; then
+  # bubblewrap: the sandbox for student code; python3-venv for the grader's own environment
+  apt-get update -qq && apt-get install -y -qq python3 python3-venv python3-pip bubblewrap >/dev/null
+fi
+python3 -m venv "$SOURCE/venv"
+"$SOURCE/venv/bin/python" -m pip install --quiet --upgrade pip
+"$SOURCE/venv/bin/python" -m pip install --quiet -c "$SOURCE/requirements.lock" "$(ls "$SOURCE"/wheels/*.whl){extra}"
+# The inputs of every check, drawn once here, in the image, instead of for every submission.
+"$SOURCE/venv/bin/grader" record -a "$SOURCE/{assignment}"
+# The reference and the hidden checks: root's only. Student code never runs as root.
+chmod -R go-rwx "$SOURCE/course"
+"""
+
+_RUN = """#!/usr/bin/env bash
+# Made by `grader release`: Gradescope runs this for every submission; it writes results/results.json.
+set -euo pipefail
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+mkdir -p "$ROOT/results"
+cd "$ROOT/source"
+exec "$ROOT/source/venv/bin/grader" gradescope "$ROOT/submission" -a "$ROOT/source/{assignment}" \
+  --results "$ROOT/results/results.json"
+"""
 
 
 def suite_files(suite: Path) -> list[Path]:
@@ -177,15 +263,16 @@ def _constants_read(assignment: Assignment, suite: Any, module: Any, recorded: A
     return {name for name, checks in reference.reads.items() if checks & public_ids}
 
 
-def _how_to_check(assignment: Assignment, hidden: list) -> str:
+def _how_to_check(assignment: Assignment, hidden: list, torch: bool) -> str:
     points = sum(c.points for c in hidden)
+    extra = "[torch]" if torch else ""
     return f"""## Checking your work with this copy
 
 This folder holds a copy of the grader with the assignment's public checks (no solutions). Once, in a
-virtual environment:
+virtual environment (the versions everyone is graded with):
 
 ```bash
-python -m pip install .grader/wheels/*.whl
+python -m pip install -c .grader/requirements.lock "$(ls .grader/wheels/*.whl){extra}"
 ```
 
 Then, in this folder, as often as you like:
@@ -197,7 +284,8 @@ grader check {assignment.starter.name if assignment.starter else "my_solution.py
 It runs the public checks on the same inputs as the instructor's run and writes an HTML report. A
 failing check shows the first of those inputs your code gets wrong. The {len(hidden)} hidden check(s)
 ({points:g} points) run only when your work is graded; a check that needs the solution on your own
-data (your layer's filters, your weights) says it is graded then too.
+data (your layer's filters, your weights) says it is graded then too. Pushed to GitHub, the workflow
+in `.github/workflows/grader.yml` runs the same check on every push.
 """
 
 

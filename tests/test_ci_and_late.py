@@ -85,17 +85,25 @@ def classroom_of(encoded: str) -> dict:
     return record
 
 
+WHEEL = "https://example.org/course/dlcourse_grader-0.1.0-py3-none-any.whl"
+
+
 def test_init_ci_writes_a_workflow_that_runs_grader_ci(tmp_path):
-    assert main(["init-ci", "-a", "cnn-numpy", "--path", str(tmp_path), "--pass-mark", "60"]) == 0
+    # never `pip install grader`: that name on the package index is someone else's
+    assert main(["init-ci", "-a", "cnn-numpy", "--path", str(tmp_path), "--pass-mark", "60"]) == 2
+    assert main(["init-ci", "-a", "cnn-numpy", "--path", str(tmp_path), "--pass-mark", "60", "--install", WHEEL]) == 0
     workflow = (tmp_path / ".github" / "workflows" / "grader.yml").read_text()
-    assert "grader ci -a cnn-numpy --pass-mark 60" in workflow and "torch==2.13.0" in workflow
-    assert main(["init-ci", "-a", "cnn-numpy", "--path", str(tmp_path)]) == 2     # never overwrites silently
+    assert "grader ci -a cnn-numpy --pass-mark 60" in workflow and f"pip install {WHEEL}" in workflow
+    assert "torch" not in workflow                       # a numpy assignment
+    assert main(["init-ci", "-a", "cnn-numpy", "--path", str(tmp_path), "--install", WHEEL]) == 2   # never overwrites silently
     assert "classroom" not in workflow.lower()
+    assert main(["init-ci", "-a", "seq-models", "--path", str(tmp_path / "t"), "--install", WHEEL]) == 0
+    assert "torch==2.13.0" in (tmp_path / "t" / ".github" / "workflows" / "grader.yml").read_text()
 
 
 def test_init_ci_for_github_classroom_hands_the_result_to_its_reporter(tmp_path):
     import yaml
-    assert main(["init-ci", "-a", "cnn-numpy", "--path", str(tmp_path), "--classroom"]) == 0
+    assert main(["init-ci", "-a", "cnn-numpy", "--path", str(tmp_path), "--classroom", "--install", WHEEL]) == 0
     workflow = yaml.safe_load((tmp_path / ".github" / "workflows" / "grader.yml").read_text())
     assert workflow["permissions"] == {"checks": "write", "actions": "read", "contents": "read"}
     job = workflow["jobs"]["grade"]

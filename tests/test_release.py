@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from grader.pipeline import grade_one
-from grader.release import build_wheel, leaks, student_bundle
+from grader.release import build_wheel, gradescope_autograder, leaks, student_bundle
 from grader.spec import find_assignment, load_assignment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,3 +107,67 @@ def test_a_student_bundle_checks_like_the_instructor_without_the_solutions(aid, 
             assert all(c["status"] in ("passed", "instructor") for c in theirs.values())
         else:
             assert any(c["status"] == "failed" for c in theirs.values())
+
+
+@pytest.mark.slow
+def test_gradescope_autograder_scores_a_submission_as_grader_grade_does(tmp_path, wheel):
+    """setup.sh and run_autograder in a simulated /autograder tree (AUTOGRADER_ROOT): the zip unpacked
+    in source/, the submission in submission/, results.json out."""
+    assignment = load_assignment(find_assignment("cnn-numpy"))
+    archive = gradescope_autograder(assignment, tmp_path / "dist", wheel=wheel, say=lambda s: None)
+    root = tmp_path / "autograder"
+    shutil.unpack_archive(archive, root / "source")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))},
+           "AUTOGRADER_ROOT": str(root), "GRADER_NO_APT": "1"}
+    setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True,
+                           timeout=1200)
+    assert setup.returncode == 0, setup.stderr[-3000:]
+    for example in ("examples/student_a.ipynb", "examples/doe_jane_40017_attempt_2026-10-03-14-22-10_cnn.ipynb"):
+        source = assignment.root / example
+        shutil.rmtree(root / "submission", ignore_errors=True)
+        (root / "submission").mkdir()
+        shutil.copy(source, root / "submission" / source.name)
+        run = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True,
+                             timeout=900)
+        assert run.returncode == 0, run.stderr[-3000:]
+        results = json.loads((root / "results" / "results.json").read_text())
+        ours = grade_one(assignment, source, public_only=False)
+        assert results["score"] == ours.final
+        assert {t["number"] for t in results["tests"]} == {c.id for c in assignment.checks}
+        hidden = {t["number"] for t in results["tests"] if t["visibility"] == "after_published"}
+        assert hidden == {c.id for c in assignment.checks if c.hidden}
+
+
+@pytest.mark.slow
+def test_the_student_repository_workflow_is_valid_and_its_commands_grade_the_work(tmp_path, wheel):
+    """The template's workflow, as GitHub Actions would run it: each ``run`` step in a fresh virtual
+    environment (what setup-python gives), in a copy of the bundle holding a student's work."""
+    import base64
+
+    import yaml
+    assignment = load_assignment(find_assignment("cnn-numpy"))
+    built = student_bundle(assignment, tmp_path / "dist", wheel=wheel, say=lambda s: None)
+    repo = Path(shutil.copytree(built, tmp_path / "repo"))
+    shutil.copy(assignment.root / "examples" / "student_a.ipynb", repo / "starter.ipynb")   # the student's work
+    flow = yaml.safe_load((repo / ".github" / "workflows" / "grader.yml").read_text())
+    assert flow["name"] == "Autograding Tests" and set(flow[True]) == {"push", "pull_request", "workflow_dispatch"}
+    steps = flow["jobs"]["grade"]["steps"]
+    commands = [s["run"] for s in steps if "run" in s]
+    assert not any("pip install grader" in c or "pip install dlcourse-grader" in c for c in commands)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    outputs, summary = tmp_path / "outputs", tmp_path / "summary.md"
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))},
+           "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "GITHUB_OUTPUT": str(outputs),
+           "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_ACTIONS": "true"}
+    for command in commands:
+        run = subprocess.run(["bash", "-e", "-c", command], cwd=repo, env=env, capture_output=True, text=True,
+                             timeout=1200)
+        assert run.returncode == 0, (command, run.stdout[-2000:], run.stderr[-2000:])
+    values = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+    ours = grade_one(assignment, assignment.root / "examples" / "student_a.ipynb", public_only=True)
+    later = sum(c.points for c in assignment.checks if c.id in RELEASED["cnn-numpy"][2])   # the instructor's to decide
+    assert values["passed"] == "true" and float(values["score"]) == ours.earned - later
+    record = json.loads(base64.b64decode(values["result"]))
+    assert {t["name"] for t in record["tests"]} == {c.id for c in assignment.checks if not c.hidden}
+    assert "public points" in summary.read_text()
