@@ -150,8 +150,9 @@ class _Function:
     def _live(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if self.fn is None:
             raise ReferenceUnavailable(
-                f"this check asks the reference about your own data ({self.name}), and the reference is not "
-                "part of your copy of the grader: your instructor's run grades it")
+                f"this check needs the reference's {self.name} on values your copy of the grader has no recorded "
+                "answer for (values your own code made, such as the filters your layer drew or your weights; the "
+                "solution stays with your instructor): your instructor's run grades it")
         return self.fn(*args, **kwargs)
 
     def _record(self, answers: Answers, key: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

@@ -39,6 +39,10 @@ from grader.spec import Assignment
 __all__ = ["gradescope_autograder", "leaks", "public_spec", "strip_checks", "student_bundle"]
 
 BUNDLE_FOLDER = ".grader"
+# The line an author puts in a suite module that may go to students: it holds nothing that computes
+# what an exercise asks (expected values come from the reference, through grader.oracle).
+RELEASABLE_LINE = '__release__ = "student"'
+RELEASABLE = re.compile(r'^__release__ = "student"', re.M)
 PROJECT = Path(__file__).resolve().parent.parent
 
 
@@ -77,6 +81,15 @@ def student_bundle(assignment: Assignment, out: Path, *, wheel: Path | None = No
     (home / "cases.npz").chmod(0o644)   # public checks only: the student's to read
 
     files = suite_files(assignment.suite)
+    unreviewed = [f.name for f in files if not RELEASABLE.search(f.read_text(encoding="utf-8"))]
+    if unreviewed:
+        shutil.rmtree(root)
+        raise SpecError(
+            f"{', '.join(unreviewed)} would go to students, and no one has said they may: a suite module can hold "
+            "code that computes what the exercise asks (a backward pass that a hint's variants are built from, a "
+            "data generator, a model's forward), which no search for the reference's lines finds. Keep such code "
+            "out of the modules students receive (call the reference through grader.oracle instead), then mark "
+            f"each module with a line `{RELEASABLE_LINE}`.")
     hidden_ids = {c.id for c in hidden}
     for path in files:
         (home / "suite" / path.name).write_text(strip_checks(path.read_text(encoding="utf-8"), assignment, hidden_ids),

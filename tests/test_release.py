@@ -29,9 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RELEASED = {
     "cnn-numpy": ("examples/student_a.ipynb", "examples/doe_jane_40017_attempt_2026-10-03-14-22-10_cnn.ipynb",
                   {"cnn-numpy.conv-layer.maps-match-filters", "cnn-numpy.mlp.forward"}),
-    "rnn-scratch": ("examples/kimlee_41877_2209314_rnn_scratch.py",
-                    "examples/Smith Alex_123456_assignsubmission_file_rnn_scratch.ipynb", None),
 }
+# Not yet: their suites hold code that computes what an exercise asks (rnn-scratch's backward-pass
+# variants for its hints, seq-models' GRU variants and data generator, pa3-rnn's model mirrors), so
+# their modules are not marked for students and release refuses them (test_engine: test_oracle.py).
 
 
 def _pip(venv: Path, *args: str) -> None:
@@ -95,8 +96,7 @@ def test_a_student_bundle_checks_like_the_instructor_without_the_solutions(aid, 
         expected = {c.check.id: c for e in ours.exercises for c in e.checks}
         assert set(theirs) == {k for k, c in expected.items() if not c.check.hidden}
         later = {k for k, c in theirs.items() if c["status"] == "instructor"}
-        if instructor_only is not None:
-            assert later <= instructor_only
+        assert later <= instructor_only
         for key, check in theirs.items():
             if key in later:
                 assert "your instructor's run grades it" in check["message"]

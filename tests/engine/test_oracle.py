@@ -91,6 +91,8 @@ def doubled_in_place(x):
 SUITE = """
 import numpy as np
 from hypothesis import given
+
+__release__ = "student"
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -259,7 +261,8 @@ def test_the_suite_loses_its_hidden_checks_and_their_comments_only(assignment):
 
 def test_the_bundle_has_the_public_checks_and_nothing_of_the_reference_or_the_hidden_one(assignment, bundle):
     assert sorted(p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()) == [
-        ".grader/asked/assignment.toml", ".grader/asked/cases.npz", ".grader/asked/suite/asked_suite.py",
+        ".github/workflows/grader.yml", ".grader/asked/assignment.toml", ".grader/asked/cases.npz",
+        ".grader/asked/suite/asked_suite.py", ".grader/requirements.lock",
         ".grader/wheels/dlcourse_grader-0-py3-none-any.whl", "README.md"]
     assert leaks(bundle, assignment) == []
     mine = load_assignment(bundle / ".grader" / "asked")
@@ -297,3 +300,18 @@ def test_the_bundle_grades_public_checks_as_the_instructor_does(assignment, bund
             # the wrong answers are questions nobody recorded: only the instructor's run can decide
             own = theirs["asked.scale.of-yours"]
             assert own.status is Status.INSTRUCTOR and not own.counts and "instructor" in own.message
+
+
+def test_release_refuses_a_suite_module_no_one_said_may_go_to_students(assignment, tmp_path):
+    assignment.suite.write_text(assignment.suite.read_text().replace('__release__ = "student"', ""))
+    with pytest.raises(Exception, match="no one has said they may"):
+        student_bundle(assignment, tmp_path / "dist", wheel=a_wheel(tmp_path / "w.whl"), say=lambda s: None)
+    assert not (tmp_path / "dist" / "asked-student").exists()
+
+
+def test_a_real_suite_whose_hints_compute_the_answer_is_not_released(tmp_path):
+    """rnn-scratch's hints are built from backward passes with one mistake each: with none, the answer."""
+    from grader.spec import find_assignment
+    rnn = load_assignment(find_assignment("rnn-scratch"))
+    with pytest.raises(Exception, match="rnn_scratch"):
+        student_bundle(rnn, tmp_path / "dist", wheel=a_wheel(tmp_path / "w.whl"), say=lambda s: None)

@@ -8,6 +8,8 @@ inputs come from cnn_numpy_strategies.py, which explains why array values lie on
 
 from __future__ import annotations
 
+__release__ = "student"   # may go to students (grader release): expected values come from the reference
+
 from typing import Any
 
 import numpy as np

@@ -7,6 +7,8 @@ Everything here runs in the grading process on plain data that came back from th
 
 from __future__ import annotations
 
+__release__ = "student"   # may go to students (grader release): expected values come from the reference
+
 from typing import Any, Mapping, Sequence
 
 import numpy as np

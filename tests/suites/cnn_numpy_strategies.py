@@ -11,6 +11,8 @@ a valid case is the course author's error, reported once, not a student's failur
 
 from __future__ import annotations
 
+__release__ = "student"   # may go to students (grader release): expected values come from the reference
+
 from dataclasses import dataclass
 from typing import Any
 
