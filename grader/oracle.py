@@ -72,12 +72,19 @@ class Reference:
     ``load`` gives the module, or None where there is none (a student's bundle); ``constants``
     are its plain values recorded for such a place."""
 
-    def __init__(self, load: Callable[[], types.ModuleType | None], constants: Mapping[str, Any] | None = None):
+    def __init__(self, load: Callable[[], types.ModuleType | None], constants: dict[str, Any] | None = None,
+                 prefix: str = "", keep_generators: bool = False):
         self._load = load
         self._module: types.ModuleType | None = None
         self._loaded = False
         self._wrapped: dict[str, _Function] = {}
-        self._constants = dict(constants or {})
+        # plain values where the module is not (a bundle's), shared by an assignment's References, by
+        # ``prefix`` + name; the prefix also names this module's questions apart from the reference's
+        self._constants = constants if constants is not None else {}
+        self.prefix = prefix
+        # helpers that compute answers (a private module's): run with the global generators put back,
+        # as @answer helpers are, so an object they build that draws its own weights changes nothing
+        self.keep_generators = keep_generators
         # plain values read, by the checks that read them (None: outside any check, e.g. at import):
         # what a release bundle must carry for its public checks (grader.release)
         self.reads: dict[str, set[str | None]] = {}
@@ -96,27 +103,31 @@ class Reference:
         nothing the check does next. Where the reference is not here (a student's bundle), a
         question not recorded reaches the helper, whose use of the reference raises
         :class:`ReferenceUnavailable`."""
-        wrapped = _Function(self, f"answer:{fn.__qualname__}", _keeping_generators(fn))
+        wrapped = _Function(self, f"answer:{self.prefix}{fn.__qualname__}", _keeping_generators(fn))
         self._wrapped[wrapped.name] = wrapped
         return wrapped
 
-    def provide(self, constants: Mapping[str, Any]) -> None:
-        """Plain values of the reference module, for use where the module is not (a bundle)."""
-        self._constants.update(constants)
+    def read_values(self, checks: set[str | None]) -> dict[str, Any]:
+        """The plain values read by ``checks`` (None: outside any check), by prefixed name."""
+        module = self.module()
+        return {self.prefix + name: getattr(module, name) for name, by in sorted(self.reads.items())
+                if by & checks and module is not None}
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
         module = self.module()
         if module is None:
-            if name in self._constants:
-                return fresh(self._constants[name])
-            return self._wrapped.setdefault(name, _Function(self, name, None))
+            if self.prefix + name in self._constants:
+                return fresh(self._constants[self.prefix + name])
+            return self._wrapped.setdefault(name, _Function(self, self.prefix + name, None))
         value = getattr(module, name)
         if isinstance(value, types.FunctionType) and value.__module__ == module.__name__:
             wrapped = self._wrapped.get(name)
-            if wrapped is None or wrapped.fn is not value:
-                wrapped = self._wrapped[name] = _Function(self, name, value)
+            if wrapped is None or wrapped.original is not value:
+                fn = _keeping_generators(value) if self.keep_generators else value
+                wrapped = self._wrapped[name] = _Function(self, self.prefix + name, fn)
+                wrapped.original = value
             return wrapped
         if not isinstance(value, (type, types.ModuleType)) and not callable(value):
             self.reads.setdefault(name, set()).add(self.which_check())
@@ -133,6 +144,7 @@ class _Function:
 
     def __init__(self, owner: Reference, name: str, fn: Callable[..., Any] | None):
         self.owner, self.name, self.fn = owner, name, fn
+        self.original = fn            # the module's own function (fn may wrap it)
         self.__name__ = name
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -165,16 +177,37 @@ class _Function:
         return value
 
 
-_references: dict[str, Reference] = {}
+_references: dict[tuple[str, str], Reference] = {}   # (assignment folder, prefix) -> its Reference
+_provided: dict[str, dict[str, Any]] = {}             # assignment folder -> a bundle's plain values
+
+
+def provided(assignment: Any) -> dict[str, Any]:
+    """The plain values a bundle carries for ``assignment``'s References (grader.release), by
+    prefixed name: filled before its suite loads, read by every Reference of it."""
+    return _provided.setdefault(str(assignment.root), {})
 
 
 def reference_of(assignment: Any) -> Reference:
-    """The :class:`Reference` of ``assignment`` (one per reference file, shared by its suite's modules)."""
-    key = str(assignment.reference)
+    """The :class:`Reference` of ``assignment`` (one per assignment, shared by its suite's modules)."""
+    return _reference(assignment, "", lambda: load_reference(assignment))
+
+
+def private_of(assignment: Any, stem: str, load: Callable[[], types.ModuleType]) -> Reference:
+    """A suite's private module (grader.suite.load_private) seen like the reference: its functions'
+    results recorded with the cases; in a student's bundle, where the module is not, answers only."""
+    return _reference(assignment, f"{stem}.", load, keep_generators=True)
+
+
+def references_of(assignment: Any) -> list[Reference]:
+    return [r for (root, _), r in _references.items() if root == str(assignment.root)]
+
+
+def _reference(assignment: Any, prefix: str, load: Callable[[], types.ModuleType], keep_generators: bool = False) -> Reference:
+    key = (str(assignment.root), prefix)
     found = _references.get(key)
     if found is None:
-        found = _references[key] = Reference(lambda: load_reference(assignment) if assignment.release is None
-                                             else None)   # None: a student's bundle, answers only
+        found = _references[key] = Reference(lambda: load() if assignment.release is None else None,
+                                             provided(assignment), prefix, keep_generators)   # None: a bundle
     return found
 
 

@@ -71,8 +71,7 @@ def student_bundle(assignment: Assignment, out: Path, *, wheel: Path | None = No
 
     # What the public checks read of the reference's plain values, found by grading the reference
     # on them here (which also proves the public checks pass on it, as they must).
-    read = _constants_read(assignment, suite, module, recorded, public)
-    constants = {name: getattr(module, name) for name in sorted(read)}
+    constants = _constants_read(assignment, suite, module, recorded, public)
     names = sorted({*assignment.names, *(n for e in assignment.exercises for n in e.names)})
     kept = Recorded(recorded.key, {c.id: recorded.cases[c.id] for c in public if c.id in recorded.cases},
                     {c.id: why for c, why in ((c, recorded.live.get(c.id)) for c in public) if why},
@@ -260,20 +259,19 @@ def public_spec(assignment: Assignment, suite_name: str, warm: tuple[str, ...]) 
             + tomli_w.dumps(spec))
 
 
-def _constants_read(assignment: Assignment, suite: Any, module: Any, recorded: Any, public: list) -> set[str]:
+def _constants_read(assignment: Assignment, suite: Any, module: Any, recorded: Any, public: list) -> dict[str, Any]:
     """The reference's plain values that loading the suite or a public check reads: run each public
     check on the reference, here, as its replay runs for a student. Raises when one fails there."""
     from grader.checks import run_check
-    from grader.oracle import reference_of
+    from grader.oracle import references_of
     from grader.submission import LocalSubmission
-    reference = reference_of(assignment)
     for check in public:
         result = run_check(suite, check, LocalSubmission(assignment, module, reference=module),
                            cases=recorded.for_check(check.id))
         if not result.passed:
             raise SpecError(f"{check.id} does not pass on the reference ({result.status.value}): {result.message[:300]}")
-    public_ids = {c.id for c in public} | {None}
-    return {name for name, checks in reference.reads.items() if checks & public_ids}
+    public_ids: set[str | None] = {c.id for c in public} | {None}
+    return {name: value for r in references_of(assignment) for name, value in r.read_values(public_ids).items()}
 
 
 def _how_to_check(assignment: Assignment, hidden: list, torch: bool) -> str:

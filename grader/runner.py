@@ -36,7 +36,7 @@ from grader.discovery import SubmissionFile, submission_files
 from grader.errors import (AuthorError, MalformedReply, SpecError, StudentCodeRaised, StudentError,
                            SubmissionUnreadable, WorkerLost)
 from grader.loader import prepare_source
-from grader.oracle import load_reference, reference_of, standin_module
+from grader.oracle import load_reference, provided, standin_module
 from grader.results import Binding, CheckResult, ExerciseResult, LoadNote, Status, SubmissionResult
 from grader.sandbox import SandboxUnavailable, WorkerSubmission, Zygote, warm_imports
 from grader.spec import Assignment, Exercise, load_assignment
@@ -85,7 +85,7 @@ class Grader:
             # A student's bundle (grader.release): no reference here. Its recorded cases stand in for
             # it: the reference's answers, its signatures, the plain values the checks read. A replay
             # that fails is the verdict (nothing can shrink it without the reference).
-            reference_of(assignment).provide(load_release_cases(assignment, constants_only=True).constants)
+            provided(assignment).update(load_release_cases(assignment, constants_only=True).constants)
             self.suite = load_suite(assignment)
             self.cases = load_release_cases(assignment)
             self.reference = standin_module(assignment.id, self.cases.signatures)

@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, Phase, Verbosity
 
 from grader.compare import comparison_dtype, describe, mismatch
 from grader.errors import SpecError
-from grader.oracle import Reference, reference_of
+from grader.oracle import Reference, private_of, reference_of
 from grader.results import Counterexample, Picture
 from grader.spec import Assignment, Check
 
@@ -71,7 +71,26 @@ def reference() -> Reference:
     assignment = _loading.get()
     if assignment is None:
         raise SpecError("reference() is called at the top of a suite module, while load_suite loads it")
-    found = reference_of(assignment)
+    return _watched(reference_of(assignment))
+
+
+def load_private(suite_file: str, stem: str) -> Reference:
+    """``<stem>.py`` next to ``suite_file``, as private helpers that students never receive: code
+    that computes what an exercise asks (a correct backward pass to build a hint's wrong variants
+    from, a data generator the exercise asks for). Its functions are called through
+    :mod:`grader.oracle` like the reference's: results recorded with the cases, and in a student's
+    bundle (where the module is not) looked up. Call it at the top of a suite module, as
+    ``private = load_private(__file__, "rnn_scratch_private")``."""
+    assignment = _loading.get()
+    if assignment is None:
+        raise SpecError("load_private is called at the top of a suite module, while load_suite loads it")
+    if assignment.release is not None:   # a student's bundle: the module is not here, its answers are
+        return _watched(private_of(assignment, stem, lambda: None))   # type: ignore[arg-type,return-value]
+    module = load_sibling(suite_file, stem)   # now, while the suite loads: it may call reference() itself
+    return _watched(private_of(assignment, stem, lambda: module))
+
+
+def _watched(found: Reference) -> Reference:
     found.which_check = lambda: run.check.id if (run := _current.get()) is not None else None
     return found
 
@@ -280,4 +299,4 @@ def fail(message: str, *, inputs: Mapping[str, Any] | None = None, expected: Any
 
 
 __all__ = ["CheckFailed", "Suite", "check", "expect", "expect_close", "expect_gradients_close", "fail",
-           "load_sibling", "load_suite", "observe", "reference", "seed_for"]
+           "load_private", "load_sibling", "load_suite", "observe", "reference", "seed_for"]

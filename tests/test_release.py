@@ -29,10 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 RELEASED = {
     "cnn-numpy": ("examples/student_a.ipynb", "examples/doe_jane_40017_attempt_2026-10-03-14-22-10_cnn.ipynb",
                   {"cnn-numpy.conv-layer.maps-match-filters", "cnn-numpy.mlp.forward"}),
+    "rnn-scratch": ("examples/kimlee_41877_2209314_rnn_scratch.py",
+                    "examples/Smith Alex_123456_assignsubmission_file_rnn_scratch.ipynb",
+                    {"rnn-scratch.sample.learns-word"}),   # measured on the student's own trained weights
 }
-# Not yet: their suites hold code that computes what an exercise asks (rnn-scratch's backward-pass
-# variants for its hints, seq-models' GRU variants and data generator, pa3-rnn's model mirrors), so
-# their modules are not marked for students and release refuses them (test_engine: test_oracle.py).
+# Not yet: their suites hold code that computes what an exercise asks (seq-models' GRU variants and
+# data generator, pa3-rnn's model mirrors), so their modules are not marked for students and release
+# refuses them (tests/engine/test_oracle.py).
 
 
 def _pip(venv: Path, *args: str) -> None:

@@ -310,8 +310,8 @@ def test_release_refuses_a_suite_module_no_one_said_may_go_to_students(assignmen
 
 
 def test_a_real_suite_whose_hints_compute_the_answer_is_not_released(tmp_path):
-    """rnn-scratch's hints are built from backward passes with one mistake each: with none, the answer."""
+    """seq-models' hints are built from GRU steps with one mistake each: with none, the answer."""
     from grader.spec import find_assignment
-    rnn = load_assignment(find_assignment("rnn-scratch"))
-    with pytest.raises(Exception, match="rnn_scratch"):
-        student_bundle(rnn, tmp_path / "dist", wheel=a_wheel(tmp_path / "w.whl"), say=lambda s: None)
+    seq = load_assignment(find_assignment("seq-models"))
+    with pytest.raises(Exception, match="seq_models"):
+        student_bundle(seq, tmp_path / "dist", wheel=a_wheel(tmp_path / "w.whl"), say=lambda s: None)

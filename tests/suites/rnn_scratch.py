@@ -9,6 +9,8 @@ into the student's model, and once trained by the grader's own loop on "Acknowle
 
 from __future__ import annotations
 
+__release__ = "student"   # may go to students (grader release): what computes answers is in rnn_scratch_private.py
+
 from typing import Any
 
 import numpy as np
@@ -18,10 +20,10 @@ from hypothesis import strategies as st
 
 from grader.compare import as_array, describe
 from grader.errors import StudentCodeRaised
-from grader.gradients import finite_difference_gradients
-from grader.suite import check, expect, expect_close, fail, load_sibling, observe, reference
+from grader.suite import check, expect, expect_close, fail, load_private, load_sibling, observe, reference
 
 ref = reference()   # the reference's answers, recorded with the cases where they can be (grader.oracle)
+private = load_private(__file__, "rnn_scratch_private")   # what computes answers: never sent to students
 
 
 cases = load_sibling(__file__, "rnn_scratch_cases")
@@ -78,7 +80,7 @@ def forward_adds_both_biases(sub, case):
            f"(one per step); they have {sorted(hs)} and {sorted(ps)}.", inputs=inputs)
     for states, actual in ((False, [ps[t] for t in steps]), (True, [hs[t] for t in steps])):
         key, expected = "hs" if states else "ps", _forward_of(case, states=states)
-        cause = None if same(actual, expected) else _missing_bias(case, actual, states)
+        cause = _missing_bias(case, actual, states, same(actual, expected))
         if cause:
             fail(f"{what}: {key} is what zero biases give, so {cause}. h_t = tanh(W_xh x_t + W_hh h_(t-1) + b) "
                  f"and p_t = softmax(W_yh h_t + c).", inputs=inputs, expected=expected, actual=actual)
@@ -87,32 +89,29 @@ def forward_adds_both_biases(sub, case):
 
 def _forward_of(case, zeroed: tuple[str, ...] = (), states: bool = False) -> list[np.ndarray]:
     """The reference forward's ps (or hs, with ``states``) by step, with the ``zeroed`` biases set to 0."""
-    rnn = case.reference()
-    for name in zeroed:
-        setattr(rnn, name, np.zeros_like(case.params[name]))
-    _, hs, ps = rnn.forward(case.inputs, case.hprev)
+    _, hs, ps = private.forward(case, tuple(zeroed))
     return [(hs if states else ps)[t] for t in range(len(case.inputs))]
 
 
-def _missing_bias(case, actual: list[Any], states: bool) -> str | None:
-    """Which bias the student's forward leaves out, when its ps (or hs) are what that gives."""
-    for zeroed, cause in ((("b",), "b is not added"), (("c",), "c is not added"),
-                          (("b", "c"), "neither b nor c is added")):
-        if same(actual, _forward_of(case, zeroed, states)):
-            return cause
-    return None
+def _missing_bias(case, actual: list[Any], states: bool, right: bool) -> str | None:
+    """Which bias the student's forward leaves out, when its ps (or hs) are what that gives; None when
+    they are ``right``. (The wrong forwards are asked for either way: recorded with the cases, a
+    student's own copy of the grader names the mistake too.)"""
+    wrongs = [(_forward_of(case, zeroed, states), cause) for zeroed, cause in (
+        (("b",), "b is not added"), (("c",), "c is not added"), (("b", "c"), "neither b nor c is added"))]
+    return None if right else next((cause for wrong, cause in wrongs if same(actual, wrong)), None)
 
 
 def student_gradients(sub, case) -> dict[str, Any]:
     """The student's backward on the reference forward's (xs, hs, ps), as {dW_xh, ..., dc}."""
-    xs, hs, ps = case.reference().forward(case.inputs, case.hprev)
+    xs, hs, ps = private.forward(case)
     returned = student_rnn(sub, case).call("backward", xs=xs, hs=hs, ps=ps, targets=list(case.targets))
     return _expect.as_gradients(returned, f"{case.label()}.backward(xs, hs, ps, targets={case.targets})",
                               case.as_inputs())
 
 
 def expect_autograd_gradients(sub, case, names: tuple[str, ...]) -> None:
-    expected = _expect.autograd_gradients(case)
+    expected = private.autograd_gradients(case)
     what = f"{', '.join(names)} from {case.label()}.backward (targets={case.targets})"
     _expect.expect_gradients(student_gradients(sub, case), {n: expected[n] for n in names}, case, what,
                              case.as_inputs())
@@ -133,7 +132,7 @@ def backward_bias_gradients_match_autograd(sub, case):
 @check("backward.finite-differences")
 @given(case=cases.rnn_cases(lengths=(4, 8)))
 def backward_matches_finite_differences(sub, case):
-    expected = finite_difference_gradients(_expect.reference_loss(case), case.params)
+    expected = private.finite_differences(case)
     _expect.expect_gradients(student_gradients(sub, case), {f"d{n}": g for n, g in expected.items()}, case,
                            f"The gradients from {case.label()}.backward (targets={case.targets}) and finite "
                            f"differences of the loss", case.as_inputs())
@@ -231,8 +230,7 @@ def model_matches_reference_with_the_same_weights(sub, drawn):
     model = sub.new("Model", **case.constructor())
     _expect.load_weights(sub, model, case)
     out, hidden = model_forward(model, case, x)
-    with torch.no_grad():
-        expected_out, expected_hidden = case.reference()(x)
+    expected_out, expected_hidden = private.model_outputs(case, x)
     what = f"{case.label()}.forward(x {tuple(x.shape)}) with the grader's weights"
     expect_close(out, expected_out, what=f"out of {what}", inputs={"x": x})
     expect_close(hidden, expected_hidden, what=f"hidden of {what} (the state after the last step, from a zero "
@@ -251,15 +249,15 @@ def student_model_like(sub, case):
 @check("predict.argmax")
 @given(case=cases.vocabulary_models(), prefix=cases.prefixes())
 def predict_picks_the_most_likely_next_char(sub, case, prefix):
-    reference = case.reference()
-    assume(_expect.margin(reference, prefix) > CLEAR_MARGIN)
+    expected = private.prediction(case, prefix)
+    assume(expected["margin"] > CLEAR_MARGIN)
     what = f"predict(model, {list(prefix)}) for {case.label()} with the grader's weights"
     inputs = {"character": list(prefix)}
     returned = sub.function("predict")(model=student_model_like(sub, case), character=list(prefix))
     char, hidden = _expect.as_pair(returned, what, inputs, "char, hidden")
-    expected_char, expected_hidden = ref.predict(reference, list(prefix))
+    expected_char, expected_hidden = expected["char"], expected["hidden"]
     hint = " That is the prediction after the first character: take the last step's scores, out[-1]." \
-        if char == _expect.greedy_char(reference, prefix, step=0) != expected_char else ""
+        if char == expected["after_first"] != expected_char else ""
     expect(char == expected_char, f"{what} returned {char!r}; the most likely next character is "
            f"{expected_char!r}.{hint}", inputs=inputs)
     expect_close(hidden, expected_hidden, what=f"the hidden state returned by {what}", inputs=inputs)
@@ -268,18 +266,19 @@ def predict_picks_the_most_likely_next_char(sub, case, prefix):
 @check("sample.greedy")
 @given(case=cases.vocabulary_models(), start=cases.prefixes(1, 3), extra=st.integers(1, 6))
 def output_extends_the_start_greedily(sub, case, start, extra):
-    out_len, reference = len(start) + extra, case.reference()
-    assume(_expect.greedy_margin(reference, start, out_len) > CLEAR_MARGIN)
+    out_len = len(start) + extra
+    decoded = private.greedy_decoding(case, start, out_len)
+    assume(decoded["margin"] > CLEAR_MARGIN)
     what, inputs = f"output(model, {out_len}, {start!r}) for {case.label()} with the grader's weights", \
         {"out_len": out_len, "start": start}
     text = sub.function("output")(model=student_model_like(sub, case), out_len=out_len, start=start)
-    expected = ref.output(reference, out_len, start)
+    expected = decoded["text"]
     expect(isinstance(text, str), lambda: f"{what} should return a str; it returned {describe(text)}.", inputs=inputs)
     expect(text.startswith(start), f"{what} returned {text!r}, which does not begin with the start {start!r}: "
            f"the text returned includes the start.", inputs=inputs, expected=expected, actual=text)
     expect(len(text) == out_len, f"{what} returned {text!r} of length {len(text)}; expected {out_len} "
            f"characters, the start included.", inputs=inputs, expected=expected, actual=text)
-    causes = [cause for wrong, cause in _expect.known_wrong_outputs(reference, out_len, start) if wrong == text]
+    causes = [cause for wrong, cause in decoded["wrong"] if wrong == text]
     if text != expected and len(causes) == 1:       # two mistakes giving the same text: name neither
         fail(f"{what} returned {text!r}, {causes[0]}", inputs=inputs, expected=expected, actual=text)
     expect(text == expected, f"{what} returned {text!r}; greedy decoding gives {expected!r}.", inputs=inputs,

@@ -15,6 +15,8 @@ depends on the whole prefix, which is what the sampling checks need to see.
 
 from __future__ import annotations
 
+__release__ = "student"   # may go to students (grader release): what computes answers is in rnn_scratch_private.py
+
 from dataclasses import dataclass
 from typing import Any
 

@@ -1,21 +1,24 @@
-"""What the rnn-scratch checks compare against, computed in the grading process: autograd
-gradients of the numpy RNN's loss, the gradients of the backward passes students get wrong (to
-name the mistake), the loading of the grader's weights into a student's char-RNN, and greedy
-decoding helpers.
+"""What the rnn-scratch checks compare against, computed in the grading process: the comparison of
+gradients (naming a known mistake, whose gradients rnn_scratch_private.py computes), the loading of
+the grader's weights into a student's char-RNN, and greedy decoding helpers.
 """
 
 from __future__ import annotations
 
+__release__ = "student"   # may go to students (grader release): what computes answers is in rnn_scratch_private.py
+
 import re
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 import torch
 
 from grader.compare import describe
-from grader.suite import CheckFailed, expect, expect_gradients_close, fail, reference
+from grader.suite import CheckFailed, expect, expect_gradients_close, fail, load_private, reference
 
 ref = reference()   # the reference's answers, recorded with the cases where they can be (grader.oracle)
+# what computes an answer (gradients, a wrong backward pass): never sent to students (grader.release)
+private = load_private(__file__, "rnn_scratch_private")
 
 # How close a result must be to a known wrong answer to be recognised as that mistake. Loose on
 # purpose: it only picks the message; the verdict always comes from the tolerance of the check.
@@ -33,32 +36,6 @@ def same(actual: Any, candidate: Any) -> bool:
 
 
 # --- numpy RNN: gradients -------------------------------------------------------------------------
-def autograd_gradients(case) -> dict[str, np.ndarray]:
-    """dL/d(parameter) by torch autograd in float64, for L = -sum_t log softmax(W_yh h_t + c)[target_t]
-    with h_t = tanh(W_xh x_t + W_hh h_{t-1} + b): the math, independent of the reference's backward."""
-    params = {name: torch.tensor(value, dtype=torch.float64, requires_grad=True) for name, value in case.params.items()}
-    h = torch.tensor(case.hprev, dtype=torch.float64)
-    loss = torch.zeros((), dtype=torch.float64)
-    for index, target in zip(case.inputs, case.targets):
-        # W_xh @ onehot(index) is column `index` of W_xh
-        h = torch.tanh(params["W_xh"][:, index:index + 1] + params["W_hh"] @ h + params["b"])
-        loss = loss - torch.log_softmax(params["W_yh"] @ h + params["c"], dim=0)[target, 0]
-    loss.backward()
-    return {f"d{name}": p.grad.numpy() for name, p in params.items()}
-
-
-def reference_loss(case) -> Callable[[Mapping[str, np.ndarray]], float]:
-    """The loss as a function of the five parameters, through the reference forward (for finite
-    differences)."""
-    def loss(params: Mapping[str, np.ndarray]) -> float:
-        rnn = case.reference()
-        for name, value in params.items():
-            setattr(rnn, name, value)
-        _, _, ps = rnn.forward(case.inputs, case.hprev)
-        return -sum(float(np.log(ps[t][target, 0])) for t, target in enumerate(case.targets))
-    return loss
-
-
 # Backward passes that students write wrong, each with what the report tells them.
 MISTAKES = {
     "no-tanh-derivative": "the gradient reaching h_t is not multiplied by the derivative of tanh; "
@@ -74,30 +51,6 @@ MISTAKES = {
 }
 
 
-def mistaken_gradients(case, mistake: str) -> dict[str, np.ndarray]:
-    """The gradients a backward pass with ``mistake`` (a key of MISTAKES) returns."""
-    rnn = case.reference()
-    xs, hs, ps = rnn.forward(case.inputs, case.hprev)
-    grads = {f"d{name}": np.zeros_like(value) for name, value in case.params.items()}
-    dh_next, dh_raw = np.zeros_like(case.hprev), np.zeros_like(case.hprev)
-    last = len(case.targets) - 1
-    for t in range(last, 0 if mistake == "skips-first-step" else -1, -1):
-        dy = ps[t].copy()
-        dy[case.targets[t]] -= 1.0
-        grads["dW_yh"] += dy @ hs[t].T
-        grads["dc"] = dy if mistake == "dc-last-step" else grads["dc"] + dy
-        if mistake == "db-one-step-late":
-            grads["db"] += dh_raw
-        dh = rnn.W_yh.T @ dy + dh_next
-        dh_raw = dh if mistake == "no-tanh-derivative" else (1.0 - hs[t] ** 2) * dh
-        if mistake != "db-one-step-late":
-            grads["db"] += dh_raw
-        grads["dW_xh"] += dh_raw @ xs[t].T
-        grads["dW_hh"] += dh_raw @ hs[t if mistake == "current-state" else t - 1].T
-        dh_next = rnn.W_hh.T @ dh_raw
-    return grads
-
-
 def as_gradients(returned: Any, what: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """backward's 5-tuple as {dW_xh, dW_hh, dW_yh, db, dc}; anything else fails the check."""
     names = [f"d{name}" for name in ("W_xh", "W_hh", "W_yh", "b", "c")]
@@ -110,12 +63,15 @@ def as_gradients(returned: Any, what: str, inputs: Mapping[str, Any]) -> dict[st
 def expect_gradients(actual: Mapping[str, Any], expected: Mapping[str, np.ndarray], case, what: str,
                      inputs: Mapping[str, Any]) -> None:
     """expect_gradients_close on the gradients named in ``expected``; when the student's equal
-    those of a known wrong backward pass, the message says which mistake that is."""
+    those of a known wrong backward pass, the message says which mistake that is. (The wrong ones
+    are asked for whether or not the check fails: recorded with the cases, a student's own copy of
+    the grader names the mistake too.)"""
+    wrongs = {mistake: private.mistaken_gradients(case, mistake) for mistake in MISTAKES}
     try:
         expect_gradients_close(actual, expected, what=what, inputs=inputs)
     except CheckFailed as failed:
         for mistake, cause in MISTAKES.items():
-            wrong = mistaken_gradients(case, mistake)
+            wrong = wrongs[mistake]
             if all(same(actual[name], wrong[name]) for name in expected):
                 fail(f"{failed.message}\nThese are the gradients of a backward pass in which {cause}",
                      inputs=inputs)
@@ -173,41 +129,3 @@ def as_pair(returned: Any, what: str, inputs: Mapping[str, Any], names: str) -> 
     if not (isinstance(returned, (tuple, list)) and len(returned) == 2):
         fail(f"{what} should return a pair ({names}); it returned {describe(returned)}.", inputs=inputs)
     return returned[0], returned[1]
-
-
-# --- char-RNN: greedy decoding --------------------------------------------------------------------
-def step_logits(model: torch.nn.Module, text: str, step: int = -1) -> torch.Tensor:
-    """The (reference) model's scores for the character after ``text[:step + 1]``, fed all of ``text``."""
-    indices = [[ref.char2int[c] for c in text]]
-    with torch.no_grad():
-        out, _ = model(torch.from_numpy(ref.one_hot_encode(indices, ref.dict_size, len(text), 1)))
-    return out[step]
-
-
-def greedy_char(model: torch.nn.Module, text: str, step: int = -1) -> str:
-    return ref.int2char[int(torch.argmax(step_logits(model, text, step)))]
-
-
-def margin(model: torch.nn.Module, text: str) -> float:
-    """How far the best next character after ``text`` is ahead of the second best (in logits)."""
-    top = torch.topk(step_logits(model, text), 2).values
-    return float(top[0] - top[1])
-
-
-def greedy_margin(model: torch.nn.Module, start: str, out_len: int) -> float:
-    """The smallest margin over the steps of ref.output(model, out_len, start): a greedy text whose
-    every choice is clear does not depend on float32 rounding."""
-    text = ref.output(model, out_len, start)
-    return min((margin(model, text[:k]) for k in range(len(start), out_len)), default=np.inf)
-
-
-def known_wrong_outputs(model: torch.nn.Module, out_len: int, start: str) -> list[tuple[str, str]]:
-    """What output() gives with the sampling mistakes students make, each with its cause."""
-    from_last, from_first = start, start
-    while len(from_last) < out_len:
-        from_last += greedy_char(model, from_last[-1])
-        from_first += greedy_char(model, from_first, step=0)
-    return [(from_last, "predicting each character from the previous character alone; predict from the whole "
-                        "text so far, predict(model, chars)."),
-            (from_first, "every prediction is the one after the first character: predict must use the last "
-                         "step's scores, out[-1].")]
