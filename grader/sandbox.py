@@ -75,7 +75,10 @@ def view(scratch_root: Path, hidden: Sequence[Path] = ()) -> View:
     """What a worker may see. The interpreter and its import path, but nothing of the project
     except the engine: a path inside the project is kept only inside the virtual environment."""
     engine = _engine()
-    project = engine.parent
+    # The project checkout the engine runs from (its reference, suites and submissions beside it), or
+    # None where the engine was installed from its wheel (a student's copy, Gradescope's image): then
+    # site-packages around it is the import path, to be seen whole.
+    project = None if engine.parent.name in ("site-packages", "dist-packages") else engine.parent
     prefix = Path(sys.prefix).resolve()
     # Of the import path only site-packages: the folder a script was started from, or the current
     # one, could be a home folder holding another copy of the project.
@@ -84,9 +87,10 @@ def view(scratch_root: Path, hidden: Sequence[Path] = ()) -> View:
     readonly = {str(engine)}
     for path in candidates:
         path = path.resolve() if path.exists() else path
-        if not path.exists() or path == project or path in project.parents or path == Path("/"):
+        if not path.exists() or path == Path("/"):
             continue
-        if path.is_relative_to(project) and not (path.is_relative_to(prefix) or path.is_relative_to(engine)):
+        if project is not None and (path == project or path in project.parents or (
+                path.is_relative_to(project) and not (path.is_relative_to(prefix) or path.is_relative_to(engine)))):
             continue
         readonly.add(str(path))
     covered: set[str] = set()

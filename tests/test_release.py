@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -32,10 +33,14 @@ RELEASED = {
     "rnn-scratch": ("examples/kimlee_41877_2209314_rnn_scratch.py",
                     "examples/Smith Alex_123456_assignsubmission_file_rnn_scratch.ipynb",
                     {"rnn-scratch.sample.learns-word"}),   # measured on the student's own trained weights
+    # training is measured on the student's own trained weights (decided here only when they equal the
+    # reference's, as a student who trains exactly as the reference does)
+    "seq-models": ("examples/kim_lee_40412_attempt_2026-11-15-20-11-09_seq_models.py",
+                   "examples/poe_sam_40388_attempt_2026-11-15-23-58-41_addition_rnn.ipynb",
+                   {"seq-models.rnn.training", "seq-models.lstm.training", "seq-models.gru.training"}),
 }
-# Not yet: their suites hold code that computes what an exercise asks (seq-models' GRU variants and
-# data generator, pa3-rnn's model mirrors), so their modules are not marked for students and release
-# refuses them (tests/engine/test_oracle.py).
+# Not yet: pa3-rnn's suite mirrors the models (what computes an exercise's answer), so its modules are
+# not marked for students and release refuses it (tests/engine/test_oracle.py).
 
 
 def _pip(venv: Path, *args: str) -> None:
@@ -43,12 +48,22 @@ def _pip(venv: Path, *args: str) -> None:
                     *args], check=True, capture_output=True, timeout=1200)
 
 
+def _readable_folder() -> Path:
+    """A folder every user can read: pytest's own temporary folders are root's only when the tests run
+    as root, and the sandbox's workers (uid nobody) import torch's submodules lazily from the venv."""
+    folder = Path(tempfile.mkdtemp(prefix="grader-student-"))
+    folder.chmod(0o755)
+    return folder
+
+
 @pytest.fixture(scope="module")
-def venv(tmp_path_factory):
+def venv():
     """A fresh virtual environment outside the project, with nothing of it installed."""
-    path = tmp_path_factory.mktemp("student") / "venv"
+    folder = _readable_folder()
+    path = folder / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
-    return path
+    yield path
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +172,7 @@ def test_the_student_repository_workflow_is_valid_and_its_commands_grade_the_wor
     steps = flow["jobs"]["grade"]["steps"]
     commands = [s["run"] for s in steps if "run" in s]
     assert not any("pip install grader" in c or "pip install dlcourse-grader" in c for c in commands)
-    venv = tmp_path / "venv"
+    venv = _readable_folder() / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     outputs, summary = tmp_path / "outputs", tmp_path / "summary.md"
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))},

@@ -362,3 +362,22 @@ def test_a_submission_whose_fork_fails_is_loaded_per_exercise_instead(load):
     assert sub.forks is False and sub.template is None
     sub.fresh()
     assert sub.function("f")(x=2) == 3
+
+
+def test_the_view_hides_the_project_around_a_checkout_and_shows_the_site_packages_of_an_installed_wheel(
+        tmp_path, monkeypatch):
+    """From a checkout, the project around the engine (reference/, tests/) is not in the view; from a
+    wheel (a student's copy, Gradescope's image) the engine sits in site-packages, which workers need
+    whole: torch imports some of its modules only when they are first used."""
+    import grader.sandbox as sandbox
+    site = Path(next(p for p in sys.path if p.endswith("site-packages")))
+    monkeypatch.setattr(sandbox, "_engine", lambda: site / "grader")
+    installed = sandbox.view(tmp_path)
+    assert any(site == Path(p) or site.is_relative_to(p) for p in installed.readonly)
+    checkout = tmp_path / "course"
+    (checkout / "grader").mkdir(parents=True)
+    (checkout / "reference").mkdir()
+    monkeypatch.setattr(sandbox, "_engine", lambda: checkout / "grader")
+    seen = sandbox.view(tmp_path)
+    assert str(checkout / "grader") in seen.readonly
+    assert not any(checkout.is_relative_to(p) or Path(p) == checkout / "reference" for p in seen.readonly)

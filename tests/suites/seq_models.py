@@ -12,7 +12,7 @@ and measures their held-out loss in the reference cell itself; what fit returns 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -21,18 +21,18 @@ from hypothesis import strategies as st
 
 from grader.compare import as_array, describe
 from grader.submission import Make
-from grader.suite import check, expect, expect_close, expect_gradients_close, fail, load_sibling, observe
+from grader.suite import check, expect, expect_close, expect_gradients_close, fail, load_private, load_sibling, observe
 
-
+__release__ = "student"   # may go to students (grader release): what computes answers is in seq_models_private.py
 
 cells = load_sibling(__file__, "seq_models_cells")
+private = load_private(__file__, "seq_models_private")   # what computes answers: never sent to students
 _expect = load_sibling(__file__, "seq_models_expect")
 RNN, LSTM, GRU = cells.RNN, cells.LSTM, cells.GRU
 load_parameters, flat, split_step, expect_values = (_expect.load_parameters, _expect.flat, _expect.split_step,
                                                     _expect.expect_values)
 
 BASELINE = 1 / 6        # the MSE of always predicting E[Y] = 1: Var(Y) = 2 Var(U[0, 1))
-WrongCell = tuple[Callable[[dict, torch.Tensor, Any], tuple[torch.Tensor, Any]], str]
 
 
 # --- data ------------------------------------------------------------------------------------------
@@ -106,62 +106,6 @@ def cell_cases(draw) -> dict[str, Any]:
             "steps": draw(st.integers(1, 5)), "seed": draw(st.integers(0, 2**32 - 1))}
 
 
-def _with(transform: Callable[[dict], dict], cell) -> Callable:
-    """A wrong cell: the reference with its parameters rearranged by ``transform``."""
-    return lambda params, x, state: cell.reference(transform(params))(x, state)
-
-
-def _zeroed(*names: str) -> Callable[[dict], dict]:
-    return lambda p: {k: torch.zeros_like(v) if k in names else v for k, v in p.items()}
-
-
-def _swapped(pairs: dict[str, str]) -> Callable[[dict], dict]:
-    return lambda p: {k: p[pairs.get(k, k)] for k in p}
-
-
-def _softmax_output(params, x, h):
-    y, h_t = RNN.reference(params)(x, h)
-    return torch.softmax(y, dim=0), h_t
-
-
-def _gru_variant(reset: str = "before", swap_z: bool = False) -> Callable:
-    """The GRU with the reset gate applied ``before`` the product (the reference), ``after`` it,
-    r * (W_hh h), or around product and bias as torch.nn.GRUCell does (``torch``), r * (W_hh h + b_h);
-    with ``swap_z``, z and 1 - z swapped."""
-    def step(p, x, h):
-        z = torch.sigmoid(p["W_xz"] @ x + p["W_hz"] @ h + p["b_z"])
-        r = torch.sigmoid(p["W_xr"] @ x + p["W_hr"] @ h + p["b_r"])
-        hidden = {"before": lambda: p["W_hh"] @ (r * h) + p["b_h"], "after": lambda: r * (p["W_hh"] @ h) + p["b_h"],
-                  "torch": lambda: r * (p["W_hh"] @ h + p["b_h"])}[reset]()
-        candidate = torch.tanh(p["W_xh"] @ x + hidden)
-        h_t = z * h + (1 - z) * candidate if swap_z else (1 - z) * h + z * candidate
-        return p["Wout"] @ h_t + p["bout"], h_t
-    return step
-
-
-DIAGNOSES: dict[str, list[WrongCell]] = {
-    "rnn": [(_with(_zeroed("b_h"), RNN), "b_h is not added: h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h). (A "
-             "forgotten bias does not show while it is zero-initialised, so the grader sets it non-zero.)"),
-            (_with(_zeroed("b_y"), RNN), "b_y is not added to the output: y_t = W_hy h_t + b_y."),
-            (_softmax_output, "a softmax is applied to the output. This is a regression: y_t = W_hy h_t + b_y, "
-             "with no activation.")],
-    "lstm": [(_with(_zeroed("b_i", "b_f", "b_c_tilda", "b_o"), LSTM), "the gate biases b_i, b_f, b_c_tilda "
-              "and b_o are not used. (They do not show while zero-initialised; the grader sets them non-zero.)"),
-             (_with(_swapped({"W_xi": "W_xf", "W_xf": "W_xi", "W_hi": "W_hf", "W_hf": "W_hi", "b_i": "b_f",
-                              "b_f": "b_i"}), LSTM),
-              "the input and forget gates are swapped: c_t = f * c_{t-1} + i * c_tilda, with f from W_xf, W_hf, "
-              "b_f and i from W_xi, W_hi, b_i.")],
-    "gru": [(_with(_zeroed("b_r", "b_z", "b_h"), GRU), "the biases b_r, b_z and b_h are not used. (They do not "
-             "show while zero-initialised; the grader sets them non-zero.)"),
-            (_gru_variant(reset="after"), "the reset gate is applied after the matrix product, "
-             "r * (W_hh h). This assignment applies it to the state first: tanh(W_xh x + W_hh (r * h) + b_h)."),
-            (_gru_variant(reset="torch"), "the reset gate multiplies the matrix product and its bias, "
-             "r * (W_hh h + b_h), as torch.nn.GRUCell does. This assignment applies it to the state first: "
-             "tanh(W_xh x + W_hh (r * h) + b_h)."),
-            (_gru_variant(swap_z=True), "z and 1 - z are swapped: h_t = (1 - z) * h_{t-1} + z * h_candidate.")],
-}
-
-
 def state_names(cell) -> tuple[str, ...]:
     return ("h_t", "c_t") if cell.two_states else ("h_t",)
 
@@ -170,13 +114,6 @@ def _flat_step(cell, result, sizes, what, inputs) -> list[np.ndarray]:
     output, states = split_step(result, cell.two_states, what, inputs)
     return [flat(output, f"the output of {what}", sizes[2], inputs),
             *(flat(s, f"{name} of {what}", sizes[1], inputs) for s, name in zip(states, state_names(cell)))]
-
-
-def _reference_step(step, params, x, state) -> list[np.ndarray]:
-    with torch.no_grad():
-        output, new_state = step(params, x, state)
-    states = new_state if isinstance(new_state, tuple) else (new_state,)
-    return [output.numpy(), *(s.numpy() for s in states)]
 
 
 def expect_forward(sub, cell, case) -> None:
@@ -192,12 +129,11 @@ def expect_forward(sub, cell, case) -> None:
         inputs = {cell.x_arg: x, cell.state_arg: state, "parameters": "the grader's, biases non-zero"}
         result = model.call("forward", **{cell.x_arg: x, cell.state_arg: state})
         actual = _flat_step(cell, result, sizes, step_what, inputs)
-        expected = _reference_step(lambda p, x_t, s: cell.reference(p)(x_t, s), params, x, expected_state)
-        wrong = [(_reference_step(variant, params, x, expected_state), cause) for variant, cause in DIAGNOSES[cell.key]]
-        expect_values(actual, expected, ("the output", *state_names(cell)), step_what, inputs, wrong)
+        answers = private.step_answers(cell, params, x, expected_state)
+        expect_values(actual, answers["expected"], ("the output", *state_names(cell)), step_what, inputs,
+                      [tuple(w) for w in answers["wrong"]])
         state = result[1]                               # the student's own state goes into the next step
-        with torch.no_grad():
-            expected_state = cell.reference(params)(x, expected_state)[1]
+        expected_state = answers["next"]
 
 
 @check("rnn.forward")
@@ -242,16 +178,8 @@ def expect_gradients(sub, cell, case) -> None:
     cotangent = (d_out, d_shaped) if cell.two_states else (d_out, d_shaped[0])
     got = model.vjp("forward", cotangent, **arguments)
 
-    reference = cell.reference(params)
-    state_leaves = tuple(s.clone().requires_grad_(True) for s in (state if cell.two_states else (state,)))
-    leaves = {cell.x_arg: x.clone().requires_grad_(True)}
-    leaves |= ({f"{cell.state_arg}.{i}": s for i, s in enumerate(state_leaves)} if cell.two_states
-               else {cell.state_arg: state_leaves[0]})
-    y, new_state = reference(leaves[cell.x_arg], state_leaves if cell.two_states else state_leaves[0])
-    new_states = new_state if cell.two_states else (new_state,)
-    total = (y * dy).sum() + sum((s * d).sum() for s, d in zip(new_states, d_states))
-    wrt = dict(reference.named_parameters()) | leaves
-    expected = dict(zip(wrt, torch.autograd.grad(total, list(wrt.values()))))
+    expected = private.step_gradients(cell, params, x, state, dy, d_states)
+    leaves = [name for name in expected if name not in params]
 
     actual = {name: got["parameters"].get(model.attribute(name)) for name in params}
     actual |= {name: got["inputs"].get(name) for name in leaves}
@@ -333,15 +261,15 @@ def epoch_losses(result: Any, epochs: int, what: str) -> list[float]:
 
 def expect_epoch_losses(sub, cell, seed: int) -> None:
     params = cells.random_parameters(cell, (cells.INPUT_SIZE, cells.HIDDEN_SIZE, cells.OUTPUT_SIZE), seed)
-    X, Y = cells.addition_problems(12, seed)
+    X, Y = private.addition_problems(12, seed)
     model = cell.new(sub, cells.INPUT_SIZE, cells.HIDDEN_SIZE, cells.OUTPUT_SIZE)
     load_parameters(model, params, cell.label((cells.INPUT_SIZE, cells.HIDDEN_SIZE, cells.OUTPUT_SIZE)))
     what = f"{cell.fit_name}(SGD with lr=0, MSELoss, 12 samples, epochs=2)"
     result = sub.function(cell.fit_name)(opt=Make.of("SGD", params=model, lr=0.0), loss_function=Make.of("MSELoss"),
                                          **{cell.model_arg: model}, X_train=X, Y_train=Y, epochs=2)
     actual = np.array(epoch_losses(result, 2, what))
-    expected = np.array(list(cells.reference_epoch_losses(cell, params, X, Y, 2).values()))
-    losses = cells.per_sample_losses(cell, params, X, Y)
+    expected = np.array(private.epoch_losses(cell, params, X, Y, 2))
+    losses = private.per_sample_losses(cell, params, X, Y)
     inputs = {"parameters": "the grader's, fixed by lr=0", "X_train": X, "Y_train": Y}
     causes = [(losses[-1], "each epoch reports the loss of its last sample; it should be the mean over all samples."),
               (sum(losses), "each epoch reports the sum of the losses; it should be their mean (divide by the "
@@ -376,7 +304,7 @@ def fit_gru_reports_mean_losses(sub):
 # layout (the value checks load parameters into them by the same names), so no code of the
 # student's, not even its forward or its loss, takes part in the measurement.
 #
-# A cell with one of the mistakes DIAGNOSES names (the GRU's reset gate after the product, say)
+# A cell with one of the mistakes seq_models_private.DIAGNOSES names (the GRU's reset gate after the product, say)
 # learns parameters for the cell it computes, which the reference cell cannot use; that mistake
 # already costs the forward, gradient and epoch-loss points. So when the reference cell misses the
 # bar, the grader runs the student's forward (through its own harness) on the held-out problems,
@@ -384,7 +312,6 @@ def fit_gru_reports_mean_losses(sub):
 # grader's code again. The student's outputs only pick which of the grader's cells to measure in,
 # so they can never earn a pass that the parameters do not earn in a cell the grader wrote.
 HELD_OUT_SAMPLES, HELD_OUT_SEED = 400, 7
-_SAME_CELL_RTOL, _SAME_CELL_ATOL = 1e-3, 1e-4     # loose: float32 cells; it only picks a cell
 
 
 def read_parameters(model, cell, what: str) -> dict[str, torch.Tensor]:
@@ -401,18 +328,6 @@ def read_parameters(model, cell, what: str) -> dict[str, torch.Tensor]:
     return values
 
 
-def final_outputs(step: Callable, cell, X) -> np.ndarray:
-    """The last output of the grader's cell ``step(x_t, state)`` on each sequence of ``X``, from a zero state."""
-    outputs = []
-    with torch.no_grad():
-        for x in X:
-            state, output = cell.zero_state(cells.HIDDEN_SIZE), None
-            for x_t in x:
-                output, state = step(x_t, state)
-            outputs.append(float(output.reshape(-1)[0]))
-    return np.array(outputs)
-
-
 def own_final_outputs(sub, model, cell, X) -> np.ndarray | None:
     """The last outputs of the student's own forward, run by the grader's harness in the worker.
     Student code computes them, so they never decide a verdict on their own; None when they
@@ -425,26 +340,8 @@ def own_final_outputs(sub, model, cell, X) -> np.ndarray | None:
     return values if values.shape == (len(X),) else None
 
 
-def _mse(outputs: np.ndarray, Y) -> float:
-    return float(np.mean((outputs - np.array([float(y[0]) for y in Y])) ** 2))
-
-
 def _changed(before: dict[str, torch.Tensor], after: dict[str, torch.Tensor]) -> bool:
     return any(not torch.equal(before[name], after[name]) for name in before)
-
-
-def known_wrong_cell(sub, model, cell, start, trained, X, Y) -> tuple[str, float, float] | None:
-    """(the mistake, held-out loss before and after, measured in the grader's wrong cell) when the
-    student's forward computes one of the wrong cells DIAGNOSES names; None when it computes none."""
-    own = own_final_outputs(sub, model, cell, X)
-    if own is None or not np.isfinite(own).all():
-        return None
-    for variant, cause in DIAGNOSES[cell.key]:
-        outputs = final_outputs(lambda x_t, state, v=variant: v(trained, x_t, state), cell, X)
-        if np.allclose(own, outputs, rtol=_SAME_CELL_RTOL, atol=_SAME_CELL_ATOL):
-            before = _mse(final_outputs(lambda x_t, state, v=variant: v(start, x_t, state), cell, X), Y)
-            return cause, before, _mse(outputs, Y)
-    return None
 
 
 def expect_training(sub, cell, *, samples: int, epochs: int, lr: float, below: float) -> None:
@@ -453,16 +350,16 @@ def expect_training(sub, cell, *, samples: int, epochs: int, lr: float, below: f
     sizes = (cells.INPUT_SIZE, cells.HIDDEN_SIZE, cells.OUTPUT_SIZE)
     model = cell.new(sub, *sizes)
     load_parameters(model, cells.initial_parameters(cell, seed=3), cell.class_name)
-    X, Y = cells.addition_problems(samples, seed=2)
-    X_test, Y_test = cells.addition_problems(HELD_OUT_SAMPLES, seed=HELD_OUT_SEED)
+    X, Y = private.addition_problems(samples, seed=2)
+    X_test, Y_test = private.addition_problems(HELD_OUT_SAMPLES, seed=HELD_OUT_SEED)
     call = f"{cell.fit_name}(NAdam lr={lr}, MSELoss, {samples} samples, epochs={epochs})"
     start = read_parameters(model, cell, f"before {call}")
-    before = cells.held_out_loss(cell, start, X_test, Y_test)
+    before = private.held_out_loss(cell, start, X_test, Y_test)
     # What fit returns is not looked at here (epoch-loss checks its format and values).
     sub.function(cell.fit_name)(opt=Make.of("NAdam", params=model, lr=lr), loss_function=Make.of("MSELoss"),
                                 **{cell.model_arg: model}, X_train=X, Y_train=Y, epochs=epochs)
     trained = read_parameters(model, cell, f"after {call}")
-    after = cells.held_out_loss(cell, trained, X_test, Y_test)
+    after = private.held_out_loss(cell, trained, X_test, Y_test)
     bar = below * BASELINE
     measured = f"held-out loss {before:.3g} → {after:.3g} after {call}"
     observe(f"{measured} (the reference {cell.class_name} with your parameters, {HELD_OUT_SAMPLES} problems the "
@@ -471,7 +368,9 @@ def expect_training(sub, cell, *, samples: int, epochs: int, lr: float, below: f
         return
     changed = _changed(start, trained)
     finite = all(bool(torch.isfinite(v).all()) for v in trained.values())
-    wrong = known_wrong_cell(sub, model, cell, start, trained, X_test, Y_test) if changed and finite else None
+    own = own_final_outputs(sub, model, cell, X_test) if changed and finite else None
+    wrong = private.matching_wrong_cell(cell, own, start, trained, X_test, Y_test) \
+        if own is not None and np.isfinite(own).all() else None
     if wrong is not None:
         cause, wrong_before, wrong_after = wrong
         observe(f"held-out loss {wrong_before:.3g} → {wrong_after:.3g} in the grader's copy of the cell your forward "

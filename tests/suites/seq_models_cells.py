@@ -8,7 +8,8 @@ generators), so every student gets the same numbers on every run.
 
 from __future__ import annotations
 
-from collections import OrderedDict
+__release__ = "student"   # may go to students (grader release): what computes answers is in seq_models_private.py
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +72,7 @@ LSTM = Cell("lstm", "CustomLSTM", ("input_size", "hidden_size", "output_size"), 
 GRU = Cell("gru", "CustomGRU", ("input_size", "hidden_size", "output_size"), "x", "h_t", "fit_GRU", "gru_model")
 
 
+@ref.answer   # recorded: a student's copy knows the shapes without the reference
 def parameter_shapes(cell: Cell, sizes: tuple[int, int, int]) -> dict[str, tuple[int, ...]]:
     """Canonical parameter name -> shape, read off the reference cell."""
     with torch.random.fork_rng():
@@ -92,6 +94,7 @@ def random_parameters(cell: Cell, sizes: tuple[int, int, int], seed: int) -> dic
     return values
 
 
+@ref.answer
 def initial_parameters(cell: Cell, seed: int) -> dict[str, torch.Tensor]:
     """The reference's own initialisation (Xavier weights, zero biases) at the training sizes,
     from a fixed seed: training checks start every student from the same point."""
@@ -109,45 +112,3 @@ def random_state(cell: Cell, rng: np.random.Generator, hidden_size: int) -> Any:
     """A non-zero state, so a forward pass that ignores the state it is given shows."""
     h = random_vector(rng, hidden_size, 0.9)
     return (h, random_vector(rng, hidden_size, 2.0)) if cell.two_states else h
-
-
-def addition_problems(count: int, seed: int) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
-    """``count`` samples of the addition problem, the way generate_data makes them."""
-    rng = np.random.default_rng(seed)
-    X, Y = [], []
-    for _ in range(count):
-        length = int(rng.integers(3, 10))
-        sequence = np.zeros((length, 2))
-        sequence[:, 0] = rng.random(length)
-        marked = rng.permutation(length)[:2]
-        sequence[marked, 1] = 1.0
-        X.append(torch.from_numpy(sequence))
-        Y.append(torch.tensor([sequence[marked, 0].sum()]))
-    return X, Y
-
-
-def reference_epoch_losses(cell: Cell, parameters: dict[str, torch.Tensor], X, Y, epochs: int) -> OrderedDict:
-    """What fit returns when the optimizer does not move the parameters (SGD with lr = 0)."""
-    model = cell.reference(parameters)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.0)
-    fit = getattr(ref, cell.fit_name)
-    return fit(optimizer, torch.nn.MSELoss(), model, X, Y, epochs)
-
-
-def per_sample_losses(cell: Cell, parameters: dict[str, torch.Tensor], X, Y) -> list[float]:
-    """The MSE of the final output of each sample, for recognising a wrong epoch summary."""
-    model = cell.reference(parameters)
-    losses = []
-    with torch.no_grad():
-        for x, y in zip(X, Y):
-            state = cell.zero_state(parameters[cell.square_weight].shape[0])
-            for x_t in x:
-                output, state = model(x_t, state)
-            losses.append(float(torch.nn.functional.mse_loss(output, y)))
-    return losses
-
-
-def held_out_loss(cell: Cell, parameters: dict[str, torch.Tensor], X, Y) -> float:
-    """The mean over (X, Y) of the MSE of the final output of the *reference* cell holding
-    ``parameters``: the training checks' measurement, made here in the grading process."""
-    return float(np.mean(per_sample_losses(cell, parameters, X, Y)))

@@ -8,6 +8,8 @@ what adding a (1, H) bias row to an (H, 1) column gives, and it is named as such
 
 from __future__ import annotations
 
+__release__ = "student"   # may go to students (grader release): what computes answers is in seq_models_private.py
+
 from typing import Any, Mapping, Sequence
 
 import numpy as np
