@@ -10,6 +10,8 @@ its inputs and training sets in pa3_rnn_data.py.
 
 from __future__ import annotations
 
+__release__ = "student"   # may go to students (grader release): what computes answers is in pa3_rnn_private.py
+
 import dataclasses
 import math
 from typing import Any, Mapping, Sequence
@@ -21,12 +23,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grader.compare import as_array, describe
-from grader.suite import CheckFailed, check, expect, expect_close, fail, load_sibling, observe
+from grader.suite import CheckFailed, check, expect, expect_close, fail, load_private, load_sibling, observe
 
 
 
 data = load_sibling(__file__, "pa3_rnn_data")
 models = load_sibling(__file__, "pa3_rnn_models")
+private = load_private(__file__, "pa3_rnn_private")   # what computes answers: never sent to students
 Inputs = Mapping[str, Any]
 
 # The starter's globals that students' code reads (`h0 = torch.zeros(...).to(device)`). The grader
@@ -136,10 +139,10 @@ def expect_reference_output(sub, family, case, x: torch.Tensor) -> None:
     label = family.label(case)
     model = new_model(sub, family, case)
     layout = models.expect_architecture(family, case, model.parameters(), label)
-    reference = models.ReferenceModel(family, case)
-    sub.harness("load_parameters")(model=model, values=reference.for_student(layout))
-    expect_matches(model.call("forward", x=x), reference.forward(x), f"{label}.forward(x) with the reference's "
-                   f"weights", {"model": label, "x": x}, reference.known_mistakes(x))
+    answers = private.reference_outputs(family, case, x)
+    sub.harness("load_parameters")(model=model, values=models.student_weights(family, case, layout))
+    expect_matches(model.call("forward", x=x), answers["expected"], f"{label}.forward(x) with the reference's "
+                   f"weights", {"model": label, "x": x}, [tuple(w) for w in answers["wrong"]])
 
 
 # --- training: measured by the grader ------------------------------------------------------------------
@@ -148,7 +151,7 @@ def expect_reference_output(sub, family, case, x: torch.Tensor) -> None:
 # report (patch torch.nn.functional.nll_loss, say). So the verdict is measured here: the trained
 # parameters are read back as plain tensors and run in the *reference* model, in this process, on
 # data the grader holds. The student's forward is run too (grader.harness.evaluate), only to choose
-# the model to measure in: when it computes one of the wrong models ReferenceModel.known_mistakes
+# the model to measure in: when it computes one of the wrong models pa3_rnn_private.ReferenceModel.known_mistakes
 # names (a mistake the value checks already charge for), the grader measures the weights in its own
 # copy of that model, which they were trained for. Its outputs never enter a verdict themselves.
 # Where the parameters cannot be run in the reference model (they are not one torch recurrent layer
@@ -182,15 +185,15 @@ def measure(family, case, start: Mapping[str, Any], trained: Mapping[str, Any], 
     except CheckFailed as exc:
         return Measured(torch.from_numpy(own), torch.from_numpy(own_before), "your own forward, run by the "
                         f"grader's harness, as your model's parameters do not fit the reference's ({exc.message})")
-    after = models.ReferenceModel(family, case, models.trained_values(layout, dict(trained)))
-    initial = models.ReferenceModel(family, case, models.trained_values(layout, dict(start)))
-    expected = after.forward(x)
+    after = private.reference_outputs(family, case, x, models.trained_values(layout, dict(trained)))
+    initial = private.reference_outputs(family, case, x, models.trained_values(layout, dict(start)))
+    expected = after["expected"]
     if not _close(own, expected):
-        for (wrong, cause), (wrong_before, _) in zip(after.known_mistakes(x), initial.known_mistakes(x)):
+        for (wrong, cause), (wrong_before, _) in zip(after["wrong"], initial["wrong"]):
             if _close(own, wrong):
                 return Measured(wrong, wrong_before, f"the grader's copy of the model your forward computes, "
                                 f"where {cause}", known_mistake=True)
-    return Measured(expected, initial.forward(x), f"the reference {family.class_name} with your trained weights")
+    return Measured(expected, initial["expected"], f"the reference {family.class_name} with your trained weights")
 
 
 def expect_learns_digits(sub, family) -> None:
@@ -426,9 +429,15 @@ def binary_lstm_matches_reference(sub, case):
     expect_reference_output(sub, models.BINARY_LSTM, case, data.bit_inputs(case))
 
 
+@dataclasses.dataclass(frozen=True)
+class Addition:
+    x: np.ndarray           # float32 (64, 4, 2): the bits of a and b, least significant first
+    y: np.ndarray           # float32 (64, 4): the bits of a + b
+
+
 @check("binary-lstm.learns-addition")
 def binary_lstm_learns_addition(sub):
-    table, family = data.ADDITION, models.BINARY_LSTM
+    table, family = Addition(*private.addition()), models.BINARY_LSTM
     case = data.ModelCase(batch=0, time=0, input_dim=2, hidden_dim=ADDITION_HIDDEN, num_layers=1, output_dim=1, seed=0)
     model, label = new_model(sub, family, case), family.label(case)
     start = model.parameters()

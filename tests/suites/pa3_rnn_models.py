@@ -1,6 +1,6 @@
 """What the pa3-rnn suite knows about recurrent models: the five classifier families, how to read
-a student's architecture from its parameter names, and the reference outputs (right and wrong)
-computed with weights the suite chooses.
+a student's architecture from its parameter names, and the weights the suite chooses (the reference
+outputs, right and wrong, are pa3_rnn_private.py's).
 
 A model lives in the student's worker, so its submodules cannot be inspected here; its parameters
 can. torch names a recurrent layer's parameters ``weight_ih_l{k}``, ``weight_hh_l{k}``,
@@ -11,16 +11,15 @@ student called the layer, and their shapes give away the rest: ``weight_hh_l0`` 
 
 from __future__ import annotations
 
+__release__ = "student"   # may go to students (grader release): what computes answers is in pa3_rnn_private.py
+
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 
-from grader.suite import fail, reference
-
-ref = reference()   # the reference's answers, recorded with the cases where they can be (grader.oracle)
+from grader.suite import fail
 
 GATES = {"RNN": 1, "GRU": 3, "LSTM": 4}
 LAYER_OF_GATES = {gates: layer for layer, gates in GATES.items()}
@@ -168,68 +167,9 @@ def trained_values(layout: Layout, params: dict[str, Any]) -> dict[str, torch.Te
     return {suffix: torch.as_tensor(params[name]).detach().to(torch.float32).clone() for suffix, name in names.items()}
 
 
-# --- the reference, with weights the suite chooses ------------------------------------------------
-class ReferenceModel:
-    """The reference's model of ``case``'s sizes with weights drawn from its seed, and the outputs
-    of known wrong models built from the same layer and read-out."""
-
-    def __init__(self, family: Family, case: Any, values: dict[str, torch.Tensor] | None = None):
-        """``values`` (torch's recurrent suffix or ``head.weight`` / ``head.bias`` -> tensor, as
-        :func:`trained_values` reads them off a student's model); the case's seeded weights if None."""
-        self.family = family
-        self.model = getattr(ref, family.class_name)(**family.constructor(case))
-        layout = read_layout(family, dict(self.model.named_parameters()), f"the reference {family.class_name}")
-        self.values = case.weights(expected_shapes(family, case)) if values is None else values
-        with torch.no_grad():
-            for name, value in self.for_student(layout).items():
-                self.model.get_parameter(name).copy_(value)
-        self.layer = self.model.get_submodule(layout.recurrent["weight_ih_l0"].rpartition(".")[0])
-        self.fc = self.model.get_submodule(layout.head_weight.rpartition(".")[0])
-
-    def for_student(self, layout: Layout) -> dict[str, torch.Tensor]:
-        """The weights under the names of ``layout``'s model, for grader.harness.load_parameters."""
-        names = layout.recurrent | {"head.weight": layout.head_weight, "head.bias": layout.head_bias}
-        return {names[suffix]: value for suffix, value in self.values.items()}
-
-    @torch.no_grad()
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.model(x)
-
-    @torch.no_grad()
-    def known_mistakes(self, x: torch.Tensor) -> list[tuple[torch.Tensor, str]]:
-        """Outputs of recognisable wrong models on ``x``, each with its cause in words."""
-        out = self.layer(x)[0]
-        # without batch_first the layer reads x as (T, B, D): time and batch swap places
-        time_major = self.layer(x.transpose(0, 1))[0].transpose(0, 1)
-        mistakes = [(self._read(time_major), "the samples of the batch are mixed: the recurrent layer reads "
-                     "(B, T, D) as (T, B, D). Build it with batch_first=True.")]
-        if self.family.head == "sigmoid":
-            return mistakes + [
-                (self.fc(out), "the output is fc(out) without the sigmoid; Binary_LSTM returns probabilities."),
-                (self._read(self.layer(x.flip(1))[0].flip(1)), "the bits are read most significant first (the "
-                 "time axis is flipped): the sequences are least significant bit first, so the carry flows "
-                 "from t = 0 upwards.")]
-        last = out[:, -1, :]
-        mistakes += [
-            (self.fc(last), "the output is fc(out[:, -1, :]) without log_softmax; the model must return "
-             "log-probabilities (F.log_softmax(..., dim=1) or nn.LogSoftmax(dim=1))."),
-            (torch.softmax(self.fc(last), dim=-1), "the output is softmax probabilities; the model must return "
-             "their logarithm, log_softmax."),
-            (F.log_softmax(self.fc(last), dim=0), "log_softmax runs over dim 0, the batch; normalise each "
-             "sample's class scores, dim=1."),
-            (F.log_softmax(self.fc(out[:, 0, :]), dim=-1), "the model reads out[:, 0, :], the output after the "
-             "FIRST time step; classify from the last one, out[:, -1, :]."),
-        ]
-        if self.family.directions == 2:
-            hidden = out.shape[-1] // 2
-            both_ends = torch.cat([out[:, -1, :hidden], out[:, 0, hidden:]], dim=-1)
-            mistakes.append((F.log_softmax(self.fc(both_ends), dim=-1), "the backward direction is read at t = 0 "
-                             "(or from h_n). That is a fine summary, but this assignment specifies "
-                             "out[:, -1, :] for both directions (see the starter notebook)."))
-        return mistakes
-
-    def _read(self, out: torch.Tensor) -> torch.Tensor:
-        """What the model returns from (B, T, F) outputs: classifiers read the last step only."""
-        if self.family.head == "sigmoid":
-            return torch.sigmoid(self.fc(out))
-        return F.log_softmax(self.fc(out[:, -1, :]), dim=-1)
+# --- the suite's weights for a student's model ----------------------------------------------------
+def student_weights(family: Family, case: Any, layout: Layout) -> dict[str, torch.Tensor]:
+    """The case's seeded weights under the names of ``layout``'s model (a student's), for
+    grader.harness.load_parameters: the weights pa3_rnn_private.ReferenceModel holds."""
+    names = layout.recurrent | {"head.weight": layout.head_weight, "head.bias": layout.head_bias}
+    return {names[suffix]: value for suffix, value in case.weights(expected_shapes(family, case)).items()}
