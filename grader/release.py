@@ -12,6 +12,12 @@ The student bundle (:func:`student_bundle`) is a folder a course hands out::
                                   them, its signatures and the plain values the checks read
         starter.ipynb             (what students were given: unchanged code is not theirs)
       .grader/wheels/*.whl      the grader itself, without any reference
+      .grader/requirements.lock the versions everyone is graded with
+      .github/workflows/grader.yml   as a student repository template (GitHub Classroom): the public
+                                checks on every push, the grader installed from the wheel above
+
+Next to it, :func:`gradescope_autograder` writes ``<id>-gradescope.zip``: every check, hidden ones
+included, for Gradescope (the course's files for the assignment, root's only once set up).
 
 It holds no line of the reference and nothing of a hidden check: not its function, id, inputs or
 seed (only how many there are and their points). ``grader check`` in it grades the public checks in
