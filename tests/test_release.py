@@ -50,22 +50,29 @@ def _pip(venv: Path, *args: str) -> None:
                     *args], check=True, capture_output=True, timeout=1200)
 
 
-def _readable_folder() -> Path:
-    """A folder every user can read: pytest's own temporary folders are root's only when the tests run
-    as root, and the sandbox's workers (uid nobody) import torch's submodules lazily from the venv."""
+def _fresh_venv() -> Path:
+    """A fresh virtual environment outside the project, in a folder every user can read: pytest's own
+    temporary folders are root's only when the tests run as root, and the sandbox's workers (uid
+    nobody) import torch's submodules lazily from the venv. Removed with its folder by the caller."""
     folder = Path(tempfile.mkdtemp(prefix="grader-student-"))
     folder.chmod(0o755)
-    return folder
+    subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")], check=True)
+    return folder / "venv"
 
 
 @pytest.fixture(scope="module")
 def venv():
     """A fresh virtual environment outside the project, with nothing of it installed."""
-    folder = _readable_folder()
-    path = folder / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
+    path = _fresh_venv()
     yield path
-    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(path.parent, ignore_errors=True)
+
+
+@pytest.fixture
+def another_venv():
+    path = _fresh_venv()
+    yield path
+    shutil.rmtree(path.parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +166,7 @@ def test_gradescope_autograder_scores_a_submission_as_grader_grade_does(tmp_path
 
 
 @pytest.mark.slow
-def test_the_student_repository_workflow_is_valid_and_its_commands_grade_the_work(tmp_path, wheel):
+def test_the_student_repository_workflow_is_valid_and_its_commands_grade_the_work(tmp_path, wheel, another_venv):
     """The template's workflow, as GitHub Actions would run it: each ``run`` step in a fresh virtual
     environment (what setup-python gives), in a copy of the bundle holding a student's work."""
     import base64
@@ -174,8 +181,7 @@ def test_the_student_repository_workflow_is_valid_and_its_commands_grade_the_wor
     steps = flow["jobs"]["grade"]["steps"]
     commands = [s["run"] for s in steps if "run" in s]
     assert not any("pip install grader" in c or "pip install dlcourse-grader" in c for c in commands)
-    venv = _readable_folder() / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    venv = another_venv
     outputs, summary = tmp_path / "outputs", tmp_path / "summary.md"
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))},
            "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "GITHUB_OUTPUT": str(outputs),
