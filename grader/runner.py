@@ -20,6 +20,7 @@ import collections
 import concurrent.futures as futures
 import multiprocessing
 import os
+import signal
 import tempfile
 import time
 import traceback
@@ -397,19 +398,29 @@ PROCESS_DEATHS_ALLOWED = 2
 
 
 def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scratch_dir: str | None = None,
-                  live: bool = False, defer: bool = True) -> None:
+                  live: bool = False, defer: bool = True, parent: int | None = None) -> None:
     """Set up one grading process of the pool.
 
     It starts its own session first, so that student code which signals "its parent's process
     group" reaches at most this process and its zygote, never the command that runs the class.
-    A setup that fails is remembered and raised by the first task, so it reaches the caller as
-    what it is (a broken assignment) instead of as a pool that keeps dying."""
+    Being in a session of its own, a signal to the command's group does not reach it either: it
+    dies with ``parent`` (the command) instead, however that ends (kill -9 included), and its
+    zygote with it. A setup that fails is remembered and raised by the first task, so it reaches
+    the caller as what it is (a broken assignment) instead of as a pool that keeps dying."""
     global _process_grader, _process_setup_error, _process_defers
     _process_defers = defer
     try:
         os.setsid()
     except OSError:   # already a session leader
         pass
+    if parent is not None:
+        from grader import confine
+        try:
+            confine.prctl(confine.PR_SET_PDEATHSIG, signal.SIGKILL)
+        except confine.ConfineError:   # not Linux: the pool's own shutdown is all there is
+            pass
+        if os.getppid() != parent:     # the command died before the signal was armed
+            os._exit(70)
     try:
         _process_grader = Grader(load_assignment(Path(assignment_dir)), public_only=public_only,
                                  hidden=[Path(h) for h in hidden],
@@ -462,7 +473,8 @@ def grade_in_pool(assignment: Assignment, entries: list[SubmissionFile], *, jobs
             pool = futures.ProcessPoolExecutor(
                 max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded process
                 initializer=_init_process,
-                initargs=(str(assignment.root), public_only, [str(h) for h in hidden], scratch, live, jobs > 1))
+                initargs=(str(assignment.root), public_only, [str(h) for h in hidden], scratch, live, jobs > 1,
+                          os.getpid()))
             finished = False
             try:
                 yield from _run_pool(pool, assignment, queue, deaths, jobs, public_only, held)

@@ -39,6 +39,13 @@ def totals(out: Path) -> dict[str, float]:
         return {row["student"]: float(row["total"]) for row in csv.DictReader(f)}
 
 
+def grading_processes() -> set[tuple[int, str]]:
+    """(pid, command) of the grading processes and zygotes running on this machine."""
+    ps = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
+    return {(int(line.split(None, 1)[0]), line.split(None, 1)[1][:80]) for line in ps.splitlines()
+            if "grader.zygote" in line or "spawn_main" in line}
+
+
 @pytest.mark.slow
 def test_a_killed_run_resumes_where_it_stopped_and_a_rerun_grades_only_changes(tmp_path, capsys):
     class_dir = tmp_path / "class"
@@ -51,6 +58,7 @@ def test_a_killed_run_resumes_where_it_stopped_and_a_rerun_grades_only_changes(t
     journal = out / "journal.jsonl"
 
     # 1. Kill the whole run (grading process, zygote, workers) once the first result is on disk.
+    before = grading_processes()
     run = subprocess.Popen([sys.executable, "-m", "grader.cli", "grade", str(class_dir), "-a", "cnn-numpy",
                             "-o", str(out), "-j", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            start_new_session=True)
@@ -59,6 +67,12 @@ def test_a_killed_run_resumes_where_it_stopped_and_a_rerun_grades_only_changes(t
         time.sleep(0.05)
     os.killpg(run.pid, signal.SIGKILL)
     run.wait()
+    # The grading process has a session of its own (student code signalling its group must not reach
+    # the command): it dies with the command, and its zygote with it, instead of waiting forever.
+    deadline = time.monotonic() + 30
+    while grading_processes() - before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not grading_processes() - before, grading_processes() - before
     survived = graded_lines(journal)
     assert 1 <= len(survived) < 3, survived          # killed part-way, with a result on disk
     assert not (out / "grades.csv").exists()
