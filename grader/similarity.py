@@ -5,18 +5,22 @@ replaced by its kind and every constant by its type, so renaming variables, refo
 comments or reordering nothing else does not hide a copy. Definitions the starter notebook hands
 out, left unchanged, are the same in every submission and are left out of the comparison, so the
 code students were given does not make them look alike. Pairs whose streams match above a
-threshold (difflib's ratio) are listed for a human to look at; similarity is evidence to read, not
+threshold are listed for a human to look at. The measure is 2·LCS/(n+m), the share of both streams
+that their longest common subsequence covers (rapidfuzz's normalized Indel similarity, a bit-parallel
+LCS: well under a millisecond for two streams of thousands of tokens, where difflib's ratio took a
+tenth of a second or more and a class of distinct solutions paid that for every pair); similarity is evidence to read, not
 a verdict, and the grader never changes a score because of it.
 """
 
 from __future__ import annotations
 
 import ast
-import difflib
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
+
+from rapidfuzz.distance import Indel
 
 from grader.loader import prepare_source
 
@@ -33,22 +37,30 @@ class SimilarPair:
     similarity: float
 
 
-class _Normalizer(ast.NodeVisitor):
-    def __init__(self) -> None:
-        self.tokens: list[str] = []
+_NAMES = (ast.Name, ast.arg, ast.alias)
 
-    def generic_visit(self, node: ast.AST) -> None:
-        if isinstance(node, (ast.Name, ast.arg, ast.alias)):
-            self.tokens.append(type(node).__name__)
+
+def _tokens(tree: ast.AST) -> list[str]:
+    """The tree in preorder, each node a token: identifiers by their kind, constants by their type,
+    attributes by name (library calls such as np.sum say a lot; keep them); contexts left out."""
+    tokens: list[str] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.expr_context):
+            continue
+        if isinstance(node, _NAMES):
+            tokens.append(type(node).__name__)
         elif isinstance(node, ast.Constant):
-            self.tokens.append(f"const:{type(node.value).__name__}")
+            tokens.append(f"const:{type(node.value).__name__}")
         elif isinstance(node, ast.Attribute):
-            self.tokens.append(f".{node.attr}")      # library calls (np.sum) say a lot; keep them
-        elif isinstance(node, (ast.expr_context,)):
-            return
+            tokens.append(f".{node.attr}")
         else:
-            self.tokens.append(type(node).__name__)
-        super().generic_visit(node)
+            tokens.append(type(node).__name__)
+        children = list(ast.iter_child_nodes(node))
+        children.reverse()
+        stack += children
+    return tokens
 
 
 def _statements(path: Path) -> list[tuple[str, ...]]:
@@ -65,9 +77,7 @@ def _statements(path: Path) -> list[tuple[str, ...]]:
         for node in nodes:
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
                 continue                     # docstrings
-            normalizer = _Normalizer()
-            normalizer.visit(node)
-            statements.append(tuple(normalizer.tokens))
+            statements.append(tuple(_tokens(node)))
     return statements
 
 
@@ -103,7 +113,7 @@ class Fingerprints:
 
     Identical fingerprints (a copy with other comments, names or blank lines) are grouped and each
     group is compared once with every other: a class of 500 built from a few dozen solutions costs
-    a few dozen squared comparisons, not 125,000 (each a SequenceMatcher over thousands of tokens)."""
+    a few dozen squared comparisons, not 125,000."""
 
     def __init__(self, starter: Path | None = None, threshold: float = DEFAULT_THRESHOLD):
         self.given = starter_statements(starter)
@@ -130,15 +140,8 @@ class Fingerprints:
 
     def _compare(self, new: tuple[str, ...]) -> None:
         """Compare a fingerprint not seen before with every group so far."""
-        if not self._groups:
-            return
-        matcher = difflib.SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2(new)   # the second sequence is the one SequenceMatcher indexes: once per new one
         for old in self._groups:
-            matcher.set_seq1(old)
-            if matcher.real_quick_ratio() < self.threshold or matcher.quick_ratio() < self.threshold:
-                continue
-            ratio = matcher.ratio()
+            ratio = Indel.normalized_similarity(old, new, score_cutoff=self.threshold)
             if ratio >= self.threshold:
                 self._close.append((old, new, round(ratio, 3)))
 
