@@ -156,7 +156,7 @@ window.addEventListener("load", () => {
 
 
 def test_a_large_array_failure_is_drawn_as_a_picture_of_the_difference(reports, tmp_path):
-    """doe_jane's hidden emboss check compares 256×256 maps: the instructor report draws expected,
+    """doe_jane's hidden emboss check compares 128×128 maps: the instructor report draws expected,
     her result and the difference, cropped to 64×64 around the worst element."""
     from PIL import Image
     page = next(reports.glob("doe_jane*.html"))
@@ -171,7 +171,7 @@ def test_a_large_array_failure_is_drawn_as_a_picture_of_the_difference(reports, 
     assert requests == []
     images = re.search(r'data-images="([^"]*)"', dom).group(1).split()
     assert images == ["true:256x256"] * 3                       # 64×64 elements, 4 px each, decoded
-    assert "Cropped to rows 0–63 and columns 0–63 of 256×256" in dom
+    assert "Cropped to rows 0–63 and columns 0–63 of 128×128" in dom
     x, y, w, h = map(int, re.search(r'data-box="([^"]*)"', dom).group(1).split(","))
     with Image.open(shot) as full:
         crop = full.convert("RGB").crop((x, y, x + w, y + h))

@@ -168,7 +168,7 @@ def conv_rejects_negative_padding(sub, case, padding):
 def conv_embosses_a_picture(sub):
     case = cases.ConvCase(cases.synthetic_logo(), ref.get_embossing_filter(), 1, 1)
     expected = reference_conv(case)
-    expect_close(student_conv(sub, case), expected, what=case.label() + " (256x256 uint8 picture, emboss filter)",
+    expect_close(student_conv(sub, case), expected, what=case.label() + " (128x128 uint8 picture, emboss filter)",
                  inputs=case.as_inputs())
 
 
@@ -298,7 +298,7 @@ def pooling_layer_pools_windows(sub, case):
 @check("pooling-layer.gap-regression")
 def global_average_of_a_picture(sub):
     expect_global_average(sub, cases.synthetic_logo(),
-                          "pooling_layer(256x256x3 uint8 picture, pool_type='global_average')")
+                          "pooling_layer(128x128x3 uint8 picture, pool_type='global_average')")
 
 
 # --- multi-layer perceptron ------------------------------------------------------------------------
