@@ -149,13 +149,17 @@ class TestCell:
 
 
 SPECS: tuple[CellSpec, ...] = (
-    CellSpec("test-sigmoid-tanh-relu", "sigmoid, tanh and relu, elementwise", 1, ("activations.elementwise",), (
+    CellSpec("test-sigmoid-tanh-relu", "sigmoid, tanh and relu, elementwise; every activation leaves its input alone", 1,
+             ("activations.elementwise", "activations.keep-input"), (
         Case(LINE, "sigmoid(line)"),
         Case("grid = rng.uniform(-6, 6, (3, 4))", "sigmoid(grid)"),
         Case("", "tanh(line)"),
         Case("", "tanh(grid)"),
         Case("", "relu(line)"),
         Case("", "relu(grid)"),
+        # the array after all five activations were called on it: unchanged, if none wrote into it
+        Case("given = rng.uniform(-6, 6, (3, 4))",
+             "[f(given) for f in (sigmoid, tanh, relu, leaky_relu, softmax)] and given"),
     )),
     CellSpec("test-leaky-relu", "leaky_relu with the default slope and a given one", 2, ("activations.leaky-relu",), (
         Case(LINE, "leaky_relu(line)"),

@@ -884,6 +884,18 @@ class WorkerSubmission(Submission):
                   "args": wire.encode(list(args), buffers), "kwargs": wire.encode(dict(kwargs), buffers)}
         return self._timed(header, buffers)
 
+    def _call_returning_arguments(self, target: str, args: list[Any],
+                                  kwargs: dict[str, Any]) -> tuple[Any, list[Any], dict[str, Any]]:
+        buffers: list[bytes] = []
+        header = {"op": "call", "target": self._target(target), "method": None, "arguments_after": True,
+                  "args": wire.encode(list(args), buffers), "kwargs": wire.encode(dict(kwargs), buffers)}
+        reply = self._timed(header, buffers)
+        if not (isinstance(reply, list) and len(reply) == 3 and isinstance(reply[1], list) and len(reply[1]) == len(args)
+                and isinstance(reply[2], dict) and set(reply[2]) == set(kwargs)):
+            raise WorkerLost("crashed", "the worker's reply to a call is malformed (a result and the call's arguments "
+                                        "were expected): does your code write to the grader's connection?")
+        return reply[0], reply[1], reply[2]
+
     def _construct(self, target: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         return self._call(target, None, args, kwargs)
 

@@ -79,6 +79,19 @@ class Submission(abc.ABC):
         call.__name__ = name
         return call
 
+    def call_keeping_inputs(self, name: str, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
+        """Call the student's function ``name`` as :meth:`function` does, and return its result with
+        each argument as the call left it (canonical name -> value). A function that changes an input
+        array in place shows it here; comparing is the suite's (grader.suite.expect_inputs_unchanged).
+        In a worker the arguments come back over the wire after the call, as values."""
+        target = self._bind(name)
+        plan = self._plan(name, None, self._signature(target, None), kwargs)
+        args, kw = plan.apply(self._resolve(kwargs))
+        result, args_after, kw_after = self._traced(name, kwargs, self._call_returning_arguments, target, args, kw)
+        after = dict(zip(plan.positional, args_after))
+        after.update({canonical: kw_after[mine] for canonical, mine in plan.keywords.items() if mine in kw_after})
+        return result, after
+
     def new(self, class_name: str, **kwargs: Any) -> "Instance":
         """Construct the student's class ``class_name`` with canonical keywords."""
         target = self._bind(class_name)
@@ -240,6 +253,11 @@ class Submission(abc.ABC):
         """Call top-level function ``target`` or ``method`` on instance handle ``target``."""
 
     @abc.abstractmethod
+    def _call_returning_arguments(self, target: str, args: list[Any],
+                                  kwargs: dict[str, Any]) -> tuple[Any, list[Any], dict[str, Any]]:
+        """Call top-level function ``target``; return its result and its arguments after the call."""
+
+    @abc.abstractmethod
     def _construct(self, target: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """Instantiate class ``target``; returns a handle."""
 
@@ -384,6 +402,11 @@ class LocalSubmission(Submission):
             return fn(*map(self._unwrap, args), **{k: self._unwrap(v) for k, v in kwargs.items()})
         except Exception as exc:  # same shape as an exception coming back from a worker
             raise StudentCodeRaised(type(exc).__name__, str(exc), traceback.format_exc()) from exc
+
+    def _call_returning_arguments(self, target: str, args: list[Any],
+                                  kwargs: dict[str, Any]) -> tuple[Any, list[Any], dict[str, Any]]:
+        args, kwargs = list(map(self._unwrap, args)), {k: self._unwrap(v) for k, v in kwargs.items()}
+        return self._call(target, None, args, kwargs), args, kwargs
 
     def _construct(self, target: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         return self._call(target, None, args, kwargs)

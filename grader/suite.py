@@ -272,6 +272,70 @@ def expect_gradients_close(actual: Mapping[str, Any], expected: Mapping[str, Any
         raise CheckFailed(f"{what} do not match.\n" + "\n".join(lines), example, draw)
 
 
+def expect_inputs_unchanged(sub: Any, name: str, *, fix: str = "", **kwargs: Any) -> Any:
+    """Call the student's ``name`` with ``kwargs`` (as ``sub.function(name)(**kwargs)``) and fail the
+    running check if the call changed any array argument in place; returns the call's result.
+
+    Only arrays and tensors (also inside lists, tuples and dicts) are compared, exactly (NaN equal
+    to NaN): a function may keep what it was given, but not change it. ``fix``, when given, replaces
+    the general advice at the end of the message."""
+    from grader.compare import as_array
+    before = {k: _copy_arrays(v) for k, v in kwargs.items()}
+    result, after = sub.call_keeping_inputs(name, **kwargs)
+    for key, old in before.items():
+        if key not in after:
+            continue
+        change = _first_change(old, after[key], key, as_array)
+        if change:
+            fail(f"`{name}` changed its argument `{key}` in place: {change}. A function should leave its "
+                 f"inputs as it got them, since the caller may use them again. "
+                 + (fix or (f"Work on a copy (`{key} = {key}.copy()`) or build a new array."
+                            if not isinstance(old, (list, tuple, dict)) else "Work on copies of the arrays in it.")),
+                 inputs={k: v for k, v in before.items()})
+    return result
+
+
+def _copy_arrays(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy_arrays(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _copy_arrays(v) for k, v in value.items()}
+    copy = getattr(value, "copy", None) if type(value).__module__ == "numpy" else None
+    if copy is not None:
+        return copy()
+    clone = getattr(value, "clone", None) if type(value).__module__.startswith("torch") else None
+    return clone().detach() if clone is not None else value
+
+
+def _first_change(old: Any, new: Any, path: str, as_array: Callable[[Any], Any]) -> str:
+    """How ``new`` differs from ``old`` (arrays only, recursing into containers), or ''."""
+    if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)) and len(old) == len(new):
+        return next((c for i, (o, n) in enumerate(zip(old, new)) if (c := _first_change(o, n, f"{path}[{i}]", as_array))), "")
+    if isinstance(old, dict) and isinstance(new, dict):
+        return next((c for k in old if k in new and (c := _first_change(old[k], new[k], f"{path}[{k!r}]", as_array))), "")
+    a, b = as_array(old), as_array(new)
+    if a is None or b is None:
+        return ""
+    if a.shape != b.shape:
+        return f"{path} had shape {tuple(a.shape)} before the call and has shape {tuple(b.shape)} after it"
+    if a.dtype != b.dtype:
+        return f"{path} was of dtype {a.dtype} before the call and is of dtype {b.dtype} after it"
+    import numpy as np
+    same = a == b
+    if a.dtype.kind in "fc":
+        same |= np.isnan(a) & np.isnan(b)
+    if same.all():
+        return ""
+    where = tuple(int(i) for i in np.argwhere(~same)[0])
+    return (f"{path}{list(where) if where else ''} was {_scalar(a[where])} before the call and is "
+            f"{_scalar(b[where])} after it ({int((~same).sum())} of {same.size} elements changed)")
+
+
+def _scalar(x: Any) -> str:
+    value = x.item()
+    return f"{value:.6g}" if isinstance(value, float) else repr(value)
+
+
 def expect(condition: bool, message: str | Callable[[], str], *, inputs: Mapping[str, Any] | None = None,
            expected: Any = None, actual: Any = None) -> None:
     """Fail the running check with ``message`` unless ``condition`` holds (property checks). A
@@ -300,5 +364,5 @@ def fail(message: str, *, inputs: Mapping[str, Any] | None = None, expected: Any
     raise CheckFailed(message, example, draw)
 
 
-__all__ = ["CheckFailed", "Suite", "check", "expect", "expect_close", "expect_gradients_close", "fail",
+__all__ = ["CheckFailed", "Suite", "check", "expect", "expect_close", "expect_gradients_close", "expect_inputs_unchanged", "fail",
            "load_private", "load_sibling", "load_suite", "observe", "reference", "seed_for"]

@@ -139,7 +139,8 @@ class Worker:
         if op == "call":
             args = wire.decode(request["args"], buffers, self.resolve)
             kwargs = wire.decode(request["kwargs"], buffers, self.resolve)
-            return self.target(request)(*args, **kwargs)
+            result = self.target(request)(*args, **kwargs)
+            return [result, args, kwargs] if request.get("arguments_after") else result
         if op == "vjp":
             args = wire.decode(request["args"], buffers, self.resolve)
             kwargs = wire.decode(request["kwargs"], buffers, self.resolve)

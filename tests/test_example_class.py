@@ -130,7 +130,7 @@ def test_grading_again_gives_identical_results(assignment, reports, tmp_path):
     runs = [{(c["id"], c["status"], c["earned"], c["message"], json.dumps(c["counterexample"], sort_keys=True))
              for e in json.loads((folder / "doe_jane_40017.json").read_text())["exercises"] for c in e["checks"]}
             for folder in (reports, again)]
-    assert runs[0] == runs[1] and len(runs[0]) == 30
+    assert runs[0] == runs[1] and len(runs[0]) == 31
 
 
 def test_student_check_runs_public_checks_only_and_never_claims_all_passed(tmp_path, capsys):

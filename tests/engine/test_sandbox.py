@@ -381,3 +381,44 @@ def test_the_view_hides_the_project_around_a_checkout_and_shows_the_site_package
     seen = sandbox.view(tmp_path)
     assert str(checkout / "grader") in seen.readonly
     assert not any(checkout.is_relative_to(p) or Path(p) == checkout / "reference" for p in seen.readonly)
+
+
+IN_PLACE = """
+import numpy as np
+def clip(values, low=0.0):
+    values[values < low] = low            # writes into the caller's array
+    return values
+def scale(parts, by):
+    return [p * by for p in parts]        # builds new arrays
+def shuffle_rows(rows):
+    rows[0].sort()                        # in place too, inside a tuple
+    return None
+"""
+
+
+def test_an_argument_changed_in_place_is_named_with_where_it_changed(load):
+    from grader.suite import CheckFailed, expect_inputs_unchanged
+    sub = load(IN_PLACE)
+    x = np.array([[1.0, -2.0], [np.nan, -0.5]])
+    with pytest.raises(CheckFailed) as failed:
+        expect_inputs_unchanged(sub, "clip", values=x)
+    assert "`clip` changed its argument `values` in place: values[0, 1] was -2 before the call and is 0 after " \
+           "it (2 of 4 elements changed)" in str(failed.value)
+    assert np.isnan(x[1, 0]) and x[0, 1] == -2.0           # the check's own array is as it was
+    result = expect_inputs_unchanged(sub, "scale", parts=[np.ones(2), np.arange(3.0)], by=2.0)
+    assert [r.tolist() for r in result] == [[2.0, 2.0], [0.0, 2.0, 4.0]]
+    with pytest.raises(CheckFailed, match=r"rows\[0\]\[0\] was 3 before the call and is 1 after it .*copies of the arrays in it"):
+        expect_inputs_unchanged(sub, "shuffle_rows", rows=(np.array([3, 1, 2]),))
+
+
+def test_in_process_the_same_change_is_seen(tmp_path):
+    import types
+    from grader.submission import LocalSubmission
+    from grader.suite import CheckFailed, expect_inputs_unchanged
+    module = types.ModuleType("student")
+    exec(IN_PLACE, module.__dict__)
+    sub = LocalSubmission(tiny_assignment(), module)
+    x = np.array([-1.0, 3.0])
+    with pytest.raises(CheckFailed, match=r"values\[0\] was -1 before the call and is 0 after it"):
+        expect_inputs_unchanged(sub, "clip", values=x)
+    assert expect_inputs_unchanged(sub, "clip", values=np.array([1.0, 2.0])).tolist() == [1.0, 2.0]

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from grader.compare import describe
 from grader.errors import StudentCodeRaised
 from grader.submission import SAFE_FUNCTIONS, Fn
-from grader.suite import check, expect, expect_close, fail, load_sibling, reference
+from grader.suite import check, expect, expect_close, expect_inputs_unchanged, fail, load_sibling, reference
 
 ref = reference()   # the reference's answers, recorded with the cases where they can be (grader.oracle)
 
@@ -46,6 +46,14 @@ def leaky_relu_uses_its_slope(sub, x, alpha):
     expect_close(leaky(x=x), ref.leaky_relu(x), what="leaky_relu(x) (default alpha=0.01)", inputs={"x": x})
     expect_close(leaky(x=x, alpha=alpha), ref.leaky_relu(x, alpha), what=f"leaky_relu(x, alpha={alpha})",
                  inputs={"x": x, "alpha": alpha})
+
+
+@check("activations.keep-input")
+@given(x=cases.activation_inputs())
+def activations_leave_their_input_alone(sub, x):
+    for name in ("sigmoid", "tanh", "relu", "leaky_relu", "softmax"):
+        expect_inputs_unchanged(sub, name, x=x, fix="Build a new array (`np.maximum(x, 0)`, `np.where(...)`) "
+                                                    "or work on a copy (`x = x.copy()`).")
 
 
 def _softmax_is_right(sub, x: np.ndarray) -> None:
