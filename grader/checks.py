@@ -10,6 +10,8 @@ from pathlib import PurePath
 from types import ModuleType
 from typing import Any, Callable, Sequence
 
+from hypothesis.errors import FlakyFailure, FlakyReplay
+
 from grader import wire
 from grader.cases import Example, is_replayable, replay
 from grader.errors import (MalformedReply, MissingName, ScriptDiverged, StudentCodeRaised, StudentError,
@@ -148,6 +150,11 @@ def _run_check(suite: Suite, check: Check, submission: Submission, budget_s: flo
         if fault is not None:
             status, message = fault
             return _discarding_worker(submission, result(status, message, _example_of(exc)))
+        if isinstance(exc, (FlakyFailure, FlakyReplay)):   # a failure that did not happen again on the same input
+            reference = submission.reference
+            if reference is None or getattr(reference, "__grader_standin__", False) \
+                    or check_is_broken(suite, check, reference) is None:
+                return _nondeterministic(exc, result)
         what = "".join(traceback.format_exception_only(exc)).strip()
         # What the check tried to send to the worker is the check's own: a suite error, always.
         if isinstance(exc, wire.Unsendable):
@@ -286,6 +293,27 @@ def _drawn(exc: CheckFailed) -> Counterexample | None:
         return exc.drawn()
     except Exception:  # noqa: BLE001
         return exc.counterexample
+
+
+NONDETERMINISTIC = (
+    "Your code gives different results for the same input: this check failed on an input, and the same input "
+    "run again did not fail the same way. The grader seeds random, numpy's global generator and torch before "
+    "each check, so the usual causes are a generator of your own that is not seeded (np.random.default_rng() "
+    "with no seed), sampling where the exercise asks for a fixed answer, or a value kept from one call to the "
+    "next. A result that changes from run to run cannot be graded as right.")
+
+
+def _nondeterministic(exc: BaseException, result: Callable[..., CheckResult]) -> CheckResult:
+    """The result for hypothesis's report that a failure did not reproduce: the student's code
+    answered differently for the same input (the check passes on the reference). The first failure
+    is shown as it was reported; hypothesis's own text, which quotes the suite, is not."""
+    first = next((e for e in getattr(exc, "exceptions", ()) if isinstance(e, (CheckFailed, StudentCodeRaised))), None)
+    if isinstance(first, CheckFailed):
+        return result(Status.FAILED, f"{NONDETERMINISTIC}\n\nThe run that failed:\n{first.message}", _drawn(first))
+    if isinstance(first, StudentCodeRaised):
+        return result(Status.FAILED, f"{NONDETERMINISTIC}\n\nThe run that failed:\n{_raised_message(first)}",
+                      _example_of(first))
+    return result(Status.FAILED, NONDETERMINISTIC)
 
 
 def _raised_message(exc: StudentCodeRaised) -> str:
