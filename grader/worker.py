@@ -16,6 +16,7 @@ import os
 import signal
 import socket
 import sys
+import sysconfig
 import time
 import traceback
 import types
@@ -341,10 +342,22 @@ def _student_traceback(exc: BaseException) -> str:
     """The traceback without the worker's own frames: the student sees their code only."""
     try:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if "grader/" not in f.filename.replace("\\", "/")]
+        for frame in frames:
+            frame.filename = _library_path(frame.filename)
         lines = traceback.format_list(frames) + traceback.format_exception_only(exc)
         return "".join(lines)[-4000:]
     except BaseException:  # noqa: BLE001
         return ""
+
+
+def _library_path(filename: str) -> str:
+    """A library's file as its package names it (``numpy/_core/numeric.py``), not where this machine
+    keeps it: the student's report shows no folder of the grading machine."""
+    for marker in ("/site-packages/", "/dist-packages/"):
+        if marker in filename:
+            return filename.split(marker, 1)[1]
+    stdlib = sysconfig.get_paths()["stdlib"].rstrip("/") + "/"
+    return filename[len(stdlib):] if filename.startswith(stdlib) else filename
 
 
 def run(sock: socket.socket, output_limit: int) -> None:

@@ -77,6 +77,16 @@ def test_student_exception_comes_back_with_its_traceback(load):
     assert "grader/" not in info.value.traceback
 
 
+def test_library_frames_are_named_as_their_package_names_them_not_by_the_machines_folders(load):
+    sub = load("import numpy as np\nimport json\ndef f(x):\n    np.ones(-1)\ndef g(x):\n    json.loads(x)\n")
+    for name, arg, frame in (("f", 1, 'File "numpy/_core/numeric.py"'), ("g", "{", 'File "json/decoder.py"')):
+        with pytest.raises(StudentCodeRaised) as info:
+            sub.function(name)(x=arg)
+        assert frame in info.value.traceback and 'student.py", line' in info.value.traceback
+        assert "site-packages" not in info.value.traceback and str(PROJECT) not in info.value.traceback
+        assert sys.base_prefix not in info.value.traceback
+
+
 def test_infinite_loop_is_stopped_at_the_call_limit(load):
     sub = load("def f(x):\n    while True:\n        pass\n",
                tiny_assignment(Limits(call_timeout_s=3, load_timeout_s=60, memory_mb=512)))
