@@ -81,6 +81,25 @@ class Subject:
         return starter
 
 
+def quoted_internals(subject: Subject, results: list[CheckResult]) -> list[str]:
+    """What a student must never read that these results say: a path of the suites or the reference,
+    or a line of the suites' code (hypothesis quotes the test function it ran, a traceback its frames)."""
+    folders = {subject.assignment.suite.parent, subject.reference_path.parent}
+    code = set()     # the suites' lines; not the reference's, which a mutant's own traceback quotes as its code
+    for path in subject.assignment.suite.parent.glob("*.py"):
+        code |= {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if len(line.strip()) >= 25}
+    found = []
+    for r in results:
+        example = r.counterexample
+        texts = [r.message] + ([example.expected or "", example.actual or ""] + [d for _, d in example.inputs]
+                               if example is not None else [])
+        for text in texts:
+            found += [f"{r.check.id}: path {folder}" for folder in folders if str(folder) in text]
+            found += [f"{r.check.id}: {marker!r}" for marker in ("tests/suites", "reference/", "hypothesis/") if marker in text]
+            found += [f"{r.check.id}: code {line!r}" for line in map(str.strip, text.splitlines()) if line in code]
+    return found
+
+
 def report(results: list[CheckResult]) -> str:
     return "\n\n".join(f"{r.check.id} [{r.status.value}]\n{r.message}" for r in results)
 
@@ -132,6 +151,7 @@ class SuiteContract:
         results = subject.grade(load_variant(subject.reference_path, mutant),
                                 skip=frozenset(subject.check_ids - set(mutant.must_fail)))
         failed = {r.check.id for r in results if not r.passed}
+        assert not quoted_internals(subject, results), quoted_internals(subject, results)
         assert set(mutant.must_fail) <= failed, (
             f"{mutant.name} ({mutant.note}) passed {sorted(set(mutant.must_fail) - failed)}\n" + report(results))
 
@@ -142,8 +162,10 @@ class SuiteContract:
 
     def test_the_starter_notebook_earns_nothing(self):
         """Every check can fail: a submission of the starter's stubs (NotImplementedError) passes none."""
-        passed = [r for r in self.subject.grade(self.subject.starter_module()) if r.passed]
+        results = self.subject.grade(self.subject.starter_module())
+        passed = [r for r in results if r.passed]
         assert not passed, report(passed)
+        assert not quoted_internals(self.subject, results), quoted_internals(self.subject, results)
 
     def test_a_mutant_differs_from_the_reference_only_where_it_says(self):
         path = self.subject.reference_path
