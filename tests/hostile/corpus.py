@@ -96,13 +96,13 @@ RNN = "rnn-scratch"
 CASES: tuple[Case, ...] = (
     # ---- cnn-numpy: reading the reference ----
     Case("read_ref_open_path", CNN, "softmax opens <project>/reference/cnn_numpy.py, found next to the grader package",
-         "the reference is not in the worker's view: softmax raises, its checks fail", 84.0, NO_REFERENCE),
+         "the reference is not in the worker's view: softmax raises, its checks fail", 82.0, NO_REFERENCE),
     Case("read_ref_walk_disk", CNN, "relu walks /, /work, /home, /root, /tmp and every path in the environment for "
-         "reference/cnn_numpy.py", "nothing found: relu's check and the CNN built on it fail", 92.0, NO_REFERENCE),
+         "reference/cnn_numpy.py", "nothing found: relu's check and the CNN built on it fail", 90.0, NO_REFERENCE),
     Case("read_ref_proc_cwd", CNN, "leaky_relu opens /proc/<pid>/cwd/reference/cnn_numpy.py for every pid (the grader "
-         "runs in the project)", "no process outside the worker is visible: leaky_relu's check fails", 98.0, NO_REFERENCE),
+         "runs in the project)", "no process outside the worker is visible: leaky_relu's check fails", 96.0, NO_REFERENCE),
     Case("read_ref_proc_root", CNN, "tanh opens /proc/<pid>/root/<project>/reference/cnn_numpy.py, /proc/1/root first",
-         "no way out through /proc: tanh's check fails", 97.0, NO_REFERENCE),
+         "no way out through /proc: tanh's check fails", 95.0, NO_REFERENCE),
     Case("read_ref_proc_environ", CNN, "the output-size function reads /proc/<ppid>/environ and every /proc/*/environ "
          "and looks for the reference under each path", "the environment is cleared and other processes are out of "
          "sight: its check fails", 95.0, NO_REFERENCE),
@@ -122,13 +122,13 @@ CASES: tuple[Case, ...] = (
          "import, nothing trusted loaded in the worker: CNN's check fails", 95.0, NO_REFERENCE),
     Case("read_ref_patch_import_guard", CNN, "sigmoid empties the worker's list of hidden packages, reloads "
          "grader.worker and imports the reference", "the reference is still not on the disk it sees: sigmoid's "
-         "check fails", 92.0, NO_REFERENCE),
+         "check fails", 90.0, NO_REFERENCE),
     Case("read_ref_grader_api", CNN, "convolution_function loads the assignment and reference with the grader's own "
          "API (find_assignment, load_assignment, load_reference)", "the assignment and reference are out of sight: "
-         "the convolution checks fail", 73.0, NO_REFERENCE),
+         "the convolution checks fail", 75.0, NO_REFERENCE),
     Case("read_ref_symlink_in_folder", CNN, "a folder holding solution.py and reference_link.py, a symbolic link to "
          "the reference; softmax finds the folder on the grader's command line and reads the link",
-         "the worker gets a copy of the regular files only and sees no command line: softmax's checks fail", 84.0,
+         "the worker gets a copy of the regular files only and sees no command line: softmax's checks fail", 82.0,
          NO_REFERENCE, build=folder_with_link),
     Case("symlink_entry_to_reference", CNN, "the entry itself (symlink_entry_to_reference.py) is a symbolic link to "
          "reference/cnn_numpy.py, which a trusted process would read and hand to the worker as the student's code",
@@ -148,16 +148,16 @@ CASES: tuple[Case, ...] = (
          "reference by path, through /proc/*/cwd and /proc/1/root, and with git show; forward_prop answers with it",
          "the class body finds nothing: the MLP's forward checks fail", 83.0, NO_REFERENCE),
     Case("default_arg_attack", CNN, "softmax's default argument (evaluated at load time) reads the reference through "
-         "the project path and /proc/*/cwd", "the default is None: softmax's checks fail", 84.0, NO_REFERENCE),
+         "the project path and /proc/*/cwd", "the default is None: softmax's checks fail", 82.0, NO_REFERENCE),
     # ---- cnn-numpy: writing outside ----
     Case("write_output_folder", CNN, "get_embossing_filter finds the reports folder on the grader's command line and "
          "appends to grades.csv and journal.jsonl, overwrites honest.json and writes a 100 % JSON of its own",
          "the reports folder is out of sight: nothing there changes, its check fails", 95.0, WROTE),
     Case("write_project_tree", CNN, "relu creates HOSTILE-* files in the project root, grader/, reference/, tests/, "
          ".git/ and reports/, and opens README.md and grader/cli.py for appending",
-         "the project is not in the worker's view: nothing is created or opened", 92.0, WROTE),
+         "the project is not in the worker's view: nothing is created or opened", 90.0, WROTE),
     Case("write_through_proc_links", CNN, "tanh writes through /proc/<pid>/cwd and /proc/<pid>/root of every process "
-         "into the project, the canaries and /tmp", "no process outside is visible: nothing is written", 97.0,
+         "into the project, the canaries and /tmp", "no process outside is visible: nothing is written", 95.0,
          WROTE),
     Case("write_canaries", CNN, "pooling_layer appends to canary.txt and creates files in /tmp/grader-hostile-canary "
          "and <project>/reports/hostile-canary (both world-writable), /tmp, /var/tmp and /dev/shm",
@@ -174,27 +174,27 @@ CASES: tuple[Case, ...] = (
     # ---- cnn-numpy: forging results ----
     Case("forge_print_report", CNN, "softmax prints a fake 'PASSED 100/100' report and result JSON on stdout, stderr "
          "and the worker's real fds, and returns the string 'PASSED'", "printed text is only shown as output: "
-         "softmax's checks fail", 84.0, r"returned 'PASSED'"),
+         "softmax's checks fail", 82.0, r"returned 'PASSED'"),
     Case("forge_eq_always_true", CNN, "relu returns an object whose __eq__ is always True and that pretends to be an "
          "array (__array__, shape, dtype)", "it is not plain data, so it stays in the worker: relu's check fails (the "
          "CNN built on relu turns it into zeros and still returns a distribution, which is all cnn.output asks: 5 "
-         "points of allowance)", 97.0, r"Handle|_HostileAnything", allowance=5.0),
+         "points of allowance)", 95.0, r"Handle|_HostileAnything", allowance=5.0),
     Case("forge_deep_nesting", CNN, "pooling_function returns a list nested 100000 deep", "it cannot be sent back "
          "(or is rejected): pooling's checks fail, the run goes on", 78.0, r"RecursionError|recursion|" + NOT_PLAIN),
     Case("forge_huge_array", CNN, "convolution_function returns np.broadcast_to(0.0, (2**28,)), 2 GiB once made "
          "contiguous", "the worker cannot send it (memory limit) or the grader refuses it: the convolution checks "
-         "fail", 73.0, MEMORY + "|" + NOT_PLAIN),
+         "fail", 75.0, MEMORY + "|" + NOT_PLAIN),
     Case("forge_metaclass_loop", CNN, "the output-size function returns an object whose metaclass makes "
          "type(obj).__name__ and __module__ loop forever, whose __repr__ loops and whose __len__/__array__ raise",
          "the call is stopped at its time limit: its check fails", 95.0, TIMEOUT + "|" + CRASHED),
     Case("forge_meta_tensor", CNN, "sigmoid returns a torch tensor on the meta device (a shape without values)",
-         "a meta tensor cannot be sent back: sigmoid's check fails", 92.0, r"meta|" + NOT_PLAIN),
+         "a meta tensor cannot be sent back: sigmoid's check fails", 90.0, r"meta|" + NOT_PLAIN),
     Case("forge_grader_markers", CNN, "leaky_relu returns a dict shaped like the grader's encoded array "
          "({'__nd__': 0, ...}) holding grader.wire.Handle and grader.submission.Fn objects",
-         "a dict travels as a dict: leaky_relu's check fails", 98.0, r"got dict|a dict"),
+         "a dict travels as a dict: leaky_relu's check fails", 96.0, r"got dict|a dict"),
     Case("forge_html_output", CNN, "relu prints HTML (a script, a remote image, a javascript: link, a fake score) "
          "and raises an exception whose message is that HTML", "the reports show it as text, escaped: relu's check "
-         "fails", 92.0, r"your code raised ValueError",
+         "fails", 90.0, r"your code raised ValueError",
          must_not_render=(HOSTILE_MARKUP,)),
     # ---- cnn-numpy: the worker's socket ----
     Case("wire_slow_loris", CNN, "get_embossing_filter writes a reply length on the worker's socket, then one byte a "
@@ -215,15 +215,15 @@ CASES: tuple[Case, ...] = (
     Case("kill_minus_one", CNN, "CNN calls kill(-1, SIGKILL): every process it may signal", "only the worker's own "
          "processes are in reach: CNN's check fails, the run goes on", 95.0, r"hostile: sent SIGKILL|" + CRASHED),
     Case("kill_decoy", CNN, "tanh finds the instructor's `sleep 9191` (started outside the sandbox before the run) in "
-         "/proc and sends it SIGKILL", "the decoy is not visible and stays alive: tanh's check fails", 97.0,
+         "/proc and sends it SIGKILL", "the decoy is not visible and stays alive: tanh's check fails", 95.0,
          r"hostile: went after the decoy"),
     Case("ptrace_proc_mem", CNN, "leaky_relu reads /proc/<pid>/mem of every other process, looking for the "
          "reference's docstring in the grading process's memory", "no other process is visible: nothing is read, "
-         "leaky_relu's check fails", 98.0, r"hostile: read the memory"),
+         "leaky_relu's check fails", 96.0, r"hostile: read the memory"),
     Case("signals_ignored_loop", CNN, "sigmoid ignores SIGTERM, SIGINT, SIGHUP, SIGXCPU and more, re-arms SIGALRM "
          "every 50 ms and loops forever", "SIGKILL at the call's time limit: sigmoid's check times out; after two "
          "limits (6 s here) sigmoid is not called again, so the whole submission is graded within the README's cap "
-         "plus its honest part", 92.0, TIMEOUT, max_seconds=30.0),
+         "plus its honest part", 90.0, TIMEOUT, max_seconds=30.0),
     # ---- cnn-numpy: processes left behind ----
     Case("daemon_double_fork", CNN, "convolution_layer forks, calls setsid, forks again and execs `sleep 7771`",
          "the daemon dies with the worker (its pid namespace): no `sleep 7771` after the run", 87.0,
@@ -235,40 +235,40 @@ CASES: tuple[Case, ...] = (
          "start_new_session=True)", "it dies with the worker: no `sleep 7773` after the run", 95.0, r"hostile: left"),
     Case("daemon_threads_atexit", CNN, "softmax starts a non-daemon thread that writes to /tmp forever and registers "
          "atexit handlers that would start `sleep 7774`", "the thread dies with the worker, the handlers never run",
-         84.0, r"hostile: started threads"),
+         82.0, r"hostile: started threads"),
     # ---- cnn-numpy: network ----
     Case("net_localhost", CNN, "relu connects to the test's listeners on 127.0.0.1:47771, [::1]:47771 and the "
          "abstract unix socket @grader-hostile-listener", "the worker has no network: no connection arrives",
-         92.0, r"hostile: tried the host's listeners"),
+         90.0, r"hostile: tried the host's listeners"),
     # ---- cnn-numpy: exhausting ----
     Case("exhaust_memory", CNN, "softmax allocates bytearray(10**11), then 256 MiB blocks until stopped",
-         "the memory limit stops it: softmax's checks fail, the run goes on", 84.0, MEMORY),
+         "the memory limit stops it: softmax's checks fail, the run goes on", 82.0, MEMORY),
     Case("exhaust_disk", CNN, "get_embossing_filter writes 10 GB to its working folder and to /tmp in 16 MiB chunks",
          "the file-size limit stops it after 16 MiB: its check fails", 95.0, r"hostile: wrote \d+ bytes"),
     Case("lift_rlimits", CNN, "leaky_relu tries to raise the hard limits on memory, file size, files, CPU and "
-         "processes (it allocates nothing)", "no limit can be raised: leaky_relu's check fails", 98.0,
+         "processes (it allocates nothing)", "no limit can be raised: leaky_relu's check fails", 96.0,
          r"hostile: tried to lift"),
     # ---- cnn-numpy: patching ----
     Case("patch_numpy", CNN, "softmax makes np.allclose, isclose, array_equal and np.testing's asserts agree with "
          "anything, and returns zeros of the right shape", "comparisons happen in the grading process: softmax's "
-         "checks fail", 84.0, r"must sum to 1|does not match"),
+         "checks fail", 82.0, r"must sum to 1|does not match"),
     Case("patch_builtins", CNN, "relu replaces builtins.isinstance (always True), len (always 0), open and repr "
          "in the worker, and returns zeros", "the worker's replies break or are refused: relu's check fails, the run "
-         "goes on", 92.0, CRASHED + "|" + NOT_PLAIN + "|your code raised"),
+         "goes on", 90.0, CRASHED + "|" + NOT_PLAIN + "|your code raised"),
     Case("patch_grader_wire", CNN, "tanh replaces grader.wire.encode and grader.wire.send in the worker (every reply "
          "an array of 0.5, 'PASSED' appended to the output) and the SAFE_FUNCTIONS table", "verdicts are made in the "
          "grading process on what arrives: the forged values fail (and tanh's own KeyError fails its check; each "
-         "check starts from the loaded submission, so the patches reach no other)", 97.0,
+         "check starts from the loaded submission, so the patches reach no other)", 95.0,
          r"does not match|Mismatched elements|raised KeyError"),
     # ---- cnn-numpy: entries ----
     Case("nb_invalid_json", CNN, "a .ipynb that is not JSON", "the notebook cannot be read: 0 points, and the report "
          "says why", 0.0, r"not a readable Jupyter notebook", build=raw('{"cells": [ this is not json'), fragment=""),
     Case("nb_huge_cells", CNN, "a notebook with a 20 MB comment cell, a 5 MB markdown cell, a 10 MB saved output and "
-         "a softmax that returns garbage", "it is graded like any notebook: only softmax's checks fail", 84.0,
+         "a softmax that returns garbage", "it is graded like any notebook: only softmax's checks fail", 82.0,
          r"hostile: an odd entry", build=notebook(huge_cells), fragment="odd_entry.py"),
     Case("nb_html_output", CNN, "a notebook whose saved outputs and markdown hold a script, a remote image, an iframe "
          "and a javascript: link, with a softmax that returns garbage", "the page that shows the notebook strips "
-         "them: none of them is in any report; only softmax's checks fail", 84.0, r"hostile: an odd entry",
+         "them: none of them is in any report; only softmax's checks fail", 82.0, r"hostile: an odd entry",
          build=notebook(html_outputs), fragment="odd_entry.py",
          must_not_render=(HOSTILE_MARKUP,)),
     Case("fifo_entry", CNN, "the entry fifo_entry.py is a named pipe: reading it would block forever",
@@ -281,21 +281,21 @@ CASES: tuple[Case, ...] = (
     Case("zip_bomb", CNN, "a zip whose data.bin member inflates to 300 MB (from about 300 KB)", "the zip is refused "
          "before extraction: 0 points", 0.0, r"unpacks to more than", build=zip_with(zip_bomb), fragment=""),
     Case("name_unicode", CNN, "an entry named '  Ünïcødé  名前 — Lösung (1) .py' with a softmax that returns garbage",
-         "graded under a safe id: only softmax's checks fail", 84.0, r"hostile: an odd entry",
+         "graded under a safe id: only softmax's checks fail", 82.0, r"hostile: an odd entry",
          build=module("  Ünïcødé  名前 — Lösung (1) .py"), fragment="odd_entry.py"),
     Case("name_collisions", CNN, "three entries, 'COLLIDE ME.py', 'Collide Me.py' and 'collide_me.py', whose ids "
-         "are the same once sanitised", "three results under distinct ids: only softmax's checks fail in each", 84.0,
+         "are the same once sanitised", "three results under distinct ids: only softmax's checks fail in each", 82.0,
          r"hostile: an odd entry", build=modules("COLLIDE ME.py", "Collide Me.py", "collide_me.py"),
          fragment="odd_entry.py"),
     Case("name_very_long", CNN, "an entry name of 255 bytes, the most a file system allows (its report names are "
-         "longer)", "graded and reported like any other: only softmax's checks fail", 84.0, r"hostile: an odd entry",
+         "longer)", "graded and reported like any other: only softmax's checks fail", 82.0, r"hostile: an odd entry",
          build=module("long_" + "x" * 247 + ".py"), fragment="odd_entry.py"),
     Case("name_html_injection", CNN, "an entry named '<img src=x onerror=alert(1)> & \"q\".py'", "its name is escaped "
-         "in every page: only softmax's checks fail", 84.0, r"hostile: an odd entry",
+         "in every page: only softmax's checks fail", 82.0, r"hostile: an odd entry",
          build=module('<img src=x onerror=alert(1)> & "q".py'), fragment="odd_entry.py",
          must_not_render=(r"<img src=x",)),
     Case("name_index", CNN, "an entry named index.py, whose report would be index.html, the class overview",
-         "its report and the overview both survive: only softmax's checks fail", 84.0, r"hostile: an odd entry",
+         "its report and the overview both survive: only softmax's checks fail", 82.0, r"hostile: an odd entry",
          build=module("index.py"), fragment="odd_entry.py"),
 
     # ---- seq-models ----
