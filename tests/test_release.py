@@ -41,7 +41,11 @@ RELEASED = {
     "pa3-rnn": ("examples/lindqvisterik_48213_6620017_pa3_rnn.py",
                 "examples/Okafor Tunde_204117_assignsubmission_file_PA3_RNN.ipynb",
                 {"pa3-rnn.vanilla-rnn.learns-digits", "pa3-rnn.vanilla-lstm.learns-digits",
-                 "pa3-rnn.vanilla-gru.learns-digits"}),   # registered in a loop: the hidden ones are skipped
+                 "pa3-rnn.vanilla-gru.learns-digits",     # registered in a loop: the hidden ones are skipped
+                 # measured on the student's trained weights: decided in the bundle only where the recorded
+                 # answer's question comes up bit for bit, which depends on the machine (on an AMD EPYC one,
+                 # at 3c22b22 too, it does not)
+                 "pa3-rnn.binary-lstm.learns-addition"}),
 }
 
 
