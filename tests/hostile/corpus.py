@@ -174,11 +174,13 @@ CASES: tuple[Case, ...] = (
     # ---- cnn-numpy: forging results ----
     Case("forge_print_report", CNN, "softmax prints a fake 'PASSED 100/100' report and result JSON on stdout, stderr "
          "and the worker's real fds, and returns the string 'PASSED'", "printed text is only shown as output: "
-         "softmax's checks fail", 82.0, r"returned 'PASSED'"),
+         "softmax's checks fail (it leaves its input alone, which is all activations.keep-input asks: 2 points of "
+         "allowance)", 84.0, r"returned 'PASSED'", allowance=2.0),
     Case("forge_eq_always_true", CNN, "relu returns an object whose __eq__ is always True and that pretends to be an "
          "array (__array__, shape, dtype)", "it is not plain data, so it stays in the worker: relu's check fails (the "
          "CNN built on relu turns it into zeros and still returns a distribution, which is all cnn.output asks: 5 "
-         "points of allowance)", 95.0, r"Handle|_HostileAnything", allowance=5.0),
+         "points of allowance; relu leaves its input alone, which is all activations.keep-input asks: 2 more)", 97.0,
+         r"Handle|_HostileAnything", allowance=7.0),
     Case("forge_deep_nesting", CNN, "pooling_function returns a list nested 100000 deep", "it cannot be sent back "
          "(or is rejected): pooling's checks fail, the run goes on", 78.0, r"RecursionError|recursion|" + NOT_PLAIN),
     Case("forge_huge_array", CNN, "convolution_function returns np.broadcast_to(0.0, (2**28,)), 2 GiB once made "
@@ -191,7 +193,8 @@ CASES: tuple[Case, ...] = (
          "a meta tensor cannot be sent back: sigmoid's check fails", 90.0, r"meta|" + NOT_PLAIN),
     Case("forge_grader_markers", CNN, "leaky_relu returns a dict shaped like the grader's encoded array "
          "({'__nd__': 0, ...}) holding grader.wire.Handle and grader.submission.Fn objects",
-         "a dict travels as a dict: leaky_relu's check fails", 96.0, r"got dict|a dict"),
+         "a dict travels as a dict: leaky_relu's check fails (it leaves its input alone, which is all "
+         "activations.keep-input asks: 2 points of allowance)", 98.0, r"got dict|a dict", allowance=2.0),
     Case("forge_html_output", CNN, "relu prints HTML (a script, a remote image, a javascript: link, a fake score) "
          "and raises an exception whose message is that HTML", "the reports show it as text, escaped: relu's check "
          "fails", 90.0, r"your code raised ValueError",
@@ -251,7 +254,8 @@ CASES: tuple[Case, ...] = (
     # ---- cnn-numpy: patching ----
     Case("patch_numpy", CNN, "softmax makes np.allclose, isclose, array_equal and np.testing's asserts agree with "
          "anything, and returns zeros of the right shape", "comparisons happen in the grading process: softmax's "
-         "checks fail", 82.0, r"must sum to 1|does not match"),
+         "checks fail (it leaves its input alone, which is all activations.keep-input asks: 2 points of allowance)",
+         84.0, r"must sum to 1|does not match", allowance=2.0),
     Case("patch_builtins", CNN, "relu replaces builtins.isinstance (always True), len (always 0), open and repr "
          "in the worker, and returns zeros", "the worker's replies break or are refused: relu's check fails, the run "
          "goes on", 90.0, CRASHED + "|" + NOT_PLAIN + "|your code raised"),
