@@ -45,7 +45,7 @@ import grader
 from grader import confine, wire
 from grader.binding import Signature
 from grader.confine import View
-from grader.errors import GraderError, InternalError, ScriptDiverged, StudentCodeRaised, WorkerLost
+from grader.errors import GraderError, InternalError, MalformedReply, ScriptDiverged, StudentCodeRaised, WorkerLost
 
 from grader.spec import Assignment, Limits
 from grader.submission import ScriptRun, Submission
@@ -878,22 +878,21 @@ class WorkerSubmission(Submission):
                 self._request({"op": "attrs", "target": key[1]})
         return self._cache[key]
 
-    def _call(self, target: Any, method: str | None, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    def _call(self, target: Any, method: str | None, args: list[Any], kwargs: dict[str, Any],
+              arguments_after: bool = False) -> Any:
         buffers: list[bytes] = []
         header = {"op": "call", "target": self._target(target), "method": method,
                   "args": wire.encode(list(args), buffers), "kwargs": wire.encode(dict(kwargs), buffers)}
+        if arguments_after:
+            header["arguments_after"] = True
         return self._timed(header, buffers)
 
     def _call_returning_arguments(self, target: str, args: list[Any],
                                   kwargs: dict[str, Any]) -> tuple[Any, list[Any], dict[str, Any]]:
-        buffers: list[bytes] = []
-        header = {"op": "call", "target": self._target(target), "method": None, "arguments_after": True,
-                  "args": wire.encode(list(args), buffers), "kwargs": wire.encode(dict(kwargs), buffers)}
-        reply = self._timed(header, buffers)
+        reply = self._call(target, None, args, kwargs, arguments_after=True)
         if not (isinstance(reply, list) and len(reply) == 3 and isinstance(reply[1], list) and len(reply[1]) == len(args)
                 and isinstance(reply[2], dict) and set(reply[2]) == set(kwargs)):
-            raise WorkerLost("crashed", "the worker's reply to a call is malformed (a result and the call's arguments "
-                                        "were expected): does your code write to the grader's connection?")
+            raise MalformedReply("a call asked for its arguments back, and the reply is not the result and them")
         return reply[0], reply[1], reply[2]
 
     def _construct(self, target: str, args: list[Any], kwargs: dict[str, Any]) -> Any:

@@ -432,3 +432,21 @@ def test_in_process_the_same_change_is_seen(tmp_path):
     with pytest.raises(CheckFailed, match=r"values\[0\] was -1 before the call and is 0 after it"):
         expect_inputs_unchanged(sub, "clip", values=x)
     assert expect_inputs_unchanged(sub, "clip", values=np.array([1.0, 2.0])).tolist() == [1.0, 2.0]
+
+
+def test_a_reply_that_is_not_the_result_and_the_arguments_is_malformed(load):
+    """The worker is the student's: what comes back when a call asks for its arguments is checked."""
+    from grader.errors import MalformedReply
+    sub = load("def f(x):\n    return x\n")
+    with pytest.raises(MalformedReply, match="asked for its arguments back"):
+        sub._call_returning_arguments.__func__(_Lying(sub), "f", [np.zeros(2)], {})
+
+
+class _Lying:
+    """Stands in for the submission: its call answers with a bare result, as a patched worker could."""
+
+    def __init__(self, sub):
+        self.sub = sub
+
+    def _call(self, target, method, args, kwargs, arguments_after=False):
+        return self.sub._call(target, method, args, kwargs)
