@@ -270,11 +270,15 @@ def tanh(z):
 
 
 def relu(z):
-    return np.where(z > 0, z, 0.0)
+    out = z.copy()          # writes in place, into its own copy: activations.keep-input must pass it
+    out[out < 0] = 0
+    return out
 
 
 def leaky_relu(z, alpha=0.01):
-    return np.where(z > 0, z, alpha * z)
+    out = np.array(z, dtype=float)
+    out[out < 0] *= alpha
+    return out
 
 
 def softmax(logits):
