@@ -156,10 +156,14 @@ def centre_tap_cases(draw: st.DrawFn) -> ConvCase:
 @st.composite
 def corner_tap_cases(draw: st.DrawFn) -> ConvCase:
     """A filter of at least 2×2 that is 1 at its top-left entry of one channel and 0 elsewhere."""
-    case = draw(conv_cases(max_side=8, paddings=(0, 1), strides=(1, 2), min_filter=2))
+    case = draw(_CORNER_TAP_SHAPES)
     kernel = np.zeros_like(case.kernel)
     kernel[0, 0, draw(st.integers(0, kernel.shape[2] - 1))] = 1.0
     return case.with_kernel(kernel)
+
+
+# built once: a composite made inside a draw has hypothesis parse its source again on every draw
+_CORNER_TAP_SHAPES = conv_cases(max_side=8, paddings=(0, 1), strides=(1, 2), min_filter=2)
 
 
 # --- pooling ----------------------------------------------------------------------------------------
