@@ -26,7 +26,7 @@ _PUBLIC = {
     # writing checks
     "check": "grader.suite", "expect": "grader.suite", "expect_close": "grader.suite",
     "expect_gradients_close": "grader.suite", "expect_inputs_unchanged": "grader.suite", "fail": "grader.suite",
-    "observe": "grader.suite",
+    "observe": "grader.suite", "matches": "grader.suite",
     "load_sibling": "grader.suite", "seed_for": "grader.suite", "CheckFailed": "grader.suite",
     "reference": "grader.suite",
     # what a check hands to student code, by name (grader.boundary.SAFE_FUNCTIONS, grader.harness)

@@ -20,6 +20,8 @@ import traceback
 from types import ModuleType
 from typing import Any, Callable, Iterator, Mapping
 
+import numpy as np
+
 from grader.binding import (ArgumentPlan, Signature, plan_arguments, resolve_attribute, resolve_method,
                             resolve_name, signature_of)
 from grader.boundary import SAFE_FUNCTIONS, Fn, Make, Own  # noqa: F401 - re-exported for suites
@@ -384,6 +386,8 @@ class LocalSubmission(Submission):
             return build(value.name, {k: self._unwrap(v) for k, v in value.kwargs})
         if isinstance(value, (list, tuple)):
             return type(value)(self._unwrap(v) for v in value)
+        if isinstance(value, np.ndarray):
+            return value.copy()   # as a worker gets it: a copy, which the call may change without touching ours
         return value
 
     def _run_harness(self, name: str, kwargs: dict[str, Any]) -> Any:
@@ -397,16 +401,16 @@ class LocalSubmission(Submission):
         vars(self.module).update(values)
 
     def _call(self, target: Any, method: str | None, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        return self._call_returning_arguments(target, args, kwargs, method)[0]
+
+    def _call_returning_arguments(self, target: Any, args: list[Any], kwargs: dict[str, Any],
+                                  method: str | None = None) -> tuple[Any, list[Any], dict[str, Any]]:
         fn = getattr(target, method) if method else getattr(self.module, target)
+        args, kwargs = list(map(self._unwrap, args)), {k: self._unwrap(v) for k, v in kwargs.items()}
         try:
-            return fn(*map(self._unwrap, args), **{k: self._unwrap(v) for k, v in kwargs.items()})
+            return fn(*args, **kwargs), args, kwargs
         except Exception as exc:  # same shape as an exception coming back from a worker
             raise StudentCodeRaised(type(exc).__name__, str(exc), traceback.format_exc()) from exc
-
-    def _call_returning_arguments(self, target: str, args: list[Any],
-                                  kwargs: dict[str, Any]) -> tuple[Any, list[Any], dict[str, Any]]:
-        args, kwargs = list(map(self._unwrap, args)), {k: self._unwrap(v) for k, v in kwargs.items()}
-        return self._call(target, None, args, kwargs), args, kwargs
 
     def _construct(self, target: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         return self._call(target, None, args, kwargs)

@@ -253,6 +253,15 @@ def expect_close(actual: Any, expected: Any, *, what: str = "output",
              inputs=inputs, expected=expected, actual=actual)
 
 
+def matches(actual: Any, expected: Any) -> bool:
+    """Whether :func:`expect_close` would pass: for a check that accepts more than one answer (the
+    reference's, or the one the student's own code for an earlier step implies)."""
+    try:
+        return not mismatch(actual, expected, _running_tolerances("expect_close"))
+    except (TypeError, ValueError):   # values that cannot be compared are not a match
+        return False
+
+
 def expect_gradients_close(actual: Mapping[str, Any], expected: Mapping[str, Any], *,
                            what: str = "gradients", inputs: Mapping[str, Any] | None = None) -> None:
     """Fail the running check unless every gradient in ``expected`` (name -> array) is matched by
@@ -365,4 +374,4 @@ def fail(message: str, *, inputs: Mapping[str, Any] | None = None, expected: Any
 
 
 __all__ = ["CheckFailed", "Suite", "check", "expect", "expect_close", "expect_gradients_close", "expect_inputs_unchanged", "fail",
-           "load_private", "load_sibling", "load_suite", "observe", "reference", "seed_for"]
+           "load_private", "matches", "load_sibling", "load_suite", "observe", "reference", "seed_for"]

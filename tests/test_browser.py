@@ -122,7 +122,7 @@ def test_a_student_report_shows_the_score_and_the_smallest_failing_input(reports
     dom, requests = chromium(page, tmp_path, screenshot=shot)
     assert requests == []
     assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "58 / 100" in dom                                  # the score
+    assert "68 / 100" in dom                                  # the score
     assert "Smallest failing input" in dom and "Expected" in dom and "Your result" in dom
     assert "conv.value" in dom and "FAILED" in dom
 

@@ -50,7 +50,7 @@ def test_a_local_dask_cluster_gives_the_pools_results(a_class, pool_outcomes, tm
     assert outcomes(out) == pool_outcomes
     assert {student: points for student, points in
             ((s, sum(c[3] for c in checks)) for s, checks in outcomes(out).items())} == {
-        "doe_jane_40017": 58.0, "patches_numpy": 0.0, "student_a": 100.0, "syntax_error": 0.0}
+        "doe_jane_40017": 68.0, "patches_numpy": 0.0, "student_a": 100.0, "syntax_error": 0.0}
     assert len((out / "journal.jsonl").read_text().splitlines()) == 4     # journaled like any run
     assert "Do not use the `random` module" not in capsys.readouterr().err
 

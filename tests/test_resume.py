@@ -18,7 +18,7 @@ import pytest
 from grader.cli import main
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "assignments" / "cnn-numpy" / "examples"
-SCORES = {"doe_jane_40017": 58.0, "student_a": 100.0, "student_c": 100.0}
+SCORES = {"doe_jane_40017": 68.0, "student_a": 100.0, "student_c": 100.0}
 
 
 def graded_lines(journal: Path) -> list[str]:

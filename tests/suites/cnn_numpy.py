@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from grader.compare import describe
 from grader.errors import StudentCodeRaised
 from grader.submission import SAFE_FUNCTIONS, Fn
-from grader.suite import check, expect, expect_close, expect_inputs_unchanged, fail, load_sibling, reference
+from grader.suite import (check, expect, expect_close, expect_inputs_unchanged, fail, load_sibling, matches,
+                          reference)
 
 ref = reference()   # the reference's answers, recorded with the cases where they can be (grader.oracle)
 
@@ -119,8 +120,22 @@ def conv_has_the_output_size(sub, case):
 @given(case=cases.conv_cases(), name=st.sampled_from(cases.ACTIVATION_NAMES))
 def conv_applies_the_activation(sub, case, name):
     expected = reference_conv(case, name)
-    expect_matches(student_conv(sub, case, name), expected, case.label(name), case.as_inputs(),
+    actual = student_conv(sub, case, name)
+    if not matches(actual, expected) and _is(actual, _activated(sub, case, name)):
+        return   # the activation is applied to your own map: whether that map is right is conv.value's to say
+    expect_matches(actual, expected, case.label(name), case.as_inputs(),
                    [(reference_conv(case), f"the {name} passed as activation_function was not applied to the map.")])
+
+
+def _activated(sub, case, name: str) -> np.ndarray | None:
+    """``name`` applied (by the grader) to the student's own map for ``case`` with no activation; None
+    when that call fails or returns no array. Checks of one step compare with it, so that a mistake
+    in the convolution itself is charged by the convolution's checks only."""
+    plain = _own(student_conv, sub, case)
+    try:
+        return None if plain is None else SAFE_FUNCTIONS[name](np.asarray(plain, dtype=np.float64))
+    except (TypeError, ValueError):   # not numbers
+        return None
 
 
 @check("conv.padding-border")
@@ -264,20 +279,55 @@ def student_layer(sub, case) -> tuple[np.ndarray, list[Any]]:
 @check("conv-layer.shape")
 @given(case=cases.layer_cases())
 def conv_layer_returns_stacked_maps(sub, case):
-    expect_layer_shapes(case, *student_layer(sub, case))
+    maps, filters = student_layer(sub, case)
+    if maps.shape != (*case.out_shape(), case.number_of_filters) and len(filters) == case.number_of_filters:
+        # the size your convolution_function gives, stacked as asked: its size is conv.shape's to charge
+        own = _own(student_conv, sub, cases.ConvCase(case.image, np.asarray(filters[0]), case.stride, case.padding))
+        if own is not None and maps.shape == (*np.shape(own), case.number_of_filters):
+            return
+    expect_layer_shapes(case, maps, filters)
 
 
 @check("conv-layer.maps-match-filters")
 @given(case=cases.layer_cases())
 def conv_layer_maps_come_from_its_filters(sub, case):
     maps, filters = student_layer(sub, case)
-    expect_layer_shapes(case, maps, filters)
+    k_maps = case.number_of_filters
+    expect(maps.ndim == 3 and k_maps in (maps.shape[0], maps.shape[-1]) and len(filters) == k_maps,
+           f"{case.label()} returned maps of shape {maps.shape} and {len(filters)} filters; expected {k_maps} "
+           f"maps stacked as (H', W', K) and {k_maps} filters.", inputs=case.as_inputs())
+    convs = [cases.ConvCase(case.image, np.asarray(kernel), case.stride, case.padding) for kernel in filters]
+    expected = [reference_conv(conv, case.activation) for conv in convs]
+    if maps.shape[-1] != k_maps or not all(matches(maps[:, :, k], e) for k, e in enumerate(expected)):
+        # Right given what conv-layer.shape and the conv checks charge: the maps stacked on the first
+        # axis, or each one what the student's own convolution_function gives for its filter.
+        own: dict[int, Any] = {}
+        for stacked in ([maps] if maps.shape[-1] == k_maps else []) + \
+                       ([np.moveaxis(maps, 0, -1)] if maps.shape[0] == k_maps else []):
+            if all(matches(stacked[:, :, k], e) or _is(stacked[:, :, k], own.setdefault(
+                    k, _own(student_conv, sub, convs[k], case.activation))) for k, e in enumerate(expected)):
+                return
     for k, kernel in enumerate(filters):
-        conv = cases.ConvCase(case.image, np.asarray(kernel), case.stride, case.padding)
-        expect_matches(maps[:, :, k], reference_conv(conv, case.activation),
+        expect_matches(maps[:, :, k] if maps.shape[-1] == k_maps else maps[k], expected[k],
                        f"maps[:, :, {k}] of {case.label()} (it must be the convolution of the image with "
                        f"the filters[{k}] returned next to it)", {**case.as_inputs(), f"filters[{k}]": kernel},
-                       [(reference_conv(conv), f"the {case.activation} activation was not applied.")])
+                       [(reference_conv(convs[k]), f"the {case.activation} activation was not applied.")])
+
+
+def _own(step, *args) -> Any:
+    """What the student's own function for a step the checked one builds on returns (``step`` is
+    one of the student_* helpers); None when it raises. A result equal to it is the checked
+    function's right answer given that step: a mistake in the step is charged by that step's checks."""
+    try:
+        return step(*args)
+    except StudentCodeRaised:
+        return None
+
+
+def _is(actual: Any, own: Any) -> bool:
+    """``actual`` matches (as expect_close compares) the student's own result ``own``; never when
+    there is none (None)."""
+    return own is not None and matches(actual, own)
 
 
 @check("pooling-layer.global-average")
@@ -299,8 +349,10 @@ def expect_global_average(sub, maps: np.ndarray, what: str) -> None:
 @given(case=cases.pool_cases())
 def pooling_layer_pools_windows(sub, case):
     expected = ref.pooling_layer(case.maps, case.pool_type, case.stride, case.filter_size)
-    expect_close(student_pool(sub, case, "pooling_layer"), expected, what=case.label("pooling_layer"),
-                 inputs=case.as_inputs())
+    actual = student_pool(sub, case, "pooling_layer")
+    if not matches(actual, expected) and _is(actual, _own(student_pool, sub, case)):
+        return   # what your pooling_function gives: its mistakes are charged by the pooling checks
+    expect_close(actual, expected, what=case.label("pooling_layer"), inputs=case.as_inputs())
 
 
 @check("pooling-layer.gap-regression")
@@ -336,20 +388,42 @@ def mlp_parameters_have_layer_shapes(sub, case):
     expect_mlp_parameters(student_mlp(sub, case), case)
 
 
+def transposed_throughout(model, case) -> bool:
+    """Whether the student keeps every weight matrix as (n_out, n_in), consistently, where the
+    README asks for (n_in, n_out). mlp.parameters charges that; the other MLP checks then read and
+    set the matrices the student's way, so the forward pass is graded on its own."""
+    try:
+        shapes = [tuple(np.shape(w)) for w in model.get("weights")]
+    except (AttributeError, StudentCodeRaised, TypeError):
+        return False
+    flipped = [(n_out, n_in) for n_in, n_out in case.layer_shapes]
+    return shapes == flipped != case.layer_shapes
+
+
 @check("mlp.forward")
 @given(case=cases.mlp_cases())
 def mlp_forward_matches_reference(sub, case):
     model = student_mlp(sub, case)
-    expected = reference_mlp(case, *expect_mlp_parameters(model, case), use_softmax=True)
-    expect_close(mlp_forward(model, case, True), expected, what=f"{case.label()}.forward_prop(x) "
+    if transposed_throughout(model, case):
+        weights, biases = [np.asarray(w).T for w in model.get("weights")], model.get("biases")
+    else:
+        weights, biases = expect_mlp_parameters(model, case)
+    biases = [np.asarray(b) for b in biases]
+    expected = reference_mlp(case, weights, biases, use_softmax=True)
+    actual = mlp_forward(model, case, True)
+    if not matches(actual, expected) and _is(actual, reference_mlp(case, weights, biases, use_softmax=False)):
+        return   # the right scores without the softmax: the flag is mlp.softmax's to charge
+    expect_close(actual, expected, what=f"{case.label()}.forward_prop(x) "
                  "with your weights and biases", inputs={"x": case.x})
 
 
 def student_mlp_with(sub, case, weights: list[np.ndarray], biases: list[np.ndarray]):
     """The student's MLP with its parameters replaced by ours (after checking the shapes it made)."""
     model = student_mlp(sub, case)
-    expect_mlp_parameters(model, case)
-    model.set("weights", weights)
+    transposed = transposed_throughout(model, case)
+    if not transposed:
+        expect_mlp_parameters(model, case)
+    model.set("weights", [w.T.copy() for w in weights] if transposed else weights)
     model.set("biases", biases)
     return model
 
@@ -361,6 +435,8 @@ def mlp_adds_its_biases(sub, drawn):
     expected = reference_mlp(case, weights, biases, use_softmax=False)
     without_biases = reference_mlp(case, weights, [0 * b for b in biases], use_softmax=False)
     actual = mlp_forward(student_mlp_with(sub, case, weights, biases), case, False)
+    if not matches(actual, expected) and _is(actual, SAFE_FUNCTIONS[case.activation](expected)):
+        return   # the biases are added; the activation on the output layer is mlp.linear-output's to charge
     expect_matches(actual, expected, f"{case.label()}.forward_prop(x, False) with non-zero biases",
                    {"x": case.x, "weights": weights, "biases": biases},
                    [(without_biases, "the output is what zero biases give: every layer must add its bias, "
@@ -373,6 +449,8 @@ def mlp_output_layer_is_linear(sub, drawn):
     case, weights, biases = drawn
     expected = reference_mlp(case, weights, biases, use_softmax=False)
     actual = mlp_forward(student_mlp_with(sub, case, weights, biases), case, False)
+    if not matches(actual, expected) and _is(actual, reference_mlp(case, weights, [0 * b for b in biases], use_softmax=False)):
+        return   # the output layer is linear; the missing biases are mlp.biases's to charge
     expect_matches(actual, expected, f"{case.label()}.forward_prop(x, False)",
                    {"x": case.x, "weights": weights, "biases": biases},
                    [(SAFE_FUNCTIONS[case.activation](expected), f"the {case.activation} is applied to the output "

@@ -26,6 +26,10 @@ class Variant:
     replaces: dict[str, str] = field(default_factory=dict)   # top-level name -> new source ("" deletes)
     must_fail: tuple[str, ...] = ()             # full check ids that must fail; () for an alternative
     note: str = ""                              # the mistake (or the way of being right), in words
+    # Other checks the same fault reaches and which may fail too: ones that compute the very thing that
+    # is wrong (a flipped kernel makes every convolution value wrong). A check outside both lists must
+    # not lose points for this mistake: it charges another exercise's fault (see the contract).
+    touches: tuple[str, ...] = ()
 
 
 def top_level_spans(source: str) -> dict[str, tuple[int, int]]:
@@ -110,8 +114,10 @@ def edits(source: str, *changes: tuple[str, str]) -> str:
 
 
 def mutant_maker(assignment_id: str) -> Callable[..., Variant]:
-    """``mutant(name, note, must_fail, **replaces)`` for one assignment, with ``must_fail`` check ids
-    written without the assignment's prefix."""
-    def mutant(name: str, note: str, must_fail: tuple[str, ...], **replaces: str) -> Variant:
-        return Variant(name, replaces, tuple(f"{assignment_id}.{check}" for check in must_fail), note)
+    """``mutant(name, note, must_fail, touches=(), **replaces)`` for one assignment, with the check
+    ids of ``must_fail`` and ``touches`` written without the assignment's prefix."""
+    def mutant(name: str, note: str, must_fail: tuple[str, ...], *, touches: tuple[str, ...] = (),
+               **replaces: str) -> Variant:
+        return Variant(name, replaces, tuple(f"{assignment_id}.{check}" for check in must_fail), note,
+                       tuple(f"{assignment_id}.{check}" for check in touches))
     return mutant

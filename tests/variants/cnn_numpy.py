@@ -89,6 +89,7 @@ MUTANTS: tuple[Variant, ...] = (
     _mutant("leaky_relu_in_place", "scales the negatives of the array it was given", ("activations.keep-input",),
             leaky_relu="def leaky_relu(x, alpha=0.01):\n    x[x < 0] *= alpha\n    return x\n"),
     _mutant("softmax_over_axis_0", "normalises the columns of a 2-D input", ("activations.softmax",),
+            touches=("activations.softmax-stable",),
             softmax="def softmax(x):\n    e = np.exp(x - np.max(x, axis=0))\n    return e / np.sum(e, axis=0)\n"),
     _mutant("softmax_without_shift", "exp overflows for inputs in the hundreds", ("activations.softmax-stable",),
             softmax="def softmax(x):\n    e = np.exp(x)\n    return e / np.sum(e, axis=-1, keepdims=True)\n"),
@@ -101,14 +102,20 @@ MUTANTS: tuple[Variant, ...] = (
     # --- convolution: one line of the loop version changed each time ---
     _mutant("conv_no_filter_multiply", "sums each window without multiplying by the filter",
             ("conv.uses-filter", "conv.value"),
+            touches=("conv.cross-correlation", "conv.emboss-regression", "conv.padding-border"),
             convolution_function=_edit(_LOOP_CONV, "np.sum(window * filter)", "np.sum(window)")),
     _mutant("conv_unpadded_loop_bounds", "loops bounded by the unpadded image: the last 2P rows/columns stay 0",
-            ("conv.padding-border",), convolution_function=_UNPADDED_LOOPS),
+            ("conv.padding-border",),
+            touches=("conv.value", "conv.uses-filter", "conv.cross-correlation", "conv.emboss-regression"),
+            convolution_function=_UNPADDED_LOOPS),
     _mutant("conv_off_by_one_size", "output size without the + 1", ("conv.shape",),
+            touches=("conv.value", "conv.padding-border", "conv.uses-filter", "conv.cross-correlation",
+                     "conv.emboss-regression"),
             convolution_function=_edit(
                 _LOOP_CONV, "calculate_output_activation_map_dimensions(height, width, fh, fw, padding, stride)",
                 "(height + 2 * padding - fh) // stride, (width + 2 * padding - fw) // stride")),
     _mutant("conv_flips_kernel", "true convolution: the kernel is flipped", ("conv.cross-correlation",),
+            touches=("conv.value", "conv.padding-border", "conv.emboss-regression"),
             convolution_function=_edit(_LOOP_CONV, "np.sum(window * filter)", "np.sum(window * filter[::-1, ::-1, :])")),
     _mutant("conv_ignores_activation", "activation_function is never applied", ("conv.activation",),
             convolution_function=_edit(_LOOP_CONV, "return activation_function(out)", "return out")),
@@ -126,17 +133,23 @@ MUTANTS: tuple[Variant, ...] = (
                                  "    return np.array([EMBOSS_KERNEL, EMBOSS_KERNEL, EMBOSS_KERNEL])\n"),
     # --- pooling: one line of the loop version changed each time ---
     _mutant("pooling_stride_is_window", "uses the window size as the stride", ("pooling.max",),
+            touches=("pooling.average", "pooling.channels-separate", "pooling.no-rescaling", "pooling.flat-map-int-size"),
             pooling_function=_edit(_LOOP_POOL, "    out = np.zeros(", "    stride = fh\n    out = np.zeros(")),
     _mutant("average_pooling_takes_max", "`== 'max' or 'average'` is always true, so average takes the max",
-            ("pooling.average", "pooling-layer.windowed"),
+            ("pooling.average",),
+            touches=("pooling.no-rescaling", "pooling.flat-map-int-size"),
             pooling_function=_edit(_LOOP_POOL, 'if pool_type == "max" else', 'if pool_type == "max" or "average" else')),
     _mutant("pooling_across_channels", "each window covers every channel: all channels come out equal",
             ("pooling.channels-separate",),
+            touches=("pooling.max", "pooling.average", "pooling.no-rescaling"),
             pooling_function=_edit(_LOOP_POOL, "j * stride + fw, c]", "j * stride + fw, :]")),
     _mutant("pooling_divides_by_255", "an unrequested rescale of every window", ("pooling.no-rescaling",),
+            touches=("pooling.max", "pooling.average", "pooling.channels-separate", "pooling.flat-map-int-size"),
             pooling_function=_edit(_LOOP_POOL, "j * stride + fw, c]", "j * stride + fw, c] / 255.0")),
     _mutant("pooling_rejects_flat_map", "tests ndim == 3 where it means 2, so a 2-D map cannot be unpacked",
             ("pooling.flat-map-int-size",),
+            touches=("pooling.max", "pooling.average", "pooling.channels-separate", "pooling.no-rescaling",
+                     "pooling-layer.windowed", "cnn.output"),
             pooling_function=_edit(_LOOP_POOL, "if activation_map.ndim == 2 else activation_map\n",
                                    "if activation_map.ndim == 3 else activation_map\n")),
     # --- layers ---
@@ -152,6 +165,7 @@ MUTANTS: tuple[Variant, ...] = (
                 return np.stack(maps, axis=-1), filters
             '''),
     _mutant("conv_layer_stacks_on_axis_0", "maps come back as (K, H', W')", ("conv-layer.shape",),
+            touches=("cnn.output",),
             convolution_layer='''
             def convolution_layer(input_image, number_of_filters, filter_dimensions=(3, 3), stride=1, padding=0,
                                   activation=relu):
@@ -161,11 +175,20 @@ MUTANTS: tuple[Variant, ...] = (
                 return np.array(maps), filters
             '''),
     _mutant("gap_over_wrong_axes", "averages over width and channels instead of height and width",
-            ("pooling-layer.global-average",), pooling_layer='''
+            ("pooling-layer.global-average",),
+            touches=("pooling-layer.gap-regression", "cnn.output"),
+            pooling_layer='''
             def pooling_layer(activation_map, pool_type="max", stride=2, filter_size=(2, 2)):
                 if pool_type == "global_average":
                     return np.mean(activation_map, axis=(1, 2))
                 return pooling_function(activation_map, pool_type, stride, filter_size)
+            '''),
+    _mutant("pooling_layer_drops_stride", "passes its filter_size on but pools with the default stride 2",
+            ("pooling-layer.windowed",), pooling_layer='''
+            def pooling_layer(activation_map, pool_type="max", stride=2, filter_size=(2, 2)):
+                if pool_type == "global_average":
+                    return np.mean(activation_map, axis=(0, 1))
+                return pooling_function(activation_map, pool_type, filter_size=filter_size)
             '''),
     _mutant("gap_accumulates_in_input_dtype", "sums a uint8 picture in uint8, which wraps around",
             ("pooling-layer.gap-regression",), pooling_layer='''
@@ -192,6 +215,7 @@ MUTANTS: tuple[Variant, ...] = (
             MultiLayerPerceptron=_edit(_MLP, "x = x @ self.weights[-1] + self.biases[-1]",
                                        "x = self.act_function(x @ self.weights[-1] + self.biases[-1])")),
     _mutant("mlp_ignores_softmax_flag", "never applies the softmax, whatever the flag says", ("mlp.softmax",),
+            touches=("cnn.output",),
             MultiLayerPerceptron=_edit(_MLP, "return softmax(x) if use_softmax_in_output_layer else x",
                                        "return x")),
     _mutant("cnn_without_softmax", "returns the logits, not probabilities", ("cnn.output",), CNN='''

@@ -12,6 +12,8 @@ directly), these tests:
 - the reference scores full marks;
 - every check is named by some mutant, and each mutant fails the checks it names (only those are
   run for it);
+- (slow) graded on every check, a mutant loses points only on the checks it names and those its
+  fault touches: one mistake is charged where it is, not again by the checks of other exercises;
 - every alternative correct implementation scores full marks;
 - a submission of the starter's stubs earns nothing;
 - a mutant differs from the reference exactly where it says;
@@ -62,6 +64,19 @@ class Subject:
         submission = LocalSubmission(self.assignment, module, reference=self.reference)
         return [run_check(self.suite, check, submission) for check in self.assignment.checks
                 if check.id not in skip]
+
+    @cached_property
+    def recorded(self):
+        """The assignment's recorded cases (grader.cases), recorded first if they are stale."""
+        from grader.cases import ensure
+        return ensure(self.assignment, self.suite.functions, self.reference)
+
+    def grade_replaying(self, module: types.ModuleType) -> list[CheckResult]:
+        """Every check on ``module``, replaying the recorded cases as grading does (the live engine
+        runs only where a replay fails, to shrink)."""
+        submission = LocalSubmission(self.assignment, module, reference=self.reference)
+        return [run_check(self.suite, check, submission, cases=self.recorded.for_check(check.id) or None)
+                for check in self.assignment.checks]
 
     @cached_property
     def reference_results(self) -> list[CheckResult]:
@@ -154,6 +169,18 @@ class SuiteContract:
         assert not quoted_internals(subject, results), quoted_internals(subject, results)
         assert set(mutant.must_fail) <= failed, (
             f"{mutant.name} ({mutant.note}) passed {sorted(set(mutant.must_fail) - failed)}\n" + report(results))
+
+    @pytest.mark.slow
+    def test_a_mutant_loses_points_only_where_its_fault_touches(self, mutant: Variant):
+        """One mistake costs its own checks: graded on everything, the mutant fails no check beyond
+        those it names and those its fault touches (Variant.touches)."""
+        subject = self.subject
+        assert set(mutant.touches) <= subject.check_ids, f"{mutant.name}: unknown check ids in touches"
+        results = subject.grade_replaying(load_variant(subject.reference_path, mutant))
+        charged = [r for r in results if not r.passed and r.check.id not in {*mutant.must_fail, *mutant.touches}]
+        assert not charged, (f"{mutant.name} ({mutant.note}) also loses points on checks its fault does not "
+                             f"touch:\n" + report(charged))
+        assert not quoted_internals(subject, results), quoted_internals(subject, results)
 
     def test_an_alternative_correct_solution_scores_full_marks(self, alternative: Variant):
         failed = [r for r in self.subject.grade(load_variant(self.subject.reference_path, alternative))
