@@ -18,7 +18,7 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
@@ -152,7 +152,9 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("grader", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(points=_points, ms=_milliseconds, trimmed=_trimmed, code=_inline_code,
-                       label=STATUS_LABELS.__getitem__, href=lambda s: quote(report_filename(s)))
+                       label=STATUS_LABELS.__getitem__, href=lambda s: quote(report_filename(s)),
+                       # a student sees the name of the file graded, not where it lies on the grader's disk
+                       file_name=lambda p: PurePath(str(p)).name)
     return env
 
 

@@ -15,6 +15,8 @@ import pytest
 from grader.cli import main
 from grader.export import result_from_dict
 from grader.results import Status, SubmissionResult
+from grader.spec import find_assignment, load_assignment
+from variants.contract import internals_in, student_facing_internals
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "assignments" / "cnn-numpy" / "examples"
 
@@ -133,6 +135,16 @@ def test_grading_again_gives_identical_results(assignment, reports, tmp_path):
     assert runs[0] == runs[1] and len(runs[0]) == 31
 
 
+def test_the_student_check_prints_nothing_of_the_suites_or_the_reference(tmp_path, capsys):
+    """What ``grader check`` prints to a student whose notebook fails checks (messages, smallest
+    inputs, their own tracebacks) quotes no path or code of the suites or the reference."""
+    notebook = EXAMPLES / "doe_jane_40017_attempt_2026-10-03-14-22-10_cnn.ipynb"
+    assert main(["check", str(notebook), "-a", "cnn-numpy", "-o", str(tmp_path)]) == 1
+    printed = capsys.readouterr()
+    assert "does not match" in printed.out
+    assert not internals_in(printed.out + printed.err, load_assignment(find_assignment("cnn-numpy")))
+
+
 def test_student_check_runs_public_checks_only_and_never_claims_all_passed(tmp_path, capsys):
     assert main(["check", str(EXAMPLES / "student_a.ipynb"), "-a", "cnn-numpy", "-o", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
@@ -204,6 +216,12 @@ def test_the_junit_xml_parses_with_a_testcase_per_check(reports, graded):
         assert len(cases) == int(suite.get("tests")) == sum(len(e.checks) for e in result.exercises)
         bad = [c for c in cases if c.find("failure") is not None or c.find("error") is not None]
         assert len(bad) == sum(not c.passed for e in result.exercises for c in e.checks)
+
+
+def test_what_students_read_quotes_nothing_of_the_suites_or_the_reference(reports, assignment):
+    """Every student-facing file of the class (the hostile examples' included): no path of the
+    suites, the reference or the repository, and no line of the suites' code."""
+    assert not student_facing_internals(reports, load_assignment(find_assignment(assignment)))
 
 
 def test_students_get_their_own_report_without_hidden_details(reports, graded):

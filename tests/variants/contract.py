@@ -26,11 +26,14 @@ the default thread pool makes tiny recurrent models train many times slower.
 from __future__ import annotations
 
 import ast
+import functools
+import html
 import importlib
 import inspect
 import types
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -43,7 +46,10 @@ from grader.suite import load_suite
 
 from . import Variant, build_variant, load_variant, top_level_spans
 
-__all__ = ["Subject", "SuiteContract", "report"]
+__all__ = ["Subject", "SuiteContract", "internals_in", "report", "student_facing_internals"]
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE_FOLDER = ROOT / "reference"
 
 
 class Subject:
@@ -99,20 +105,45 @@ class Subject:
 def quoted_internals(subject: Subject, results: list[CheckResult]) -> list[str]:
     """What a student must never read that these results say: a path of the suites or the reference,
     or a line of the suites' code (hypothesis quotes the test function it ran, a traceback its frames)."""
-    folders = {subject.assignment.suite.parent, subject.reference_path.parent}
-    code = set()     # the suites' lines; not the reference's, which a mutant's own traceback quotes as its code
-    for path in subject.assignment.suite.parent.glob("*.py"):
-        code |= {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if len(line.strip()) >= 25}
     found = []
     for r in results:
         example = r.counterexample
         texts = [r.message] + ([example.expected or "", example.actual or ""] + [d for _, d in example.inputs]
                                if example is not None else [])
-        for text in texts:
-            found += [f"{r.check.id}: path {folder}" for folder in folders if str(folder) in text]
-            found += [f"{r.check.id}: {marker!r}" for marker in ("tests/suites", "reference/", "hypothesis/") if marker in text]
-            found += [f"{r.check.id}: code {line!r}" for line in map(str.strip, text.splitlines()) if line in code]
+        found += [f"{r.check.id}: {leak}" for text in texts
+                  for leak in internals_in(text, subject.assignment, repository=False)]
     return found
+
+
+def internals_in(text: str, assignment: Any, *, repository: bool = True) -> list[str]:
+    """The suites' and the reference's paths, and lines of the suites' code, that ``text`` quotes
+    (HTML entities read as the characters they stand for); with ``repository``, any path inside the
+    repository too (what a worker sends back never names one). Results graded in this process
+    (LocalSubmission) carry tracebacks through grader/submission.py: those are checked without it."""
+    text = html.unescape(text)
+    suites = assignment.suite.parent
+    folders = {suites, REFERENCE_FOLDER, *([ROOT] if repository else [])}
+    found = [f"path {folder}" for folder in folders if str(folder) in text]
+    found += [repr(marker) for marker in ("tests/suites", "reference/", "hypothesis/") if marker in text]
+    found += [f"code {line!r}" for line in map(str.strip, text.splitlines()) if line in _suite_lines(suites)]
+    return found
+
+
+@functools.cache
+def _suite_lines(suites: Path) -> frozenset[str]:
+    """The suites' lines of code (25 characters or more); not the reference's, which a mutant's own
+    traceback quotes as its own code."""
+    return frozenset(line.strip() for path in suites.glob("*.py")
+                     for line in path.read_text(encoding="utf-8").splitlines() if len(line.strip()) >= 25)
+
+
+def student_facing_internals(reports: Path, assignment: Any) -> list[str]:
+    """What the student-facing files of a graded class (each student's own report, the Gradescope
+    results students see, the JUnit file a CI run prints) quote of the suites or the reference."""
+    files = [*(reports / "student").glob("*.html"), *(reports / "gradescope").glob("*.json"), reports / "junit.xml"]
+    assert files, f"no student-facing files under {reports}"
+    return [f"{path.relative_to(reports)}: {leak}" for path in files if path.is_file()
+            for leak in internals_in(path.read_text(encoding="utf-8"), assignment)]
 
 
 def report(results: list[CheckResult]) -> str:
