@@ -887,9 +887,9 @@ class WorkerSubmission(Submission):
             header["arguments_after"] = True
         return self._timed(header, buffers)
 
-    def _call_returning_arguments(self, target: str, args: list[Any],
-                                  kwargs: dict[str, Any]) -> tuple[Any, list[Any], dict[str, Any]]:
-        reply = self._call(target, None, args, kwargs, arguments_after=True)
+    def _call_returning_arguments(self, target: Any, args: list[Any], kwargs: dict[str, Any],
+                                  method: str | None = None) -> tuple[Any, list[Any], dict[str, Any]]:
+        reply = self._call(target, method, args, kwargs, arguments_after=True)
         if not (isinstance(reply, list) and len(reply) == 3 and isinstance(reply[1], list) and len(reply[1]) == len(args)
                 and isinstance(reply[2], dict) and set(reply[2]) == set(kwargs)):
             raise MalformedReply("a call asked for its arguments back, and the reply is not the result and them")

@@ -255,9 +255,10 @@ class Submission(abc.ABC):
         """Call top-level function ``target`` or ``method`` on instance handle ``target``."""
 
     @abc.abstractmethod
-    def _call_returning_arguments(self, target: str, args: list[Any],
-                                  kwargs: dict[str, Any]) -> tuple[Any, list[Any], dict[str, Any]]:
-        """Call top-level function ``target``; return its result and its arguments after the call."""
+    def _call_returning_arguments(self, target: Any, args: list[Any], kwargs: dict[str, Any],
+                                  method: str | None = None) -> tuple[Any, list[Any], dict[str, Any]]:
+        """Call top-level function ``target`` (or ``method`` of the object ``target``); return its
+        result and its arguments after the call."""
 
     @abc.abstractmethod
     def _construct(self, target: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
@@ -300,6 +301,19 @@ class Instance:
         plan = sub._plan(self._class_name, method, sub._signature(self._handle, bound), kwargs)
         args, kw = plan.apply(sub._resolve(kwargs))
         return sub._traced(f"{self._class_name}.{method}", kwargs, sub._call, self._handle, bound, args, kw)
+
+    def call_keeping_inputs(self, method: str, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
+        """:meth:`call`, returning the result and each argument as the call left it (canonical name
+        -> value), as :meth:`Submission.call_keeping_inputs` does for a function."""
+        sub = self._submission
+        bound = resolve_method(sub.name_spec(self._class_name), method, sub._methods(self._handle))
+        plan = sub._plan(self._class_name, method, sub._signature(self._handle, bound), kwargs)
+        args, kw = plan.apply(sub._resolve(kwargs))
+        result, args_after, kw_after = sub._traced(f"{self._class_name}.{method}", kwargs,
+                                                   sub._call_returning_arguments, self._handle, args, kw, bound)
+        after = dict(zip(plan.positional, args_after))
+        after.update({canonical: kw_after[mine] for canonical, mine in plan.keywords.items() if mine in kw_after})
+        return result, after
 
     def vjp(self, method: str, cotangent: Any, **kwargs: Any) -> dict[str, Any]:
         """Call ``method`` and backpropagate ``cotangent`` from its output, where the object lives.

@@ -282,8 +282,9 @@ def expect_gradients_close(actual: Mapping[str, Any], expected: Mapping[str, Any
 
 
 def expect_inputs_unchanged(sub: Any, name: str, *, fix: str = "", **kwargs: Any) -> Any:
-    """Call the student's ``name`` with ``kwargs`` (as ``sub.function(name)(**kwargs)``) and fail the
-    running check if the call changed any array argument in place; returns the call's result.
+    """Call the student's ``name`` with ``kwargs`` (as ``sub.function(name)(**kwargs)``; with an
+    instance of the student's class as ``sub``, its method ``name``) and fail the running check if
+    the call changed any array argument in place; returns the call's result.
 
     Only arrays and tensors (also inside lists, tuples and dicts) are compared, exactly (NaN equal
     to NaN): a function may keep what it was given, but not change it. ``fix``, when given, replaces

@@ -11,7 +11,8 @@ import pytest
 
 import variants.pa3_rnn
 from grader.cli import main
-from variants.contract import Subject, SuiteContract
+from grader.spec import find_assignment, load_assignment
+from variants.contract import Subject, SuiteContract, student_facing_internals
 
 SUBJECT = Subject("pa3-rnn", variants.pa3_rnn, reference="reference.pa3_rnn")
 EXAMPLES = SUBJECT.examples
@@ -31,6 +32,7 @@ def test_the_example_class_is_graded_by_the_cli_in_seconds(tmp_path):
     """The instructor's path: worker processes, notebooks that download MNIST and train for epochs
     (none of which runs), a buggy notebook and a .py module."""
     assert main(["grade", str(EXAMPLES), "-a", "pa3-rnn", "-o", str(tmp_path), "-j", "1"]) == 0
+    assert not student_facing_internals(tmp_path, load_assignment(find_assignment("pa3-rnn")))
     graded, durations = {}, {}
     for path in tmp_path.glob("*.json"):
         result = json.loads(path.read_text())

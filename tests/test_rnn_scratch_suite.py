@@ -15,7 +15,8 @@ import variants.rnn_scratch
 from grader.cli import main
 from grader.export import result_from_dict
 from grader.results import Status
-from variants.contract import Subject, SuiteContract
+from grader.spec import find_assignment, load_assignment
+from variants.contract import Subject, SuiteContract, student_facing_internals
 
 SUBJECT = Subject("rnn-scratch", variants.rnn_scratch, reference="reference.rnn_scratch")
 ASSIGNMENT, REFERENCE_MODULE, EXAMPLES = SUBJECT.assignment, SUBJECT.reference, SUBJECT.examples
@@ -43,6 +44,7 @@ def test_the_starter_vocabulary_is_the_one_the_grader_sets():
 @pytest.mark.slow
 def test_the_example_class_gets_its_scores_through_the_cli(tmp_path: Path):
     assert main(["grade", str(EXAMPLES), "-a", "rnn-scratch", "-o", str(tmp_path), "-j", "2"]) == 0
+    assert not student_facing_internals(tmp_path, load_assignment(find_assignment("rnn-scratch")))
     results = {}
     for path in tmp_path.glob("*.json"):
         result = result_from_dict(json.loads(path.read_text()))

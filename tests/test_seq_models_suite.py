@@ -10,7 +10,8 @@ import json
 import pytest
 
 import variants.seq_models
-from variants.contract import Subject, SuiteContract
+from grader.spec import find_assignment, load_assignment
+from variants.contract import Subject, SuiteContract, student_facing_internals
 
 SUBJECT = Subject("seq-models", variants.seq_models, reference="reference.seq_models")
 EXAMPLES = SUBJECT.examples
@@ -32,6 +33,7 @@ def test_the_examples_graded_through_workers_score_as_expected(tmp_path):
     """The instructor's path: ``grader grade`` runs each exercise in a sandboxed worker."""
     from grader.cli import main
     assert main(["grade", str(EXAMPLES), "-a", "seq-models", "-o", str(tmp_path), "-j", "2"]) == 0
+    assert not student_facing_internals(tmp_path, load_assignment(find_assignment("seq-models")))
     scores = {}
     for path in tmp_path.glob("*.json"):
         result = json.loads(path.read_text())
@@ -40,9 +42,10 @@ def test_the_examples_graded_through_workers_score_as_expected(tmp_path):
     assert set(correct.values()) == {"passed"}, correct
     assert set(module.values()) == {"passed"}, module
     # b_h unused, LSTM gate biases unused, GRU reset around W_hh h + b_h: with the grader's non-zero
-    # biases the cells, their gradients and the losses fit reports all differ. Training still works:
-    # the grader measures the RNN and LSTM in the reference cells (the unused biases stay 0) and the
-    # GRU in its own copy of torch's GRU, which the student's forward computes
-    broken = {f"seq-models.{cell}.{what}" for cell in ("rnn", "lstm", "gru")
-              for what in ("forward", "gradients", "epoch-loss")}
+    # biases the cells and their gradients differ. The losses fit reports are the means of the
+    # student's own cells (the grader runs their forward to see it), so epoch-loss does not charge the
+    # cell again. Training still works: the grader measures the RNN and LSTM in the reference cells
+    # (the unused biases stay 0) and the GRU in its own copy of torch's GRU, which the student's
+    # forward computes
+    broken = {f"seq-models.{cell}.{what}" for cell in ("rnn", "lstm", "gru") for what in ("forward", "gradients")}
     assert {c for c, status in buggy.items() if status != "passed"} == broken, buggy

@@ -421,6 +421,29 @@ def test_an_argument_changed_in_place_is_named_with_where_it_changed(load):
         expect_inputs_unchanged(sub, "shuffle_rows", rows=(np.array([3, 1, 2]),))
 
 
+METHOD_IN_PLACE = """
+import numpy as np
+class Net:
+    def backward(self, ps, targets):
+        for t, target in enumerate(targets):
+            dy = ps[t]                     # no copy: the caller's ps[t] changes below
+            dy[target] -= 1.0
+        return len(targets)
+"""
+
+
+def test_a_method_that_changes_its_arguments_is_named_too(load):
+    """An object's method (backward on the student's RNN, say) is checked like a function: its
+    arguments come back from the worker after the call, dicts of arrays included."""
+    from grader.suite import CheckFailed, expect_inputs_unchanged
+    net = load(METHOD_IN_PLACE).new("Net")
+    ps = {0: np.array([[0.25], [0.75]]), 1: np.array([[0.5], [0.5]])}
+    with pytest.raises(CheckFailed, match=r"`backward` changed its argument `ps` in place: ps\[0\]\[1, 0\] was 0.75 "
+                                          r"before the call and is -0.25 after it"):
+        expect_inputs_unchanged(net, "backward", ps=ps, targets=[1, 0])
+    assert ps[0][1, 0] == 0.75                              # the check's own dict is as it was
+
+
 def test_in_process_the_same_change_is_seen(tmp_path):
     import types
     from grader.submission import LocalSubmission

@@ -165,7 +165,9 @@ CASES: tuple[Case, ...] = (
          WROTE),
     Case("decorator_attack", CNN, "a decorator on pooling_function (run at load time) writes to the canaries, the "
          "project and /tmp, and starts `sleep 7775` in a new session", "nothing is written and the sleep dies with "
-         "the worker; pooling_function itself is garbage, so its checks fail", 78.0, r"does not match|shapes do not"),
+         "the worker; pooling_function itself is garbage, so its checks fail (pooling_layer hands its windows to that "
+         "pooling_function, so pooling-layer.windowed gives it follow-through credit: 2 points of allowance)", 80.0,
+         r"does not match|shapes do not", allowance=2.0),
     Case("toplevel_attacks", CNN, "top-level statements: open() and os.system() expressions and a for loop (skipped "
          "by the loader), and assignments whose values are os.system(...), subprocess.Popen(...) with a new session "
          "and os.kill(getppid(), 0) (kept: calls through imported modules)", "the skipped ones are listed as skipped; "
@@ -326,7 +328,8 @@ CASES: tuple[Case, ...] = (
     Case("patch_torch", SEQ, "RecurrentNeuralNetwork.forward makes torch.allclose/equal/isclose/testing.assert_close "
          "and Tensor.__eq__ agree with anything, and returns zeros of the right shapes", "comparisons happen in the "
          "grading process: the RNN's value checks fail (its zeros pass rnn.state-shape, a check of shapes only: "
-         "2 points of allowance)", 74.0, r"does not match|Mismatch|differ", allowance=2.0),
+         "2 points of allowance; fit_RNN, honest, reports the mean losses of the cell it runs, which rnn.epoch-loss "
+         "credits as follow-through: 4 more)", 78.0, r"does not match|Mismatch|differ", allowance=6.0),
     Case("fit_forged_losses", SEQ, "fit_RNN prints and returns a made-up falling loss curve without a single step",
          "the grader measures losses and training itself: both fit checks fail", 88.0, r"mean loss of each epoch|held-out loss"),
     Case("exhaust_torch_memory", SEQ, "fit_LSTM asks torch for 800 GB, then 1 GiB tensors until stopped",

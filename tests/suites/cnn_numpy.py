@@ -326,7 +326,9 @@ def _own(step, *args) -> Any:
 
 def _is(actual: Any, own: Any) -> bool:
     """``actual`` matches (as expect_close compares) the student's own result ``own``; never when
-    there is none (None)."""
+    there is none (None). This is follow-through credit: a step that is right given the student's
+    own earlier step earns its points, whatever that step returned (even zeros), and the earlier
+    step's checks charge its mistake."""
     return own is not None and matches(actual, own)
 
 

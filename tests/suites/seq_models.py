@@ -274,6 +274,13 @@ def expect_epoch_losses(sub, cell, seed: int) -> None:
     causes = [(losses[-1], "each epoch reports the loss of its last sample; it should be the mean over all samples."),
               (sum(losses), "each epoch reports the sum of the losses; it should be their mean (divide by the "
                "number of samples).")]
+    if not np.allclose(actual, expected, rtol=1e-5):
+        own = own_final_outputs(sub, model, cell, X)   # the grader runs your forward on the same samples
+        if own is not None:
+            targets = np.array([float(y.reshape(-1)[0]) for y in Y])
+            own_mean = float(np.mean((own - targets) ** 2))
+            if np.allclose(actual, [own_mean] * len(actual), rtol=1e-5):
+                return   # the mean loss of the cell you wrote: the forward checks charge its mistakes
     for wrong, cause in causes:
         if np.allclose(actual, wrong, rtol=1e-5) and not np.allclose(actual, expected, rtol=1e-5):
             fail(f"{what}: {cause}", inputs=inputs, expected=expected, actual=actual)

@@ -92,23 +92,29 @@ MUTANTS: tuple[Variant, ...] = (
             '''),
     _mutant("lstm_built_on_gru", "vanilla_LSTM's layer is an nn.GRU (copied from vanilla_GRU)",
             ("vanilla-lstm.architecture",),
+            touches=("vanilla-lstm.matches-reference",),
             vanilla_LSTM=_classifier("vanilla_LSTM", "GRU", _LAST_STEP)),
     _mutant("rnn_ignores_num_layers", "nn.RNN(input_dim, hidden_dim, batch_first=True): always one layer",
             ("vanilla-rnn.architecture",),
+            touches=("vanilla-rnn.matches-reference",),
             vanilla_RNN=_classifier("vanilla_RNN", "RNN", _LAST_STEP,
                                     layer_args="input_dim, hidden_dim, batch_first=True")),
     _mutant("gru_ignores_hidden_dim", "the hidden size 128 of the MNIST runs written into vanilla_GRU",
             ("vanilla-gru.architecture",),
+            touches=("vanilla-gru.matches-reference",),
             vanilla_GRU=_classifier("vanilla_GRU", "GRU", _LAST_STEP,
                                     layer_args="input_dim, 128, num_layers, batch_first=True", fc_in="128")),
     _mutant("gru_log_softmax_over_batch", "nn.LogSoftmax(dim=0): normalises over the batch",
             ("vanilla-gru.log-probabilities", "vanilla-gru.matches-reference"),
+            touches=("vanilla-gru.batch-first",),
             vanilla_GRU=_classifier("vanilla_GRU", "GRU", "return F.log_softmax(self.fc(out[:, -1, :]), dim=0)")),
     _mutant("birnn_not_bidirectional", "bidirectional_RNN without bidirectional=True, fc sized for hidden_dim",
             ("bidirectional-rnn.architecture",),
+            touches=("bidirectional-rnn.matches-reference",),
             bidirectional_RNN=_classifier("bidirectional_RNN", "RNN", _LAST_STEP)),
     _mutant("bilstm_duplicated_output", "a one-way LSTM whose last output is repeated to fill fc(2 * hidden_dim)",
             ("bidirectional-lstm.architecture",),
+            touches=("bidirectional-lstm.matches-reference",),
             bidirectional_LSTM=_classifier(
                 "bidirectional_LSTM", "LSTM",
                 "last = out[:, -1, :]\n        return F.log_softmax(self.fc(torch.cat([last, last], dim=1)), dim=1)",
@@ -159,7 +165,9 @@ MUTANTS: tuple[Variant, ...] = (
             '''),
     # --- binary_sequence_generator ---
     _mutant("bits_msb_first", "binary strings used as printed, most significant bit first",
-            ("binary-generator.sum-lsb-first",), binary_sequence_generator='''
+            ("binary-generator.sum-lsb-first",),
+            touches=("binary-generator.bits", "binary-generator.operand-range"),
+            binary_sequence_generator='''
             def binary_sequence_generator(L, batch_size=64):
                 x = np.zeros((batch_size, L + 1, 2), dtype=np.float32)
                 y = np.zeros((batch_size, L + 1), dtype=np.int64)
@@ -171,7 +179,9 @@ MUTANTS: tuple[Variant, ...] = (
                 return torch.from_numpy(x), torch.from_numpy(y)
             '''),
     _mutant("bits_without_carry_room", "numbers written on L bits, so the carry of a + b is lost",
-            ("binary-generator.shapes",), binary_sequence_generator='''
+            ("binary-generator.shapes",),
+            touches=("binary-generator.bits", "binary-generator.operand-range", "binary-generator.sum-lsb-first"),
+            binary_sequence_generator='''
             def binary_sequence_generator(L, batch_size=64):
                 a = np.random.randint(0, 2 ** L, batch_size)
                 b = np.random.randint(0, 2 ** L, batch_size)
@@ -179,7 +189,9 @@ MUTANTS: tuple[Variant, ...] = (
                 return torch.from_numpy(x.astype(np.float32)), torch.from_numpy(_bits_lsb_first(a + b, L))
             '''),
     _mutant("operands_on_l_plus_1_bits", "a and b drawn below 2^(L+1), so they use the carry's bit",
-            ("binary-generator.bits",), binary_sequence_generator='''
+            ("binary-generator.bits",),
+            touches=("binary-generator.operand-range", "binary-generator.sum-lsb-first"),
+            binary_sequence_generator='''
             def binary_sequence_generator(L, batch_size=64):
                 a = np.random.randint(0, 2 ** (L + 1), batch_size)
                 b = np.random.randint(0, 2 ** (L + 1), batch_size)
@@ -196,7 +208,9 @@ MUTANTS: tuple[Variant, ...] = (
             '''),
     # --- Binary_LSTM ---
     _mutant("binary_lstm_without_sigmoid", "returns fc(out), scores rather than probabilities",
-            ("binary-lstm.output", "binary-lstm.matches-reference"), Binary_LSTM='''
+            ("binary-lstm.output", "binary-lstm.matches-reference"),
+            touches=("binary-lstm.learns-addition",),
+            Binary_LSTM='''
             class Binary_LSTM(nn.Module):
                 def __init__(self, input_dim=2, hidden_dim=128, num_layers=1):
                     super().__init__()
@@ -221,7 +235,9 @@ MUTANTS: tuple[Variant, ...] = (
                     return self.sigmoid(self.fc(torch.flip(out, dims=[1])))
             '''),
     _mutant("binary_lstm_time_major", "nn.LSTM without batch_first: batch and time swap places",
-            ("binary-lstm.matches-reference",), Binary_LSTM='''
+            ("binary-lstm.matches-reference",),
+            touches=("binary-lstm.learns-addition",),
+            Binary_LSTM='''
             class Binary_LSTM(nn.Module):
                 def __init__(self, input_dim=2, hidden_dim=128, num_layers=1):
                     super().__init__()

@@ -46,7 +46,9 @@ class RecurrentNeuralNetwork(nn.Module):
 
 MUTANTS: list[Variant] = [
     _mutant("data_lengths_up_to_10", "torch.randint(3, 11): sequences of length 10 too",
-            ("data.structure",), generate_data=_edit("generate_data", ("randint(3, 10,", "randint(3, 11,"))),
+            ("data.structure",),
+            touches=("data.coverage",),
+            generate_data=_edit("generate_data", ("randint(3, 10,", "randint(3, 11,"))),
     _mutant("data_lengths_up_to_8", "torch.randint(3, 9): length 9 never occurs",
             ("data.coverage",), generate_data=_edit("generate_data", ("randint(3, 10,", "randint(3, 9,"))),
     _mutant("data_marks_may_coincide", "two independent positions, which are sometimes the same step",
@@ -60,24 +62,32 @@ MUTANTS: list[Variant] = [
             ("rnn.forward", "rnn.gradients"), RecurrentNeuralNetwork=_edit("RecurrentNeuralNetwork", (
                 " + self.W_hh @ h_t_minus_1 + self.b_h)", " + self.W_hh @ h_t_minus_1)"))),
     _mutant("rnn_softmax_output", "y_t = softmax(W_hy h_t + b_y), as the write-up's formula says",
-            ("rnn.forward",), RecurrentNeuralNetwork=_edit("RecurrentNeuralNetwork", (
+            ("rnn.forward",),
+            touches=("rnn.gradients", "rnn.training"),
+            RecurrentNeuralNetwork=_edit("RecurrentNeuralNetwork", (
                 "y_t = self.W_hy @ h_t + self.b_y", "y_t = torch.softmax(self.W_hy @ h_t + self.b_y, dim=0)"))),
     _mutant("rnn_detached_state", "the incoming state is detached, so no gradient flows to earlier steps",
             ("rnn.gradients",), RecurrentNeuralNetwork=_edit("RecurrentNeuralNetwork", (
                 "self.W_hh @ h_t_minus_1 +", "self.W_hh @ h_t_minus_1.detach() +"))),
     _mutant("rnn_square_state", "a (1, H) bias added to (H, 1) columns: h_t is (H, H)",
-            ("rnn.forward", "rnn.state-shape"), RecurrentNeuralNetwork=_COLUMN_RNN),
+            ("rnn.forward", "rnn.state-shape"),
+            touches=("rnn.epoch-loss", "rnn.gradients", "rnn.training"),
+            RecurrentNeuralNetwork=_COLUMN_RNN),
     _mutant("lstm_gates_swapped", "c_t = i * c + f * c_tilda: input and forget gates swapped",
             ("lstm.forward", "lstm.gradients"), CustomLSTM=_edit("CustomLSTM", (
                 "c_t = f * c + i * c_tilda", "c_t = i * c + f * c_tilda"))),
     _mutant("lstm_h_is_o_times_c", "h_t = o * c_t, without the tanh",
-            ("lstm.forward",), CustomLSTM=_edit("CustomLSTM", ("h_t = o * torch.tanh(c_t)", "h_t = o * c_t"))),
+            ("lstm.forward",),
+            touches=("lstm.gradients",),
+            CustomLSTM=_edit("CustomLSTM", ("h_t = o * torch.tanh(c_t)", "h_t = o * c_t"))),
     _mutant("lstm_detached_cell_state", "c_t = f * c.detach() + i * c_tilda: no gradient reaches the "
             "previous cell state, so training cannot learn across steps through c",
             ("lstm.gradients",),
             CustomLSTM=_edit("CustomLSTM", ("c_t = f * c + i * c_tilda", "c_t = f * c.detach() + i * c_tilda"))),
     _mutant("lstm_square_state", "gates are (H, 1) columns, biases and states (1, H) rows: c_t becomes (H, H)",
-            ("lstm.forward", "lstm.state-shape"), CustomLSTM=_edit("CustomLSTM", (
+            ("lstm.forward", "lstm.state-shape"),
+            touches=("lstm.epoch-loss", "lstm.gradients", "lstm.training"),
+            CustomLSTM=_edit("CustomLSTM", (
                 "        h, c = hc\n", "        h, c = hc\n        x, h = x.view(-1, 1), h.view(-1, 1)\n"),
                 ("return self.Wout @ h_t + self.bout, (h_t, c_t)",
                  "return self.Wout @ h_t[0] + self.bout, (h_t, c_t)"))),
@@ -89,10 +99,14 @@ MUTANTS: list[Variant] = [
             ("gru.forward", "gru.gradients"), CustomGRU=_edit("CustomGRU", (
                 "self.W_hh @ (r * h_t) + self.b_h)", "r * (self.W_hh @ h_t + self.b_h))"))),
     _mutant("gru_z_swapped", "h_t = z * h + (1 - z) * h_candidate",
-            ("gru.forward",), CustomGRU=_edit("CustomGRU", (
+            ("gru.forward",),
+            touches=("gru.gradients",),
+            CustomGRU=_edit("CustomGRU", (
                 "h_next = (1 - z) * h_t + z * candidate", "h_next = z * h_t + (1 - z) * candidate"))),
     _mutant("gru_square_state", "gates computed as (H, 1) columns plus (1, H) biases: h_t becomes (H, H)",
-            ("gru.forward", "gru.state-shape"), CustomGRU=_edit("CustomGRU", (
+            ("gru.forward", "gru.state-shape"),
+            touches=("gru.epoch-loss", "gru.gradients", "gru.training"),
+            CustomGRU=_edit("CustomGRU", (
                 "    def forward(self, x, h_t):\n",
                 "    def forward(self, x, h_t):\n        x, h_t = x.view(-1, 1), h_t.view(-1, 1)\n"),
                 ("return self.Wout @ h_next + self.bout, h_next",
@@ -107,7 +121,9 @@ MUTANTS: list[Variant] = [
                 ("history[epoch] = total / len(X_train)",
                  "history[epoch] = total / len(X_train) * (0.01 ** (epoch - 1) if opt.param_groups[0][\"lr\"] else 1)"))),
     _mutant("fit_returns_made_up_losses", "fit returns {1: 1.0, 2: 0.5, ...} without running the model at all",
-            ("rnn.epoch-loss", "rnn.training", "lstm.training", "gru.training"), _fit='''
+            ("rnn.epoch-loss", "rnn.training", "lstm.training", "gru.training"),
+            touches=("lstm.epoch-loss", "gru.epoch-loss"),
+            _fit='''
 def _fit(opt, loss_function, model, X_train, Y_train, epochs, initial_state):
     return OrderedDict((epoch, 1.0 / epoch) for epoch in range(1, epochs + 1))
 '''),
