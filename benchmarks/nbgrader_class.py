@@ -78,6 +78,8 @@ maps, filters = {call}
 maps_shape, filter_shape = {expected}
 assert np.shape(maps) == maps_shape, f"maps have shape {np.shape(maps)}, expected {maps_shape}"
 assert len(filters) == maps_shape[2], f"{len(filters)} filters returned for {maps_shape[2]} maps"
+assert not any(np.array_equal(filters[i], filters[j]) for i in range(len(filters)) for j in range(i)), \
+    "two of the filters are the same: each filter is a draw of its own"
 for k, kernel in enumerate(filters):
     assert np.shape(kernel) == filter_shape, f"filter {k} has shape {np.shape(kernel)}"
     np.testing.assert_allclose(maps[:, :, k], correlate_by_hand(image, kernel, stride, padding, activation),
@@ -215,7 +217,7 @@ SPECS: tuple[CellSpec, ...] = (
         Case("pixels = rng.integers(0, 256, (6, 6, 3)).astype(float)", "pooling_function(pixels, 'average', 2, 2)"),
     )),
     CellSpec("test-convolution-layer", "the layer's maps are the convolutions with the filters it returns", 11,
-             ("conv-layer.shape", "conv-layer.maps-match-filters"), (
+             ("conv-layer.shape", "conv-layer.random-filters", "conv-layer.maps-match-filters"), (
         Case("image = rng.uniform(-1, 1, (6, 5, 2))\nstride, padding, activation = 2, 1, np.tanh",
              "convolution_layer(image, 4, (3, 2), stride, padding, activation)", MAPS_MATCH_FILTERS,
              "(np.shape(got[0]), np.shape(got[1][0]))"),

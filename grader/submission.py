@@ -373,6 +373,18 @@ class Instance:
         return self._submission.harness("named_parameters")(model=self)
 
 
+def _arrays_copied(value: Any) -> Any:
+    """``value`` with its numpy arrays copied (also in lists, tuples and dicts), as a result that
+    came over the wire would be: the student's code cannot change what the check already holds."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if type(value) in (list, tuple):
+        return type(value)(_arrays_copied(v) for v in value)
+    if type(value) is dict:
+        return {k: _arrays_copied(v) for k, v in value.items()}
+    return value
+
+
 class LocalSubmission(Submission):
     """Calls a trusted module in this process (the reference, a benchmark baseline)."""
 
@@ -422,7 +434,7 @@ class LocalSubmission(Submission):
         fn = getattr(target, method) if method else getattr(self.module, target)
         args, kwargs = list(map(self._unwrap, args)), {k: self._unwrap(v) for k, v in kwargs.items()}
         try:
-            return fn(*args, **kwargs), args, kwargs
+            return _arrays_copied(fn(*args, **kwargs)), args, kwargs
         except Exception as exc:  # same shape as an exception coming back from a worker
             raise StudentCodeRaised(type(exc).__name__, str(exc), traceback.format_exc()) from exc
 

@@ -132,7 +132,7 @@ def test_grading_again_gives_identical_results(assignment, reports, tmp_path):
     runs = [{(c["id"], c["status"], c["earned"], c["message"], json.dumps(c["counterexample"], sort_keys=True))
              for e in json.loads((folder / "doe_jane_40017.json").read_text())["exercises"] for c in e["checks"]}
             for folder in (reports, again)]
-    assert runs[0] == runs[1] and len(runs[0]) == 31
+    assert runs[0] == runs[1] and len(runs[0]) == 32
 
 
 def test_the_student_check_prints_nothing_of_the_suites_or_the_reference(tmp_path, capsys):

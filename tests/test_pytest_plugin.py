@@ -26,7 +26,7 @@ def suite_counts(junit: Path) -> dict[str, int]:
 def test_a_correct_submission_passes_every_check(tmp_path):
     done = run_pytest(EXAMPLES / "student_a.ipynb", tmp_path / "a.xml")
     assert done.returncode == 0, done.stdout[-2000:]
-    assert suite_counts(tmp_path / "a.xml") == {"tests": 31, "failures": 0, "errors": 0, "skipped": 0}
+    assert suite_counts(tmp_path / "a.xml") == {"tests": 32, "failures": 0, "errors": 0, "skipped": 0}
 
 
 def test_failures_carry_the_checks_message(tmp_path):
@@ -47,4 +47,4 @@ def test_a_folders_own_test_files_do_not_count_in_a_grading_run(tmp_path):
                str(tmp_path), str(tmp_path)]
     done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-2000:]
-    assert suite_counts(tmp_path / "a.xml") == {"tests": 31, "failures": 0, "errors": 0, "skipped": 0}
+    assert suite_counts(tmp_path / "a.xml") == {"tests": 32, "failures": 0, "errors": 0, "skipped": 0}

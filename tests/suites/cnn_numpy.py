@@ -288,6 +288,21 @@ def conv_layer_returns_stacked_maps(sub, case):
     expect_layer_shapes(case, maps, filters)
 
 
+@check("conv-layer.random-filters")
+@given(case=cases.layer_cases(min_filters=2))
+def conv_layer_draws_each_filter(sub, case):
+    _, filters = student_layer(sub, case)
+    arrays = [np.asarray(f, dtype=np.float64) for f in filters]
+    expect(len(arrays) == case.number_of_filters, f"{case.label()} returned {len(arrays)} filters; expected "
+           f"{case.number_of_filters}.", inputs=case.as_inputs())
+    expect(not all(np.all(f == 0) for f in arrays), f"{case.label()} returned filters that are all zero: the "
+           f"filters are random (np.random.randn), so that each map sees something.", inputs=case.as_inputs())
+    same = [(i, j) for i in range(len(arrays)) for j in range(i) if np.array_equal(arrays[i], arrays[j])]
+    expect(not same, f"{case.label()} returned filters[{same[0][1] if same else 0}] and filters[{same[0][0] if same else 0}] "
+           f"equal: each of the K filters is a draw of its own (draw inside the loop, or all K at once), or the K "
+           f"maps are copies of one.", inputs=case.as_inputs())
+
+
 @check("conv-layer.maps-match-filters")
 @given(case=cases.layer_cases())
 def conv_layer_maps_come_from_its_filters(sub, case):

@@ -251,12 +251,13 @@ class LayerCase:
 
 
 @st.composite
-def layer_cases(draw: st.DrawFn, activations: tuple[str, ...] = INJECTIVE_ACTIVATIONS) -> LayerCase:
-    """Small images (sides 3-8, 1-3 channels), 1-4 filters of at most 3×3, stride 1-2, padding 0-1."""
+def layer_cases(draw: st.DrawFn, activations: tuple[str, ...] = INJECTIVE_ACTIVATIONS,
+                min_filters: int = 1) -> LayerCase:
+    """Small images (sides 3-8, 1-3 channels), min_filters-4 filters of at most 3×3, stride 1-2, padding 0-1."""
     height, width = draw(st.integers(3, 8)), draw(st.integers(3, 8))
     image = draw(grid_arrays((height, width, draw(st.integers(1, 3)))))
     dims = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    return LayerCase(image, draw(st.integers(1, 4)), dims, draw(st.integers(1, 2)), draw(st.integers(0, 1)),
+    return LayerCase(image, draw(st.integers(min_filters, 4)), dims, draw(st.integers(1, 2)), draw(st.integers(0, 1)),
                      draw(st.sampled_from(activations)))
 
 

@@ -409,6 +409,12 @@ def binary_generator_operand_range(sub):
                f"take every value 0..7 = 2^L - 1." + (
                    " 7 never occurs: randint's upper bound is excluded, use np.random.randint(0, 2**L)."
                    if values == list(range(7)) else ""), inputs=case)
+    # a and b drawn independently: of the 64 pairs, 256 samples show about 63; fewer than 40 has a
+    # probability far below 1e-14. A b made from a (a copy, a shift, a + 1) shows at most 8.
+    pairs = set(zip(decoded(x[:, :, 0]).tolist(), decoded(x[:, :, 1]).tolist()))
+    expect(len(pairs) >= 40, f"over 256 samples with L = 3, only {len(pairs)} of the 64 pairs (a, b) occur: b is not "
+           f"drawn independently of a" + (" (b equals a in every sample: draw each with its own randint call)."
+                                          if all(a == b for a, b in pairs) else "."), inputs=case)
 
 
 # --- Binary_LSTM -----------------------------------------------------------------------------------

@@ -130,12 +130,21 @@ def backward_bias_gradients_match_autograd(sub, case):
     expect_autograd_gradients(sub, case, ("db", "dc"))
 
 
-@check("backward.keep-inputs")
+@check("backward.no-side-effects")
 @given(case=cases.rnn_cases())
-def backward_leaves_its_inputs_alone(sub, case):
+def backward_leaves_its_inputs_and_itself_alone(sub, case):
     xs, hs, ps = private.forward(case)
-    expect_inputs_unchanged(student_rnn(sub, case), "backward", xs=xs, hs=hs, ps=ps, targets=list(case.targets),
-                            fix="Copy before changing: dy = np.copy(ps[t]), then dy[targets[t]] -= 1.")
+    rnn = student_rnn(sub, case)
+    arguments = {"xs": xs, "hs": hs, "ps": ps, "targets": list(case.targets)}
+    what = f"{case.label()}.backward(xs, hs, ps, targets={case.targets})"
+    first = _expect.as_gradients(expect_inputs_unchanged(
+        rnn, "backward", fix="Copy before changing: dy = np.copy(ps[t]), then dy[targets[t]] -= 1.", **arguments),
+        what, case.as_inputs())
+    second = _expect.as_gradients(rnn.call("backward", **arguments), what + " called again", case.as_inputs())
+    changed = [name for name in first if not matches(second[name], first[name])]
+    expect(not changed, f"{what}, called a second time on the same RNN with the same values, returned other "
+           f"{', '.join(changed)}: something is kept on the object from one call to the next (gradients summed "
+           f"into self and never reset?). Start every backward from zeros.", inputs=case.as_inputs())
 
 
 @check("backward.finite-differences")

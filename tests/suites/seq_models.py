@@ -97,6 +97,12 @@ def data_covers_every_length_and_position(sub):
     last = any(x[-1, 1] == 1 for x in X)
     expect(first and last, "generate_data(2000) never marks the " + ("first" if not first else "last") +
            " step of a sequence; the two marked steps may be anywhere in it.")
+    # The two positions are drawn together (randperm(L)[:2]): apart by 2 or more in about 60 % of
+    # samples, so 2000 samples that never are (a chance far below 1e-100) were drawn otherwise.
+    gaps = {int(np.ptp(np.flatnonzero(x[:, 1] == 1))) for x in X if int((x[:, 1] == 1).sum()) == 2}
+    expect(any(gap >= 2 for gap in gaps), f"generate_data(2000) always marks two neighbouring steps (the gaps between "
+           f"the marks are {sorted(gaps)}): the second mark is not drawn independently of the first. Take both "
+           f"positions from torch.randperm(L)[:2].")
 
 
 # --- the cells: forward ----------------------------------------------------------------------------

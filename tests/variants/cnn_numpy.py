@@ -164,6 +164,16 @@ MUTANTS: tuple[Variant, ...] = (
                                              padding) for _ in filters]
                 return np.stack(maps, axis=-1), filters
             '''),
+    _mutant("conv_layer_one_filter_k_times", "draws one filter before the loop and convolves with it K times",
+            ("conv-layer.random-filters",), convolution_layer='''
+            def convolution_layer(input_image, number_of_filters, filter_dimensions=(3, 3), stride=1, padding=0,
+                                  activation=relu):
+                fh, fw = filter_dimensions
+                kernel = np.random.randn(fh, fw, input_image.shape[2])
+                filters = [kernel for _ in range(number_of_filters)]
+                maps = [convolution_function(input_image, stride, k, activation, padding) for k in filters]
+                return np.stack(maps, axis=-1), filters
+            '''),
     _mutant("conv_layer_stacks_on_axis_0", "maps come back as (K, H', W')", ("conv-layer.shape",),
             touches=("cnn.output",),
             convolution_layer='''

@@ -198,6 +198,14 @@ MUTANTS: tuple[Variant, ...] = (
                 x = np.stack([_bits_lsb_first(a, L + 1), _bits_lsb_first(b, L + 1)], axis=-1)
                 return torch.from_numpy(x.astype(np.float32)), torch.from_numpy(_bits_lsb_first(a + b, L + 1))
             '''),
+    _mutant("operands_drawn_once", "one randint call for both operands: b is a, so every sum doubles a",
+            ("binary-generator.operand-range",), binary_sequence_generator='''
+            def binary_sequence_generator(L, batch_size=64):
+                a = np.random.randint(0, 2 ** L, batch_size)
+                b = a
+                x = np.stack([_bits_lsb_first(a, L + 1), _bits_lsb_first(b, L + 1)], axis=-1)
+                return torch.from_numpy(x.astype(np.float32)), torch.from_numpy(_bits_lsb_first(a + b, L + 1))
+            '''),
     _mutant("operands_never_all_ones", "randint(0, 2**L - 1): the largest L-bit number never occurs",
             ("binary-generator.operand-range",), binary_sequence_generator='''
             def binary_sequence_generator(L, batch_size=64):

@@ -73,7 +73,16 @@ MUTANTS: tuple[Variant, ...] = (
                        ("            dh_raw = (1.0 - hs[t] ** 2) * dh\n            db += dh_raw\n",
                         "            db += dh_raw\n            dh_raw = (1.0 - hs[t] ** 2) * dh\n"))),
     _mutant("backward_mutates_ps", "dy = ps[t] without a copy: dy[target] -= 1 changes the ps it was given",
-            ("backward.keep-inputs",), RNN=_edit(_RNN, "dy = np.copy(ps[t])", "dy = ps[t]")),
+            ("backward.no-side-effects",), RNN=_edit(_RNN, "dy = np.copy(ps[t])", "dy = ps[t]")),
+    _mutant("backward_keeps_sums_on_self", "the gradients live on self and are summed into by every call, never reset",
+            ("backward.no-side-effects",), RNN=_edit(
+                _RNN, "        dW_xh, dW_hh, dW_yh = np.zeros_like(self.W_xh), np.zeros_like(self.W_hh), "
+                      "np.zeros_like(self.W_yh)\n        db, dc = np.zeros_like(self.b), np.zeros_like(self.c)\n",
+                "        if not hasattr(self, \"dW_xh\"):\n"
+                "            self.dW_xh, self.dW_hh = np.zeros_like(self.W_xh), np.zeros_like(self.W_hh)\n"
+                "            self.dW_yh, self.db, self.dc = np.zeros_like(self.W_yh), np.zeros_like(self.b), "
+                "np.zeros_like(self.c)\n"
+                "        dW_xh, dW_hh, dW_yh, db, dc = self.dW_xh, self.dW_hh, self.dW_yh, self.db, self.dc\n")),
     _mutant("update_skips_biases", "update_model loops over the three weight matrices only", ("update.all-parameters",),
             RNN=_edit(_RNN, "zip((self.W_xh, self.W_hh, self.W_yh, self.b, self.c), (dW_xh, dW_hh, dW_yh, db, dc))",
                       "zip((self.W_xh, self.W_hh, self.W_yh), (dW_xh, dW_hh, dW_yh))")),

@@ -55,6 +55,11 @@ MUTANTS: list[Variant] = [
             ("data.marks",), generate_data=_edit("generate_data", (
                 "marked = torch.randperm(length)[:2]          # two distinct steps",
                 "marked = torch.randint(0, length, (2,))"))),
+    _mutant("data_marks_neighbours", "the second mark is put right after the first: the two are never apart",
+            ("data.coverage",), generate_data=_edit("generate_data", (
+                "marked = torch.randperm(length)[:2]          # two distinct steps",
+                "first = int(torch.randint(0, length - 1, (1,)))\n"
+                "        marked = torch.tensor([first, first + 1])"))),
     _mutant("data_sums_every_value", "Y is the sum of the whole column 0, not of the marked values",
             ("data.marks",), generate_data=_edit("generate_data", (
                 "Y.append(sequence[marked, 0].sum().reshape(1))", "Y.append(sequence[:, 0].sum().reshape(1))"))),
