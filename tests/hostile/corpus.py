@@ -348,10 +348,12 @@ CASES: tuple[Case, ...] = (
     Case("read_ref_spec_from_file", RNN, "predict loads the reference from its path and /proc/*/cwd with "
          "spec_from_file_location", "no such file: predict's checks fail", 77.0, NO_REFERENCE),
     Case("forge_nan_gradients", RNN, "backward returns NaN arrays of the parameters' shapes",
-         "NaN equals nothing: the backward checks fail", 66.0, r"nan|NaN"),
+         "NaN equals nothing: the backward checks fail (it leaves its inputs alone and answers the same twice, which "
+         "is all backward.no-side-effects asks: 2 points of allowance)", 68.0, r"nan|NaN", allowance=2.0),
     Case("forge_tuple_eq_true", RNN, "backward returns zeros as an ndarray subclass whose __eq__ and ufuncs agree, in "
-         "a tuple subclass equal to everything", "they travel as plain arrays and a tuple: the backward checks fail",
-         66.0, r"do not match|Gradients differ"),
+         "a tuple subclass equal to everything", "they travel as plain arrays and a tuple: the backward checks fail "
+         "(it leaves its inputs alone and answers the same twice, which is all backward.no-side-effects asks: 2 points "
+         "of allowance)", 68.0, r"do not match|Gradients differ", allowance=2.0),
     Case("hardcoded_answer", RNN, "output() returns 'Acknowledgement', the word the grader trains on, when asked for "
          "15 characters from 'A', without looking at the model", "the check that trains the model must not be passed "
          "by a constant: output's checks fail", 83.0, r"Acknowledgement|hostile: only knows one answer"),
