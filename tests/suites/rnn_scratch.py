@@ -332,7 +332,7 @@ def decoded_by_own_predict(sub, model, start: str, out_len: int) -> str | None:
     each next character is predict(model, text so far). None when predict does not give one."""
     chars = list(start)
     try:
-        while len(chars) < out_len:
+        for _ in range(out_len - len(start)):
             returned = sub.function("predict")(model=model, character=list(chars))
             char = returned[0] if isinstance(returned, (tuple, list)) and returned else None
             if not isinstance(char, str):
