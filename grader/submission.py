@@ -90,9 +90,7 @@ class Submission(abc.ABC):
         plan = self._plan(name, None, self._signature(target, None), kwargs)
         args, kw = plan.apply(self._resolve(kwargs))
         result, args_after, kw_after = self._traced(name, kwargs, self._call_returning_arguments, target, args, kw)
-        after = dict(zip(plan.positional, args_after))
-        after.update({canonical: kw_after[mine] for canonical, mine in plan.keywords.items() if mine in kw_after})
-        return result, after
+        return result, _by_canonical_name(plan, args_after, kw_after)
 
     def new(self, class_name: str, **kwargs: Any) -> "Instance":
         """Construct the student's class ``class_name`` with canonical keywords."""
@@ -311,9 +309,7 @@ class Instance:
         args, kw = plan.apply(sub._resolve(kwargs))
         result, args_after, kw_after = sub._traced(f"{self._class_name}.{method}", kwargs,
                                                    sub._call_returning_arguments, self._handle, args, kw, bound)
-        after = dict(zip(plan.positional, args_after))
-        after.update({canonical: kw_after[mine] for canonical, mine in plan.keywords.items() if mine in kw_after})
-        return result, after
+        return result, _by_canonical_name(plan, args_after, kw_after)
 
     def vjp(self, method: str, cotangent: Any, **kwargs: Any) -> dict[str, Any]:
         """Call ``method`` and backpropagate ``cotangent`` from its output, where the object lives.
@@ -371,6 +367,13 @@ class Instance:
     def parameters(self) -> dict[str, Any]:
         """``named_parameters()`` of a torch module, as plain tensors by their dotted names."""
         return self._submission.harness("named_parameters")(model=self)
+
+
+def _by_canonical_name(plan: ArgumentPlan, args: list[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The arguments of a call as it left them, by the check's (canonical) names."""
+    after = dict(zip(plan.positional, args))
+    after.update({canonical: kwargs[mine] for canonical, mine in plan.keywords.items() if mine in kwargs})
+    return after
 
 
 def _arrays_copied(value: Any) -> Any:
