@@ -30,6 +30,7 @@ _expect = load_sibling(__file__, "cnn_numpy_expect")
 as_array, expect_shape, expect_matches = _expect.as_array, _expect.expect_shape, _expect.expect_matches
 expect_rows_sum_to_one, expect_distribution = _expect.expect_rows_sum_to_one, _expect.expect_distribution
 expect_layer_shapes, expect_mlp_parameters = _expect.expect_layer_shapes, _expect.expect_mlp_parameters
+mlp_attributes = _expect.mlp_attributes
 
 
 # --- activations -----------------------------------------------------------------------------------
@@ -405,13 +406,14 @@ def mlp_parameters_have_layer_shapes(sub, case):
     expect_mlp_parameters(student_mlp(sub, case), case)
 
 
-def transposed_throughout(model, case) -> bool:
+def transposed_throughout(found, case) -> bool:
     """Whether the student keeps every weight matrix as (n_out, n_in), consistently, where the
-    README asks for (n_in, n_out). mlp.parameters charges that; the other MLP checks then read and
-    set the matrices the student's way, so the forward pass is graded on its own."""
+    README asks for (n_in, n_out) (``found``: the model's attributes, mlp_attributes).
+    mlp.parameters charges that; the other MLP checks then read and set the matrices the
+    student's way, so the forward pass is graded on its own."""
     try:
-        shapes = [tuple(np.shape(w)) for w in model.get("weights")]
-    except (AttributeError, StudentCodeRaised, TypeError):
+        shapes = [tuple(np.shape(w)) for w in found["weights"]]
+    except (KeyError, TypeError):
         return False
     flipped = [(n_out, n_in) for n_in, n_out in case.layer_shapes]
     return shapes == flipped != case.layer_shapes
@@ -421,10 +423,11 @@ def transposed_throughout(model, case) -> bool:
 @given(case=cases.mlp_cases())
 def mlp_forward_matches_reference(sub, case):
     model = student_mlp(sub, case)
-    if transposed_throughout(model, case):
-        weights, biases = [np.asarray(w).T for w in model.get("weights")], model.get("biases")
+    found = mlp_attributes(model)
+    if transposed_throughout(found, case) and "biases" in found:
+        weights, biases = [np.asarray(w).T for w in found["weights"]], found["biases"]
     else:
-        weights, biases = expect_mlp_parameters(model, case)
+        weights, biases = expect_mlp_parameters(model, case, found)
     biases = [np.asarray(b) for b in biases]
     expected = reference_mlp(case, weights, biases, use_softmax=True)
     actual = mlp_forward(model, case, True)
@@ -437,9 +440,10 @@ def mlp_forward_matches_reference(sub, case):
 def student_mlp_with(sub, case, weights: list[np.ndarray], biases: list[np.ndarray]):
     """The student's MLP with its parameters replaced by ours (after checking the shapes it made)."""
     model = student_mlp(sub, case)
-    transposed = transposed_throughout(model, case)
+    found = mlp_attributes(model)
+    transposed = transposed_throughout(found, case)
     if not transposed:
-        expect_mlp_parameters(model, case)
+        expect_mlp_parameters(model, case, found)
     model.set("weights", [w.T.copy() for w in weights] if transposed else weights)
     model.set("biases", biases)
     return model

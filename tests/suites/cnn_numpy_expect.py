@@ -93,14 +93,25 @@ def expect_layer_shapes(case, maps: np.ndarray, filters: list[Any]) -> None:
            f"each should be (Fh, Fw, C) = {(fh, fw, channels)}.", inputs=case.as_inputs())
 
 
-def expect_mlp_parameters(model, case) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """The weights and biases of the student's MultiLayerPerceptron (an Instance) for an MlpCase,
-    failing the check unless they are lists of (n_in, n_out) and (n_out,) arrays, one per layer."""
+def mlp_attributes(model) -> dict[str, Any]:
+    """The student's model's ``weights`` and ``biases``, each read once (one the model lacks, or
+    whose reading raised, is left out): the checks that look at them twice ask the worker once."""
     found = {}
     for attr in ("weights", "biases"):
         try:
             found[attr] = model.get(attr)
         except (AttributeError, StudentCodeRaised):   # AttributeError in-process, the other from a worker
+            pass
+    return found
+
+
+def expect_mlp_parameters(model, case, found: dict[str, Any] | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The weights and biases of the student's MultiLayerPerceptron (an Instance) for an MlpCase
+    (``found``: as mlp_attributes read them), failing the check unless they are lists of
+    (n_in, n_out) and (n_out,) arrays, one per layer."""
+    found = mlp_attributes(model) if found is None else found
+    for attr in ("weights", "biases"):
+        if attr not in found:
             fail(f"{case.label()} has no attribute `{attr}`: keep the parameters in self.weights and "
                  f"self.biases, lists with one array per layer.")
         if not isinstance(found[attr], (list, tuple)):
