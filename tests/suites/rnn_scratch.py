@@ -67,6 +67,39 @@ def parameters_have_column_shapes(sub, case):
         expect(value.shape == shape, f"{what}.{name} has shape {value.shape}; expected {shape}.{column}")
 
 
+@check("init.random")
+@given(hidden=st.integers(2, 8), vocab=st.integers(2, 6))
+def hidden_units_start_apart(sub, hidden, vocab):
+    rnn = sub.new("RNN", hidden_size=hidden, vocab_size=vocab, seq_length=4, learning_rate=0.1)
+    what = f"RNN(hidden_size={hidden}, vocab_size={vocab}, ...)"
+    drawn = {}
+    for name in ("W_xh", "W_hh", "W_yh"):
+        value = as_array(rnn.get(name))
+        if value is None or value.ndim != 2:
+            return   # not a matrix: init.shapes says so
+        drawn[name] = value.astype(np.float64)
+    if {"W_xh": (hidden, vocab), "W_hh": (hidden, hidden), "W_yh": (vocab, hidden)} != \
+            {k: v.shape for k, v in drawn.items()}:
+        return       # other shapes: init.shapes says so
+    # Unit i is row i of W_xh and W_hh and column i of W_yh: two units alike in all three get the
+    # same gradients at every step, and stay alike however long the model trains.
+    units = np.concatenate([drawn["W_xh"], drawn["W_hh"], drawn["W_yh"].T], axis=1)
+    alike = [(i, j) for i in range(hidden) for j in range(i + 1, hidden) if np.array_equal(units[i], units[j])]
+    if not alike:
+        return
+    constant = [n for n, v in drawn.items() if np.ptp(v) == 0]
+    if len(constant) == 3:
+        start = ("all zeros" if not any(v.any() for v in drawn.values())
+                 else "constant (every entry of each the same)")
+        cause = f"W_xh, W_hh and W_yh start {start}"
+    else:
+        cause = f"hidden units {alike[0][0]} and {alike[0][1]} start with the same weights (rows of W_xh and " \
+                f"W_hh, columns of W_yh){f'; {len(alike)} pairs of units are alike' if len(alike) > 1 else ''}"
+    fail(f"{what}: {cause}. Units that start alike get the same gradients and never become different, so the "
+         f"model learns as if it had one hidden unit. Draw the weights at random, as min-char-rnn does "
+         f"(`np.random.randn(hidden_size, vocab_size) * 0.01`); the biases may start at zero.")
+
+
 @check("forward.biases")
 @given(case=cases.rnn_cases())
 def forward_adds_both_biases(sub, case):
