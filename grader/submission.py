@@ -417,6 +417,8 @@ class LocalSubmission(Submission):
             return type(value)(self._unwrap(v) for v in value)
         if isinstance(value, np.ndarray):
             return value.copy()   # as a worker gets it: a copy, which the call may change without touching ours
+        if type(value).__module__.startswith("torch") and hasattr(value, "detach"):
+            return value.detach().clone()   # a tensor too, and without a graph, as one off the wire
         return value
 
     def _run_harness(self, name: str, kwargs: dict[str, Any]) -> Any:

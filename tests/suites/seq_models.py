@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from grader.compare import as_array, describe
 from grader.submission import Make
-from grader.suite import check, expect, expect_close, expect_gradients_close, fail, load_private, load_sibling, observe
+from grader.suite import (check, expect, expect_close, expect_gradients_close, expect_inputs_unchanged, fail,
+                          load_private, load_sibling, observe)
 
 __release__ = "student"   # may go to students (grader release): what computes answers is in seq_models_private.py
 
@@ -158,6 +159,39 @@ def lstm_steps_match_the_reference(sub, case):
 @given(case=cell_cases())
 def gru_steps_match_the_reference(sub, case):
     expect_forward(sub, GRU, case)
+
+
+# --- the cells: inputs left as they were ---------------------------------------------------------
+def expect_keeps_inputs(sub, cell, case) -> None:
+    """One step from a random state with the grader's parameters: the step may not change its
+    input or the state it was given (an in-place ``c *= f`` on an LSTM's incoming cell state
+    changes the caller's tensor: fit's shared zero state, or the state an earlier step returned)."""
+    sizes, rng = case["sizes"], np.random.default_rng(case["seed"])
+    model = cell.new(sub, *sizes)
+    load_parameters(model, cells.random_parameters(cell, sizes, case["seed"]), cell.label(sizes))
+    state = cells.random_state(cell, rng, sizes[1])
+    expect_inputs_unchanged(model, "forward", **{cell.x_arg: cells.random_vector(rng, sizes[0]), cell.state_arg: state},
+                            fix="Compute new tensors instead of updating the ones passed in: no `*=`, `+=`, "
+                                "`.mul_()`, `.add_()` or `.copy_()` on the input or the state (autograd refuses "
+                                "most of those while training, too).")
+
+
+@check("rnn.keeps-inputs")
+@given(case=cell_cases())
+def rnn_step_keeps_its_inputs(sub, case):
+    expect_keeps_inputs(sub, RNN, case)
+
+
+@check("lstm.keeps-inputs")
+@given(case=cell_cases())
+def lstm_step_keeps_its_inputs(sub, case):
+    expect_keeps_inputs(sub, LSTM, case)
+
+
+@check("gru.keeps-inputs")
+@given(case=cell_cases())
+def gru_step_keeps_its_inputs(sub, case):
+    expect_keeps_inputs(sub, GRU, case)
 
 
 # --- the cells: gradients --------------------------------------------------------------------------

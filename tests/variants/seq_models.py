@@ -89,6 +89,17 @@ MUTANTS: list[Variant] = [
             "previous cell state, so training cannot learn across steps through c",
             ("lstm.gradients",),
             CustomLSTM=_edit("CustomLSTM", ("c_t = f * c + i * c_tilda", "c_t = f * c.detach() + i * c_tilda"))),
+    _mutant("rnn_state_copied_back", "h_t_minus_1.copy_(h_t): the new state is written into the tensor passed in, "
+            "so the caller's state changes", ("rnn.keeps-inputs",),
+            touches=("rnn.gradients", "rnn.epoch-loss", "rnn.training"),   # autograd refuses it: fit raises
+            RecurrentNeuralNetwork=_edit("RecurrentNeuralNetwork", (
+                "        y_t = self.W_hy @ h_t + self.b_y\n",
+                "        h_t_minus_1.copy_(h_t.detach())   # keep the state up to date\n"
+                "        y_t = self.W_hy @ h_t + self.b_y\n"))),
+    _mutant("lstm_cell_state_in_place", "c_t = c.mul_(f).add_(i * c_tilda): the incoming cell state is updated in "
+            "place, so the caller's c changes", ("lstm.keeps-inputs",),
+            touches=("lstm.gradients",),   # autograd refuses an in-place change of the c it differentiates by
+            CustomLSTM=_edit("CustomLSTM", ("c_t = f * c + i * c_tilda", "c_t = c.mul_(f).add_(i * c_tilda)"))),
     _mutant("lstm_square_state", "gates are (H, 1) columns, biases and states (1, H) rows: c_t becomes (H, H)",
             ("lstm.forward", "lstm.state-shape"),
             touches=("lstm.epoch-loss", "lstm.gradients", "lstm.training"),
@@ -108,6 +119,11 @@ MUTANTS: list[Variant] = [
             touches=("gru.gradients",),
             CustomGRU=_edit("CustomGRU", (
                 "h_next = (1 - z) * h_t + z * candidate", "h_next = z * h_t + (1 - z) * candidate"))),
+    _mutant("gru_state_updated_in_place", "h_next = h_t.mul_(1 - z).add_(z * candidate): the state passed in is "
+            "updated in place", ("gru.keeps-inputs",),
+            touches=("gru.gradients", "gru.epoch-loss", "gru.training"),   # autograd refuses it: fit raises
+            CustomGRU=_edit("CustomGRU", ("h_next = (1 - z) * h_t + z * candidate",
+                                          "h_next = h_t.mul_(1 - z).add_(z * candidate)"))),
     _mutant("gru_square_state", "gates computed as (H, 1) columns plus (1, H) biases: h_t becomes (H, H)",
             ("gru.forward", "gru.state-shape"),
             touches=("gru.epoch-loss", "gru.gradients", "gru.training"),
