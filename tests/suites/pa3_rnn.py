@@ -125,6 +125,12 @@ def expect_batch_first(sub, family, case) -> None:
     inputs = {"model": label, "x": x}
     batched = forward(model, x, f"{label}.forward(x)", inputs)
     expect_shape(batched, (case.batch, case.output_dim), f"{label}.forward(x)", inputs)
+    again = forward(model, x, f"{label}.forward(x), called again", inputs)
+    if not (again.shape == batched.shape and np.allclose(again, batched, rtol=1e-5, atol=1e-6)):
+        fail(f"{label}: forward(x) gave {describe(batched)}, and called again on the same x, {describe(again)}. "
+             f"The output must depend on x alone; what changes between two calls is a random initial state "
+             f"(h0 from torch.randn: start from zeros, or pass none), dropout left on, or a state kept on self "
+             f"from the previous batch (each batch starts afresh).", inputs=inputs)
     for i in range(case.batch):
         alone = forward(model, x[i:i + 1], f"{label}.forward(x[{i}:{i + 1}])", inputs)
         if not (alone.shape == (1, case.output_dim) and np.allclose(alone[0], batched[i], rtol=1e-4, atol=1e-5)):
@@ -223,11 +229,20 @@ def expect_learns_digits(sub, family) -> None:
     # A known wrong model returns something else than log-probabilities (scores, probabilities): it is
     # judged on its accuracy alone, as its cross-entropy is not the loss it was trained on.
     loss_ok = measured.known_mistake or (math.isfinite(loss) and loss <= DIGITS_MAX_LOSS)
-    expect(loss_ok and accuracy >= DIGITS_MIN_ACCURACY,
-           f"{label} did not learn the digits: trained with Adam (lr {DIGITS_LR}) for {run['steps']} steps on 8x8 "
-           f"digits read row by row, its {summary} (measured in {measured.where}); expected a loss of at most "
-           f"{DIGITS_MAX_LOSS} and {DIGITS_MIN_ACCURACY:.0%} right (the reference reaches about 80 %). Check that "
-           f"forward reads the last time step and that the layer is batch_first.")
+    if loss_ok and accuracy >= DIGITS_MIN_ACCURACY:
+        return
+    started = {name: as_array(value) for name, value in start.items()}
+    constant = [name for name, value in started.items() if value is not None and value.ndim == 2 and value.size > 1
+                and float(np.ptp(value.astype(np.float64))) == 0.0]
+    cause = (f"Its weight matrices {', '.join(constant)} started with every entry the same (all zero?): every hidden "
+             f"unit then gets the same gradient and they never become different. Keep torch's own initialisation "
+             f"or draw the weights at random." if constant else
+             "The batch-first and matches-reference checks say whether forward reads the last time step of a "
+             "batch_first layer; if they pass, the training itself (the initialisation, the parameters) is the "
+             "place to look.")
+    fail(f"{label} did not learn the digits: trained with Adam (lr {DIGITS_LR}) for {run['steps']} steps on 8x8 "
+         f"digits read row by row, its {summary} (measured in {measured.where}); expected a loss of at most "
+         f"{DIGITS_MAX_LOSS} and {DIGITS_MIN_ACCURACY:.0%} right (the reference reaches about 80 %). {cause}")
 
 
 def _register_classifier_checks(family) -> dict[str, Any]:
