@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __release__ = "student"   # may go to students (grader release): expected values come from the reference
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -435,6 +436,16 @@ def mlp_forward_matches_reference(sub, case):
         return   # the right scores without the softmax: the flag is mlp.softmax's to charge
     expect_close(actual, expected, what=f"{case.label()}.forward_prop(x) "
                  "with your weights and biases", inputs={"x": case.x})
+    # The same object again, on another input: a forward pass that keeps what it computed on self
+    # (a list of activations it appends to and then indexes from the start) answers the first call.
+    other = dataclasses.replace(case, x=(1.0 - case.x)[..., ::-1].copy())
+    second = mlp_forward(model, other, True)
+    if not matches(second, reference_mlp(other, weights, biases, use_softmax=True)):
+        again = " (it is the first call's answer again)" if _is(second, actual) else ""
+        fail(f"{case.label()}.forward_prop(x) matched the reference, but a second call on the same object with "
+             f"another input x2 did not{again}. Each call must start from its own input: do not keep activations "
+             f"on self between calls (a list that grows and is read from index 0), or reset them at the start "
+             f"of forward_prop.", inputs={"x": case.x, "x2": other.x})
 
 
 def student_mlp_with(sub, case, weights: list[np.ndarray], biases: list[np.ndarray]):

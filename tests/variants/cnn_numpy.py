@@ -224,6 +224,17 @@ MUTANTS: tuple[Variant, ...] = (
             ("mlp.linear-output", "mlp.forward"),
             MultiLayerPerceptron=_edit(_MLP, "x = x @ self.weights[-1] + self.biases[-1]",
                                        "x = self.act_function(x @ self.weights[-1] + self.biases[-1])")),
+    _mutant("mlp_keeps_activations", "forward_prop appends to a list kept on self and reads it from index 0: "
+            "every later call answers with the first input's activations", ("mlp.forward",),
+            MultiLayerPerceptron=_edit(_MLP, """        x = input_vector
+        for W, b in zip(self.weights[:-1], self.biases[:-1]):
+            x = self.act_function(x @ W + b)
+        x = x @ self.weights[-1] + self.biases[-1]""", """        if not hasattr(self, "activations"):
+            self.activations = []
+        self.activations.append(input_vector)
+        for i, (W, b) in enumerate(zip(self.weights[:-1], self.biases[:-1])):
+            self.activations.append(self.act_function(self.activations[i] @ W + b))
+        x = self.activations[len(self.weights) - 1] @ self.weights[-1] + self.biases[-1]""")),
     _mutant("mlp_ignores_softmax_flag", "never applies the softmax, whatever the flag says", ("mlp.softmax",),
             touches=("cnn.output",),
             MultiLayerPerceptron=_edit(_MLP, "return softmax(x) if use_softmax_in_output_layer else x",
