@@ -44,13 +44,19 @@ def _plain(text: str) -> str:
     return re.sub(r" at 0x[0-9a-f]+", " at 0x…", text)
 
 
+def _budget_stopped(*messages: str) -> bool:
+    """A training run that the grader's harness stopped at its time budget reports how far it got,
+    which depends on how busy the machine was: its message is not compared, its status is."""
+    return any("training (budget)" in m for m in messages)
+
+
 def disagreements(name: str, live: dict[str, tuple], replayed: dict[str, tuple], recorded: cases.Recorded) -> list[str]:
     found = []
     for cid, (status, message, example) in live.items():
         other = replayed[cid]
         if other[0] != status:
             found.append(f"{name} {cid}: live {status.value}, replayed {other[0].value}")
-        elif recorded.for_check(cid) is not None and \
+        elif recorded.for_check(cid) is not None and not _budget_stopped(message, other[1]) and \
                 _plain(f"{other[1]}{other[2]}") != _plain(f"{message}{example}"):
             found.append(f"{name} {cid}: the same status, another message or input:\n  {message[:300]!r}\n  "
                          f"{other[1][:300]!r}")

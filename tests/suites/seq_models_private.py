@@ -88,6 +88,22 @@ def _softmax_output(params, x, h):
     return torch.softmax(y, dim=0), h_t
 
 
+def _from_zero(cell, which: int | None = None) -> Callable:
+    """The reference step with the state passed in ignored: all of it (``which`` None) or the
+    ``which``-th of an LSTM's (h, c), as if the cell kept its own state (zeros at first)."""
+    def step(params, x, state):
+        if which is None:
+            state = tuple(torch.zeros_like(s) for s in state) if isinstance(state, tuple) else torch.zeros_like(state)
+        else:
+            state = tuple(torch.zeros_like(s) if i == which else s for i, s in enumerate(state))
+        return cell.reference(params)(x, state)
+    return step
+
+
+_IGNORED = ("; a state kept on self between calls, or a fresh zero state made inside forward, does this. "
+            "Use the argument: each call continues from the state it is given.")
+
+
 def _gru_variant(reset: str = "before", swap_z: bool = False) -> Callable:
     """The GRU with the reset gate applied ``before`` the product (the reference), ``after`` it,
     r * (W_hh h), or around product and bias as torch.nn.GRUCell does (``torch``), r * (W_hh h + b_h);
@@ -108,13 +124,16 @@ DIAGNOSES: dict[str, list[WrongCell]] = {
              "forgotten bias does not show while it is zero-initialised, so the grader sets it non-zero.)"),
             (_with(_zeroed("b_y"), RNN), "b_y is not added to the output: y_t = W_hy h_t + b_y."),
             (_softmax_output, "a softmax is applied to the output. This is a regression: y_t = W_hy h_t + b_y, "
-             "with no activation.")],
+             "with no activation."),
+            (_from_zero(RNN), "the state passed in is not used: the step starts from h = 0" + _IGNORED)],
     "lstm": [(_with(_zeroed("b_i", "b_f", "b_c_tilda", "b_o"), LSTM), "the gate biases b_i, b_f, b_c_tilda "
               "and b_o are not used. (They do not show while zero-initialised; the grader sets them non-zero.)"),
              (_with(_swapped({"W_xi": "W_xf", "W_xf": "W_xi", "W_hi": "W_hf", "W_hf": "W_hi", "b_i": "b_f",
                               "b_f": "b_i"}), LSTM),
               "the input and forget gates are swapped: c_t = f * c_{t-1} + i * c_tilda, with f from W_xf, W_hf, "
-              "b_f and i from W_xi, W_hi, b_i.")],
+              "b_f and i from W_xi, W_hi, b_i."),
+             (_from_zero(LSTM, 1), "the c passed in is not used: the step starts from c = 0" + _IGNORED),
+             (_from_zero(LSTM), "the (h, c) passed in is not used: the step starts from zeros" + _IGNORED)],
     "gru": [(_with(_zeroed("b_r", "b_z", "b_h"), GRU), "the biases b_r, b_z and b_h are not used. (They do not "
              "show while zero-initialised; the grader sets them non-zero.)"),
             (_gru_variant(reset="after"), "the reset gate is applied after the matrix product, "
@@ -122,7 +141,8 @@ DIAGNOSES: dict[str, list[WrongCell]] = {
             (_gru_variant(reset="torch"), "the reset gate multiplies the matrix product and its bias, "
              "r * (W_hh h + b_h), as torch.nn.GRUCell does. This assignment applies it to the state first: "
              "tanh(W_xh x + W_hh (r * h) + b_h)."),
-            (_gru_variant(swap_z=True), "z and 1 - z are swapped: h_t = (1 - z) * h_{t-1} + z * h_candidate.")],
+            (_gru_variant(swap_z=True), "z and 1 - z are swapped: h_t = (1 - z) * h_{t-1} + z * h_candidate."),
+            (_from_zero(GRU), "the state passed in is not used: the step starts from h = 0" + _IGNORED)],
 }
 
 

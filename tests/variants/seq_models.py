@@ -96,6 +96,13 @@ MUTANTS: list[Variant] = [
                 "        y_t = self.W_hy @ h_t + self.b_y\n",
                 "        h_t_minus_1.copy_(h_t.detach())   # keep the state up to date\n"
                 "        y_t = self.W_hy @ h_t + self.b_y\n"))),
+    _mutant("lstm_cell_state_on_self", "the cell state lives on self (zeros at first) and the c passed in is "
+            "ignored: each call continues from the previous call's c, across sequences too", ("lstm.forward",),
+            touches=("lstm.gradients", "lstm.epoch-loss"),   # no gradient reaches c; fit's samples share one c
+            CustomLSTM=_edit("CustomLSTM", ("        h, c = hc\n",
+                                            "        h, _ = hc\n        c = getattr(self, \"c\", torch.zeros_like(h))\n"),
+                             ("        h_t = o * torch.tanh(c_t)\n",
+                              "        h_t = o * torch.tanh(c_t)\n        self.c = c_t.detach()\n"))),
     _mutant("lstm_cell_state_in_place", "c_t = c.mul_(f).add_(i * c_tilda): the incoming cell state is updated in "
             "place, so the caller's c changes", ("lstm.keeps-inputs",),
             touches=("lstm.gradients",),   # autograd refuses an in-place change of the c it differentiates by
