@@ -321,7 +321,8 @@ CASES: tuple[Case, ...] = (
          r"sparse|Sparse|memory format|" + NOT_PLAIN),
     Case("forge_tensor_subclass", SEQ, "CustomLSTM.forward returns zeros as a torch.Tensor subclass whose __eq__, "
          "allclose, equal and isclose say True", "it travels as plain values and is compared in the grading "
-         "process: the LSTM's checks fail", 72.0, r"should be a tensor|Handle"),
+         "process: the LSTM's checks fail (its zeros leave the input alone, which is all lstm.keeps-inputs asks: 1 point "
+         "of allowance)", 73.0, r"should be a tensor|Handle", allowance=1.0),
     Case("forge_fake_torch_type", SEQ, "generate_data returns objects of a class calling itself torch.Tensor "
          "(__module__ 'torch'), claiming device cuda:7 and requires_grad, holding wrong data",
          "whatever it claims, the values are wrong: the data checks fail", 84.0, r"has shape \(2, 2\)|column 1 should be"),
@@ -329,7 +330,8 @@ CASES: tuple[Case, ...] = (
          "and Tensor.__eq__ agree with anything, and returns zeros of the right shapes", "comparisons happen in the "
          "grading process: the RNN's value checks fail (its zeros pass rnn.state-shape, a check of shapes only: "
          "2 points of allowance; fit_RNN, honest, reports the mean losses of the cell it runs, which rnn.epoch-loss "
-         "credits as follow-through: 4 more)", 78.0, r"does not match|Mismatch|differ", allowance=6.0),
+         "credits as follow-through: 4 more; the zeros leave the input alone, which is all rnn.keeps-inputs asks: 1 more)",
+         79.0, r"does not match|Mismatch|differ", allowance=7.0),
     Case("fit_forged_losses", SEQ, "fit_RNN prints and returns a made-up falling loss curve without a single step",
          "the grader measures losses and training itself: both fit checks fail", 88.0, r"mean loss of each epoch|held-out loss"),
     Case("exhaust_torch_memory", SEQ, "fit_LSTM asks torch for 800 GB, then 1 GiB tensors until stopped",

@@ -121,6 +121,21 @@ def forward_adds_both_biases(sub, case):
         expect_close(actual, expected, what=f"{key} of {what}", inputs=inputs)
 
 
+@check("forward.initial-state")
+@given(case=cases.rnn_cases())
+def forward_keeps_the_initial_state(sub, case):
+    what, inputs = f"{case.label()}.forward(inputs={case.inputs}, hprev)", case.as_inputs()
+    returned = student_rnn(sub, case).call("forward", inputs=list(case.inputs), hprev=case.hprev.copy())
+    hs = returned[1] if isinstance(returned, (tuple, list)) and len(returned) >= 3 else None
+    if not isinstance(hs, dict):
+        fail(f"{what} should return the dicts (xs, hs, ps); it returned {describe(returned)}.", inputs=inputs)
+    if -1 not in hs:
+        fail(f"{what}: hs has no key -1 (its keys are {sorted(hs, key=str)}). The README's convention is "
+             f"hs[-1] = hprev, the state the sequence starts from: backward reads hs[t - 1], and at t = 0 that is "
+             f"hs[-1], so training with your own forward and backward fails on the first step.", inputs=inputs)
+    expect_close(hs[-1], case.hprev, what=f"hs[-1] of {what} (it should be hprev)", inputs=inputs)
+
+
 def _forward_of(case, zeroed: tuple[str, ...] = (), states: bool = False) -> list[np.ndarray]:
     """The reference forward's ps (or hs, with ``states``) by step, with the ``zeroed`` biases set to 0."""
     _, hs, ps = private.forward(case, tuple(zeroed))
