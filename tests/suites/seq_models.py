@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grader.compare import as_array, describe
+from grader.errors import StudentCodeRaised
 from grader.submission import Make
 from grader.suite import (check, expect, expect_close, expect_gradients_close, expect_inputs_unchanged, fail,
                           load_private, load_sibling, observe)
@@ -32,6 +33,7 @@ _expect = load_sibling(__file__, "seq_models_expect")
 RNN, LSTM, GRU = cells.RNN, cells.LSTM, cells.GRU
 load_parameters, flat, split_step, expect_values = (_expect.load_parameters, _expect.flat, _expect.split_step,
                                                     _expect.expect_values)
+in_dtype = _expect.in_dtype
 
 BASELINE = 1 / 6        # the MSE of always predicting E[Y] = 1: Var(Y) = 2 Var(U[0, 1))
 
@@ -128,13 +130,14 @@ def expect_forward(sub, cell, case) -> None:
     what = cell.label(sizes)
     params = cells.random_parameters(cell, sizes, case["seed"])
     model = cell.new(sub, *sizes)
-    load_parameters(model, params, what)
+    dtype = load_parameters(model, params, what)
     state = expected_state = cells.random_state(cell, rng, sizes[1])
+    state = in_dtype(state, dtype)
     for t in range(case["steps"]):
         x = cells.random_vector(rng, sizes[0])
         step_what = f"{what}.forward(x, {cell.state_arg}) at step {t + 1}"
         inputs = {cell.x_arg: x, cell.state_arg: state, "parameters": "the grader's, biases non-zero"}
-        result = model.call("forward", **{cell.x_arg: x, cell.state_arg: state})
+        result = model.call("forward", **{cell.x_arg: in_dtype(x, dtype), cell.state_arg: state})
         actual = _flat_step(cell, result, sizes, step_what, inputs)
         answers = private.step_answers(cell, params, x, expected_state)
         expect_values(actual, answers["expected"], ("the output", *state_names(cell)), step_what, inputs,
@@ -168,9 +171,10 @@ def expect_keeps_inputs(sub, cell, case) -> None:
     changes the caller's tensor: fit's shared zero state, or the state an earlier step returned)."""
     sizes, rng = case["sizes"], np.random.default_rng(case["seed"])
     model = cell.new(sub, *sizes)
-    load_parameters(model, cells.random_parameters(cell, sizes, case["seed"]), cell.label(sizes))
-    state = cells.random_state(cell, rng, sizes[1])
-    expect_inputs_unchanged(model, "forward", **{cell.x_arg: cells.random_vector(rng, sizes[0]), cell.state_arg: state},
+    dtype = load_parameters(model, cells.random_parameters(cell, sizes, case["seed"]), cell.label(sizes))
+    state = in_dtype(cells.random_state(cell, rng, sizes[1]), dtype)
+    x = in_dtype(cells.random_vector(rng, sizes[0]), dtype)
+    expect_inputs_unchanged(model, "forward", **{cell.x_arg: x, cell.state_arg: state},
                             fix="Compute new tensors instead of updating the ones passed in: no `*=`, `+=`, "
                                 "`.mul_()`, `.add_()` or `.copy_()` on the input or the state (autograd refuses "
                                 "most of those while training, too).")
@@ -202,9 +206,9 @@ def expect_gradients(sub, cell, case) -> None:
     what = f"{cell.label(sizes)}.forward"
     params = cells.random_parameters(cell, sizes, case["seed"])
     model = cell.new(sub, *sizes)
-    load_parameters(model, params, cell.label(sizes))
+    dtype = load_parameters(model, params, cell.label(sizes))
     x, state = cells.random_vector(rng, sizes[0]), cells.random_state(cell, rng, sizes[1])
-    arguments = {cell.x_arg: x, cell.state_arg: state}
+    arguments = {cell.x_arg: in_dtype(x, dtype), cell.state_arg: in_dtype(state, dtype)}
     output, states = split_step(model.call("forward", **arguments), cell.two_states, what, arguments)
     names = state_names(cell)
     dy = cells.random_vector(rng, sizes[2])
@@ -213,8 +217,8 @@ def expect_gradients(sub, cell, case) -> None:
     flat(output, f"the output of {what}", sizes[2], arguments)
     for s, name in zip(states, names):
         flat(s, f"{name} of {what}", sizes[1], arguments)
-    d_out = dy.reshape(as_array(output).shape)
-    d_shaped = tuple(d.reshape(as_array(s).shape) for d, s in zip(d_states, states))
+    d_out = in_dtype(dy.reshape(as_array(output).shape), dtype)
+    d_shaped = tuple(in_dtype(d.reshape(as_array(s).shape), dtype) for d, s in zip(d_states, states))
     cotangent = (d_out, d_shaped) if cell.two_states else (d_out, d_shaped[0])
     got = model.vjp("forward", cotangent, **arguments)
 
@@ -253,13 +257,23 @@ def gru_gradients_match_autograd(sub, case):
 
 
 # --- the cells: state shape with the student's own initialisation ----------------------------------
+def own_dtype(model, cell) -> torch.dtype | None:
+    """The dtype of the student's own parameters (its recurrent weight's), None when unreadable."""
+    try:
+        weight = model.get(cell.square_weight)
+    except (AttributeError, StudentCodeRaised):
+        return None
+    return weight.dtype if isinstance(weight, torch.Tensor) and weight.is_floating_point() else None
+
+
 def expect_state_shapes(sub, cell, hidden_size: int) -> None:
     sizes = (cells.INPUT_SIZE, hidden_size, cells.OUTPUT_SIZE)
     model = cell.new(sub, *sizes)
     rng = np.random.default_rng(hidden_size)
-    state = cell.zero_state(hidden_size)
+    dtype = own_dtype(model, cell)
+    state = in_dtype(cell.zero_state(hidden_size), dtype)
     for t in range(4):
-        x = cells.random_vector(rng, sizes[0])
+        x = in_dtype(cells.random_vector(rng, sizes[0]), dtype)
         what = f"{cell.label(sizes)}.forward at step {t + 1} (your own initial parameters, zero initial state)"
         result = model.call("forward", **{cell.x_arg: x, cell.state_arg: state})
         _flat_step(cell, result, sizes, what, {cell.x_arg: x, cell.state_arg: state})

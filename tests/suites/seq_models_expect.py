@@ -25,9 +25,12 @@ Inputs = Mapping[str, Any]
 _DIAGNOSIS_RTOL, _DIAGNOSIS_ATOL = 1e-5, 1e-6
 
 
-def load_parameters(model, values: Mapping[str, torch.Tensor], what: str) -> None:
+def load_parameters(model, values: Mapping[str, torch.Tensor], what: str) -> torch.dtype | None:
     """Overwrite each of the student's parameters (found by canonical name or alias) with
-    ``values``, reshaped to the student's own shape when only the layout differs ((1, H) biases)."""
+    ``values``, reshaped to the student's own shape when only the layout differs ((1, H) biases).
+    Returns the dtype the student's parameters have (None when they are not floating tensors):
+    the steps are then fed in it (:func:`in_dtype`), as a float32 model expects."""
+    dtype = None
     for name, value in values.items():
         theirs = model.get(name)
         shape = tuple(getattr(theirs, "shape", ()))
@@ -35,6 +38,20 @@ def load_parameters(model, values: Mapping[str, torch.Tensor], what: str) -> Non
             fail(f"{what}.{model.attribute(name)} has shape {shape}; it should have {value.numel()} entries "
                  f"(shape {tuple(value.shape)}).")
         model.set(name, value.reshape(shape))
+        if dtype is None and isinstance(theirs, torch.Tensor) and theirs.is_floating_point():
+            dtype = theirs.dtype
+    return dtype
+
+
+def in_dtype(value: Any, dtype: torch.dtype | None) -> Any:
+    """``value`` (a tensor, or a tuple of them) in the model's floating ``dtype``; as it is when
+    that is float64, the grader's own, or unknown. The README accepts float32 cells, and a float32
+    cell is fed float32 steps (torch refuses to multiply a float32 matrix by a float64 vector)."""
+    if dtype is None or dtype == torch.float64:
+        return value
+    if isinstance(value, tuple):
+        return tuple(in_dtype(v, dtype) for v in value)
+    return value.to(dtype) if isinstance(value, torch.Tensor) and value.is_floating_point() else value
 
 
 def flat(value: Any, what: str, size: int, inputs: Inputs) -> np.ndarray:

@@ -271,10 +271,22 @@ def fit_GRU(optimizer, loss_fn, model, X, Y, epochs=8):
     return epoch_loss
 '''
 
+# Float32 parameters, and the casting done once, in fit, where the float64 data comes in: the cells
+# themselves take what they are given (the grader feeds a float32 cell float32 steps).
+FLOAT32_CAST_IN_FIT = (BATCHED
+                       .replace("dtype=torch.float64) * 0.3", "dtype=torch.float32) * 0.3")
+                       .replace("h = torch.zeros(model.hidden_size, dtype=torch.float64)",
+                                "h = torch.zeros(model.hidden_size, dtype=torch.float32)")
+                       .replace("out, state = model(x[t], state)", "out, state = model(x[t].float(), state)")
+                       .replace("loss = loss_function(out, y)", "loss = loss_function(out, y.float())"))
+assert FLOAT32_CAST_IN_FIT.count(".float()") == 2
+
 ALTERNATIVES = [
     whole_module(_REFERENCE, "batched_x_at_w_transpose", BATCHED,
                  "cells that accept (B, I) or (I,) inputs, written as x @ W.T; numpy data generator"),
     whole_module(_REFERENCE, "float32_cells", FLOAT32, "the batched cells with float32 parameters"),
+    whole_module(_REFERENCE, "float32_cells_cast_in_fit", FLOAT32_CAST_IN_FIT,
+                 "float32 cells that take their inputs as given; fit casts the float64 data"),
     whole_module(_REFERENCE, "row_vectors_stacked_gates", ROW_VECTORS,
                  "(1, H) biases and states, gates from stacked matrices, the students' names for things"),
 ]
