@@ -22,21 +22,25 @@ CLASSIFIERS = ("vanilla-rnn", "vanilla-lstm", "vanilla-gru", "bidirectional-rnn"
 
 
 def _classifier(name: str, layer: str, forward: str, *, bidirectional: bool = False, layer_args: str = "",
-                fc_in: str = "") -> str:
-    """A classifier in the seed's style (``self.rnn`` / ``self.lstm`` / ``self.gru`` and ``self.fc``)."""
+                fc_in: str = "", setup: tuple[str, ...] = (), run: tuple[str, ...] = ()) -> str:
+    """A classifier in the seed's style (``self.rnn`` / ``self.lstm`` / ``self.gru`` and ``self.fc``).
+    ``setup``: lines added at the end of ``__init__``; ``run``: lines that replace the layer's call
+    ``out, _ = self.<layer>(x)`` (they must set ``out``); ``forward``: the line that returns."""
     attr = layer.lower()
     extra = ", bidirectional=True" if bidirectional else ""
     fc_in = fc_in or ("2 * hidden_dim" if bidirectional else "hidden_dim")
     args = layer_args or f"input_dim, hidden_dim, num_layers, batch_first=True{extra}"
+    init = "".join(f"\n        {line}" for line in setup)
+    body = "\n        ".join(run or (f"out, _ = self.{attr}(x)",))
     return f'''
 class {name}(nn.Module):
     def __init__(self, input_dim, hidden_dim, num_layers, output_dim):
         super().__init__()
         self.{attr} = nn.{layer}({args})
-        self.fc = nn.Linear({fc_in}, output_dim)
+        self.fc = nn.Linear({fc_in}, output_dim){init}
 
     def forward(self, x):
-        out, _ = self.{attr}(x)
+        {body}
         {forward}
 '''
 
@@ -92,50 +96,21 @@ MUTANTS: tuple[Variant, ...] = (
             '''),
     _mutant("gru_keeps_state_between_batches", "vanilla_GRU starts each batch from the last batch's final state "
             "(kept on self, detached) when the batch size allows: a stateful RNN where each batch should start afresh",
-            ("vanilla-gru.batch-first",), vanilla_GRU='''
-            class vanilla_GRU(nn.Module):
-                def __init__(self, input_dim, hidden_dim, num_layers, output_dim):
-                    super().__init__()
-                    self.gru = nn.GRU(input_dim, hidden_dim, num_layers, batch_first=True)
-                    self.fc = nn.Linear(hidden_dim, output_dim)
-                    self.h = None
-
-                def forward(self, x):
-                    if self.h is None or self.h.shape[1] != x.size(0):
-                        self.h = torch.zeros(self.gru.num_layers, x.size(0), self.gru.hidden_size)
-                    out, h_n = self.gru(x, self.h)
-                    self.h = h_n.detach()
-                    return F.log_softmax(self.fc(out[:, -1, :]), dim=1)
-            '''),
+            ("vanilla-gru.batch-first",),
+            vanilla_GRU=_classifier("vanilla_GRU", "GRU", _LAST_STEP, setup=("self.h = None",), run=(
+                "if self.h is None or self.h.shape[1] != x.size(0):",
+                "    self.h = torch.zeros(self.gru.num_layers, x.size(0), self.gru.hidden_size)",
+                "out, h_n = self.gru(x, self.h)",
+                "self.h = h_n.detach()"))),
     _mutant("rnn_random_initial_state", "vanilla_RNN draws its initial state with torch.randn on every call",
             ("vanilla-rnn.batch-first",),
             touches=("vanilla-rnn.matches-reference", "vanilla-rnn.learns-digits"),
-            vanilla_RNN='''
-            class vanilla_RNN(nn.Module):
-                def __init__(self, input_dim, hidden_dim, num_layers, output_dim):
-                    super().__init__()
-                    self.rnn = nn.RNN(input_dim, hidden_dim, num_layers, batch_first=True)
-                    self.fc = nn.Linear(hidden_dim, output_dim)
-
-                def forward(self, x):
-                    h0 = torch.randn(self.rnn.num_layers, x.size(0), self.rnn.hidden_size)
-                    out, _ = self.rnn(x, h0)
-                    return F.log_softmax(self.fc(out[:, -1, :]), dim=1)
-            '''),
+            vanilla_RNN=_classifier("vanilla_RNN", "RNN", _LAST_STEP, run=(
+                "out, _ = self.rnn(x, torch.randn(self.rnn.num_layers, x.size(0), self.rnn.hidden_size))",))),
     _mutant("gru_parameters_zeroed", "vanilla_GRU sets every parameter to zero after building its layers: no "
-            "hidden unit can become different from another", ("vanilla-gru.learns-digits",), vanilla_GRU='''
-            class vanilla_GRU(nn.Module):
-                def __init__(self, input_dim, hidden_dim, num_layers, output_dim):
-                    super().__init__()
-                    self.gru = nn.GRU(input_dim, hidden_dim, num_layers, batch_first=True)
-                    self.fc = nn.Linear(hidden_dim, output_dim)
-                    for parameter in self.parameters():
-                        nn.init.zeros_(parameter)
-
-                def forward(self, x):
-                    out, _ = self.gru(x)
-                    return F.log_softmax(self.fc(out[:, -1, :]), dim=1)
-            '''),
+            "hidden unit can become different from another", ("vanilla-gru.learns-digits",),
+            vanilla_GRU=_classifier("vanilla_GRU", "GRU", _LAST_STEP, setup=(
+                "for parameter in self.parameters():", "    nn.init.zeros_(parameter)"))),
     _mutant("lstm_built_on_gru", "vanilla_LSTM's layer is an nn.GRU (copied from vanilla_GRU)",
             ("vanilla-lstm.architecture",),
             touches=("vanilla-lstm.matches-reference",),
