@@ -48,7 +48,7 @@ _UNPARSABLE = (SyntaxError, ValueError, RecursionError, MemoryError)
 @dataclass(frozen=True)
 class CodeUnit:
     source: str        # one top-level statement (decorators included), ready to compile
-    filename: str      # basename of the submitted file, e.g. "submission.ipynb"
+    filename: str      # what tracebacks name: "submission.ipynb, cell 3" in a notebook, "solution.py" for a module
     where: str         # "cell 3, line 5" in a notebook, "line 12" in a module
     lineno: int        # line of the statement's first line in its cell or file, 1-based
     node: ast.stmt | None = field(default=None, compare=False, repr=False)   # its syntax tree, as parsed here
@@ -85,7 +85,9 @@ def prepare_source(path: Path, *, definitions_only: bool = True) -> PreparedSour
     notes: list[LoadNote] = []
     imported: set[str] = set()     # names bound by kept imports so far, in source order
     for cell in _read_cells(path):
-        cell_units, cell_notes = _prepare_cell(cell, path.name, definitions_only, imported)
+        # a notebook's lines count from its cell's top, so its tracebacks name the cell as well
+        filename = path.name if cell.number is None else f"{path.name}, {cell.where()}"
+        cell_units, cell_notes = _prepare_cell(cell, filename, definitions_only, imported)
         units.extend(cell_units)
         notes.extend(cell_notes)
     return PreparedSource(tuple(units), tuple(notes))

@@ -339,15 +339,29 @@ def seed_everything(seed: int) -> None:
 
 
 def _student_traceback(exc: BaseException) -> str:
-    """The traceback without the worker's own frames: the student sees their code only."""
+    """The traceback without the worker's own frames: the student sees their code only. Frames in
+    a library below the student's last one are cut to its innermost (where the error was raised),
+    so a traceback that ends deep in torch still shows the student's cell and line."""
     try:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if "grader/" not in f.filename.replace("\\", "/")]
+        theirs = [i for i, f in enumerate(frames) if _is_students(f.filename)]
         for frame in frames:
             frame.filename = _library_path(frame.filename)
-        lines = traceback.format_list(frames) + traceback.format_exception_only(exc)
-        return "".join(lines)[-4000:]
+        lines = traceback.format_list(frames)
+        if theirs and len(frames) - theirs[-1] > 2:
+            inside = frames[theirs[-1] + 1:-1]
+            package = inside[0].filename.split("/")[0] if inside else "a library"
+            lines = (lines[:theirs[-1] + 1] + [f"  ... {len(inside)} frame(s) inside {package} ...\n"]
+                     + lines[-1:])
+        return "".join(lines + traceback.format_exception_only(exc))[-4000:]
     except BaseException:  # noqa: BLE001
         return ""
+
+
+def _is_students(filename: str) -> bool:
+    """A frame of the submission: its units are compiled under the file's bare name (a notebook's
+    with its cell), where a library's frames name a folder of this machine."""
+    return not filename.startswith(("/", "<"))
 
 
 def _library_path(filename: str) -> str:

@@ -284,7 +284,7 @@ def test_cells_are_numbered_by_position_markdown_included(tmp_path):
                           new_markdown_cell("text"), "\n\nY = 2")
     prepared = prepare_source(path)
     assert [(u.where, u.lineno, u.filename) for u in prepared.units] == [
-        ("cell 2, line 1", 1, "nb.ipynb"), ("cell 4, line 3", 3, "nb.ipynb")]
+        ("cell 2, line 1", 1, "nb.ipynb, cell 2"), ("cell 4, line 3", 3, "nb.ipynb, cell 4")]
 
 
 def test_tracebacks_point_at_the_students_line(tmp_path):
@@ -293,7 +293,7 @@ def test_tracebacks_point_at_the_students_line(tmp_path):
     with pytest.raises(ZeroDivisionError) as info:
         namespace["f"]()
     frame = traceback.extract_tb(info.value.__traceback__)[-1]
-    assert (frame.filename, frame.lineno) == ("submission.ipynb", 4)
+    assert (frame.filename, frame.lineno) == ("submission.ipynb, cell 2", 4)   # line 4 of the second cell
 
 
 def test_long_statements_are_trimmed_in_notes(tmp_path):

@@ -87,6 +87,29 @@ def test_library_frames_are_named_as_their_package_names_them_not_by_the_machine
         assert sys.base_prefix not in info.value.traceback
 
 
+def test_a_traceback_that_ends_deep_in_a_library_still_shows_the_students_cell_and_line(zygote, tmp_path):
+    """A notebook's lines count from its cell, so the cell is named; the library frames between the
+    student's last line and the one that raised are cut, so the tail a report shows keeps the former."""
+    nbformat = pytest.importorskip("nbformat")
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+    from grader.loader import prepare_source
+    from grader.sandbox import WorkerSubmission
+    path = tmp_path / "starter.ipynb"
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# Part 1"), new_code_cell("import json"),
+                                       new_code_cell("\ndef parse(text):\n    return json.loads(text)")]), path)
+    sub = WorkerSubmission(tiny_assignment(), zygote, prepare_source(path).units)
+    sub.fresh()
+    try:
+        with pytest.raises(StudentCodeRaised) as info:
+            sub.function("parse")(text="{")
+    finally:
+        sub.close()
+    trace = info.value.traceback
+    assert 'File "starter.ipynb, cell 3", line 3, in parse' in trace
+    assert "frame(s) inside json" in trace and 'File "json/decoder.py"' in trace
+    assert trace.count('File "json/') == 1
+
+
 def test_infinite_loop_is_stopped_at_the_call_limit(load):
     sub = load("def f(x):\n    while True:\n        pass\n",
                tiny_assignment(Limits(call_timeout_s=3, load_timeout_s=60, memory_mb=512)))
