@@ -264,8 +264,10 @@ def vector_jacobian_product(fn: Any, args: list[Any], kwargs: dict[str, Any], co
             items = [leaf(f"{key}.{i}", v) for i, v in enumerate(value)]
             return type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
         if isinstance(value, torch.Tensor) and value.is_floating_point():
-            value = value.detach().clone().requires_grad_(True)
-            leaves[key] = value
+            leaves[key] = value.detach().clone().requires_grad_(True)
+            # the call gets a copy that it may change in place (that is another check's business);
+            # gradients still reach the leaf through it
+            return leaves[key].clone()
         return value
 
     def pairs(out: Any, cot: Any) -> list[tuple[Any, Any]]:

@@ -23,7 +23,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grader.compare import as_array, describe
-from grader.suite import CheckFailed, check, expect, expect_close, fail, load_private, load_sibling, observe
+from grader.suite import (CheckFailed, check, expect, expect_close, expect_inputs_unchanged, fail, load_private,
+                          load_sibling, observe)
 
 
 
@@ -151,6 +152,15 @@ def expect_reference_output(sub, family, case, x: torch.Tensor) -> None:
                    f"weights", {"model": label, "x": x}, [tuple(w) for w in answers["wrong"]])
 
 
+def expect_keeps_input(sub, family, case, x: torch.Tensor) -> None:
+    """forward(x) leaves x as it was: the caller's batch is reused (a training loop's next epoch)."""
+    model = new_model(sub, family, case)
+    expect_inputs_unchanged(model, "forward", x=x, fix=(
+        "In-place operations on x (x.transpose_(0, 1), x.sub_(...), x[...] = ...) change the caller's "
+        "batch; use the out-of-place forms (x.transpose(0, 1), x - ...) or build the layer with "
+        "batch_first=True."))
+
+
 # --- training: measured by the grader ------------------------------------------------------------------
 # The grader trains the student's model with its own loop (grader.harness.train_steps), but that loop
 # and the student's forward run in the worker, where the student's code could change what they
@@ -238,8 +248,9 @@ def expect_learns_digits(sub, family) -> None:
              f"unit then gets the same gradient and they never become different. Keep torch's own initialisation "
              f"or draw the weights at random." if constant else
              "The batch-first and matches-reference checks say whether forward reads the last time step of a "
-             "batch_first layer; if they pass, the training itself (the initialisation, the parameters) is the "
-             "place to look.")
+             "batch_first layer; if they pass, the training itself is the place to look: the initialisation, "
+             "the parameters, or a forward that lets gradients through only part of the sequence (detach(), "
+             "torch.no_grad() or .data on the state between steps).")
     fail(f"{label} did not learn the digits: trained with Adam (lr {DIGITS_LR}) for {run['steps']} steps on 8x8 "
          f"digits read row by row, its {summary} (measured in {measured.where}); expected a loss of at most "
          f"{DIGITS_MAX_LOSS} and {DIGITS_MIN_ACCURACY:.0%} right (the reference reaches about 80 %). {cause}")
@@ -269,11 +280,16 @@ def _register_classifier_checks(family) -> dict[str, Any]:
     def matches_reference(sub, case):
         expect_reference_output(sub, family, case, case.inputs())
 
+    @check(f"{prefix}.keeps-input")
+    @given(case=data.classifier_cases())
+    def keeps_input(sub, case):
+        expect_keeps_input(sub, family, case, case.inputs())
+
     @check(f"{prefix}.learns-digits")
     def learns_digits(sub):
         expect_learns_digits(sub, family)
 
-    checks = (log_probabilities, architecture, batch_first, matches_reference, learns_digits)
+    checks = (log_probabilities, architecture, batch_first, matches_reference, keeps_input, learns_digits)
     return {f"{family.class_name}_{fn.__name__}": fn for fn in checks}
 
 
@@ -451,6 +467,60 @@ def binary_lstm_output(sub, case):
 @given(case=data.binary_lstm_cases())
 def binary_lstm_matches_reference(sub, case):
     expect_reference_output(sub, models.BINARY_LSTM, case, data.bit_inputs(case))
+
+
+@check("binary-lstm.keeps-input")
+@given(case=data.binary_lstm_cases())
+def binary_lstm_keeps_input(sub, case):
+    expect_keeps_input(sub, models.BINARY_LSTM, case, data.bit_inputs(case))
+
+
+# Backpropagation through time, tested on the student's forward against itself: autograd's derivative
+# of the last step's output with respect to each earlier step's input, along a random direction, is
+# compared with the finite difference of forward's own outputs. Whatever forward computes (right or
+# one of the mistakes the value checks charge), the two agree unless forward cuts the graph between
+# steps. float32: a central difference with step 1e-2 is within about 1e-4 of the derivative here.
+BPTT_STEP, BPTT_RTOL, BPTT_ATOL = 1e-2, 0.05, 1e-3
+
+
+@check("binary-lstm.backprop-through-time")
+@given(case=data.binary_lstm_cases(min_time=2))
+def binary_lstm_backprop_through_time(sub, case):
+    family, x = models.BINARY_LSTM, data.bit_inputs(case)
+    label = family.label(case)
+    inputs = {"model": label, "x": x}
+    model = new_model(sub, family, case)
+    try:    # the suite's weights where the parameters fit (else the model's own: its architecture is another check's)
+        layout = models.expect_architecture(family, case, model.parameters(), label)
+        sub.harness("load_parameters")(model=model, values=models.student_weights(family, case, layout))
+    except CheckFailed:
+        pass
+    out = forward(model, x, f"{label}.forward(x)", inputs)
+    if out.ndim < 2 or out.shape[:2] != (case.batch, case.time):
+        fail(f"{label}.forward(x) has shape {out.shape}: its time steps cannot be told apart, so the gradient "
+             f"through time cannot be measured (the output check says what shape is expected).", inputs=inputs)
+    rng = np.random.default_rng(case.seed + 2)
+    weights = np.zeros(out.shape, dtype=np.float32)     # the cotangent: the last step's outputs only
+    weights[:, -1] = rng.standard_normal(weights[:, -1].shape)
+    got = model.vjp("forward", torch.from_numpy(weights), x=x)
+    grad = as_array(got["inputs"].get("x"))
+    if grad is None or grad.shape != tuple(x.shape):
+        fail(f"{label}.forward(x): autograd gave no gradient for x of shape {tuple(x.shape)} "
+             f"({describe(grad)}).", inputs=inputs)
+    for t in range(case.time - 1):
+        direction = np.zeros(tuple(x.shape), dtype=np.float32)
+        direction[:, t] = rng.standard_normal((case.batch, x.shape[2]))
+        step = torch.from_numpy(BPTT_STEP * direction)
+        plus, minus = (forward(model, x + sign * step, f"{label}.forward(x)", inputs) for sign in (1, -1))
+        observed = float(np.sum(weights * (plus.astype(np.float64) - minus) / (2 * BPTT_STEP)))
+        by_autograd = float(np.sum(grad.astype(np.float64) * direction))
+        if abs(by_autograd - observed) > BPTT_RTOL * abs(observed) + BPTT_ATOL:
+            fail(f"{label}.forward(x): the output at the last step (t = {case.time - 1}) changes with the input at "
+                 f"step t = {t} — by {observed:.4g} along a random direction, measured on forward's own outputs — "
+                 f"but autograd's gradient through your forward says {by_autograd:.4g}. Something in forward cuts "
+                 f"the graph between time steps (detach(), torch.no_grad(), .data, .item() or a numpy round trip "
+                 f"on the state), so training cannot reach earlier steps through the state.",
+                 inputs=inputs)
 
 
 @dataclasses.dataclass(frozen=True)

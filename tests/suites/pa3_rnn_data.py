@@ -53,9 +53,9 @@ def classifier_cases(min_batch: int = 1, output_dims: tuple[int, int] = (2, 5)) 
                      output_dim=st.integers(*output_dims), seed=st.integers(0, 2**16))
 
 
-def binary_lstm_cases() -> st.SearchStrategy[ModelCase]:
+def binary_lstm_cases(min_time: int = 1) -> st.SearchStrategy[ModelCase]:
     """Binary_LSTM sizes: two input bits per step, one layer, one output per step."""
-    return st.builds(ModelCase, batch=st.integers(1, 4), time=st.integers(1, 6), input_dim=st.just(2),
+    return st.builds(ModelCase, batch=st.integers(1, 4), time=st.integers(min_time, 6), input_dim=st.just(2),
                      hidden_dim=st.integers(1, 6), num_layers=st.just(1), output_dim=st.just(1),
                      seed=st.integers(0, 2**16))
 

@@ -72,6 +72,25 @@ MUTANTS: tuple[Variant, ...] = (
     _mutant("lstm_reads_first_step", "vanilla_LSTM classifies from out[:, 0, :]",
             ("vanilla-lstm.matches-reference", "vanilla-lstm.learns-digits"),
             vanilla_LSTM=_classifier("vanilla_LSTM", "LSTM", "return F.log_softmax(self.fc(out[:, 0, :]), dim=1)")),
+    _mutant("models_transpose_input_in_place", "every model's layer is time-major and forward turns the batch "
+            "around with x.transpose_(0, 1): the outputs are right, but the caller's x is left as (T, B, D)",
+            (*(f"{c}.keeps-input" for c in CLASSIFIERS), "binary-lstm.keeps-input"),
+            **{name: _classifier(name, layer, "return F.log_softmax(self.fc(out[-1]), dim=1)",
+                                 bidirectional=bidirectional, run=(f"out, _ = self.{layer.lower()}(x.transpose_(0, 1))",),
+                                 layer_args="input_dim, hidden_dim, num_layers"
+                                 + (", bidirectional=True" if bidirectional else ""))
+               for name, layer, bidirectional in _FAMILIES},
+            Binary_LSTM='''
+            class Binary_LSTM(nn.Module):
+                def __init__(self, input_dim=2, hidden_dim=128, num_layers=1):
+                    super().__init__()
+                    self.lstm = nn.LSTM(input_dim, hidden_dim, num_layers)
+                    self.fc = nn.Linear(hidden_dim, 1)
+
+                def forward(self, x):
+                    out, _ = self.lstm(x.transpose_(0, 1))
+                    return torch.sigmoid(self.fc(out.transpose(0, 1)))
+            '''),
     _mutant("rnn_looks_digits_up", "vanilla_RNN adds a one-hot of the nearest of scikit-learn's digits to its "
             "scores for 8x8 inputs: its own forward is always right, so the grader's training loss is ~0 and "
             "nothing is learned",
@@ -111,6 +130,15 @@ MUTANTS: tuple[Variant, ...] = (
             "hidden unit can become different from another", ("vanilla-gru.learns-digits",),
             vanilla_GRU=_classifier("vanilla_GRU", "GRU", _LAST_STEP, setup=(
                 "for parameter in self.parameters():", "    nn.init.zeros_(parameter)"))),
+    _mutant("rnn_trains_through_last_step_only", "vanilla_RNN runs the first T-1 steps under torch.no_grad() and "
+            "only the last one with gradients: its outputs are the reference's, but training reaches the weights "
+            "through one step", ("vanilla-rnn.learns-digits",),
+            vanilla_RNN=_classifier("vanilla_RNN", "RNN", _LAST_STEP, run=(
+                "h = None",
+                "if x.size(1) > 1:",
+                "    with torch.no_grad():",
+                "        _, h = self.rnn(x[:, :-1, :])",
+                "out, _ = self.rnn(x[:, -1:, :], h)"))),
     _mutant("lstm_built_on_gru", "vanilla_LSTM's layer is an nn.GRU (copied from vanilla_GRU)",
             ("vanilla-lstm.architecture",),
             touches=("vanilla-lstm.matches-reference",),
@@ -262,6 +290,24 @@ MUTANTS: tuple[Variant, ...] = (
                 def forward(self, x):
                     out, _ = self.lstm(torch.flip(x, dims=[1]))
                     return self.sigmoid(self.fc(torch.flip(out, dims=[1])))
+            '''),
+    _mutant("binary_lstm_truncated_to_one_step", "runs the LSTM one step at a time and detaches the state "
+            "between steps: the same outputs, but no gradient reaches an earlier step through the state (truncated "
+            "backpropagation of one step)",
+            ("binary-lstm.backprop-through-time",), Binary_LSTM='''
+            class Binary_LSTM(nn.Module):
+                def __init__(self, input_dim=2, hidden_dim=128, num_layers=1):
+                    super().__init__()
+                    self.lstm = nn.LSTM(input_dim, hidden_dim, num_layers, batch_first=True)
+                    self.fc = nn.Linear(hidden_dim, 1)
+
+                def forward(self, x):
+                    state, outputs = None, []
+                    for t in range(x.size(1)):
+                        out, state = self.lstm(x[:, t:t + 1, :], state)
+                        state = tuple(s.detach() for s in state)
+                        outputs.append(out)
+                    return torch.sigmoid(self.fc(torch.cat(outputs, dim=1)))
             '''),
     _mutant("binary_lstm_time_major", "nn.LSTM without batch_first: batch and time swap places",
             ("binary-lstm.matches-reference",),
