@@ -17,7 +17,7 @@ import time
 from typing import Any, Callable, Mapping
 
 __all__ = ["FACTORIES", "HARNESS", "assign", "build", "final_outputs", "load_parameters", "named_parameters",
-           "train_steps"]
+           "optimizer_steps", "train_steps"]
 
 
 def _params(model: Any) -> Any:
@@ -25,11 +25,26 @@ def _params(model: Any) -> Any:
     return model.parameters() if hasattr(model, "parameters") else model
 
 
+_STEPS = [0]   # steps taken by the optimizers the grader built in this worker (optimizer_steps)
+
+
 def _optimizer(cls_name: str) -> Callable[..., Any]:
     def make(params: Any, **kwargs: Any) -> Any:
         import torch
-        return getattr(torch.optim, cls_name)(_params(params), **kwargs)
+        optimizer = getattr(torch.optim, cls_name)(_params(params), **kwargs)
+        optimizer.register_step_post_hook(_count_step)
+        return optimizer
     return make
+
+
+def _count_step(*_: Any) -> None:
+    _STEPS[0] += 1
+
+
+def optimizer_steps() -> int:
+    """How many steps the optimizers handed to the student's code (FACTORIES) have taken so far in
+    this worker: a check reads it before and after a call to see how often that call stepped."""
+    return _STEPS[0]
 
 
 def _loss(cls_name: str) -> Callable[..., Any]:
@@ -184,6 +199,7 @@ HARNESS: Mapping[str, Callable[..., Any]] = {
     "train_steps": train_steps,
     "evaluate": evaluate,
     "final_outputs": final_outputs,
+    "optimizer_steps": optimizer_steps,
 }
 
 

@@ -319,9 +319,22 @@ def expect_epoch_losses(sub, cell, seed: int) -> None:
     model = cell.new(sub, cells.INPUT_SIZE, cells.HIDDEN_SIZE, cells.OUTPUT_SIZE)
     load_parameters(model, params, cell.label((cells.INPUT_SIZE, cells.HIDDEN_SIZE, cells.OUTPUT_SIZE)))
     what = f"{cell.fit_name}(SGD with lr=0, MSELoss, 12 samples, epochs=2)"
+    steps_before = sub.harness("optimizer_steps")()
     result = sub.function(cell.fit_name)(opt=Make.of("SGD", params=model, lr=0.0), loss_function=Make.of("MSELoss"),
                                          **{cell.model_arg: model}, X_train=X, Y_train=Y, epochs=2)
+    steps = sub.harness("optimizer_steps")() - steps_before
     actual = np.array(epoch_losses(result, 2, what))
+    expect_losses_of_epochs(sub, model, cell, actual, params, X, Y, what)
+    # A loop that never steps is the training check's to charge (its parameters never move), not this one's.
+    expect(steps in (0, 2 * len(X)), f"{what} made {steps} optimizer step(s); expected {2 * len(X)}, one per sample "
+           f"and epoch: for each sample, zero the gradients, run it from a zero state, take the loss of its final "
+           f"output, backward, step." + (" It stepped once per epoch: the losses of all samples were added up "
+                                         "(or averaged) before one step." if steps == 2 else ""))
+
+
+def expect_losses_of_epochs(sub, model, cell, actual: np.ndarray, params, X, Y, what: str) -> None:
+    """The epoch losses ``actual`` of fit with lr=0 are the mean loss of the reference cell, or of the
+    student's own cell (whose mistakes the forward checks charge)."""
     expected = np.array(private.epoch_losses(cell, params, X, Y, 2))
     losses = private.per_sample_losses(cell, params, X, Y)
     inputs = {"parameters": "the grader's, fixed by lr=0", "X_train": X, "Y_train": Y}

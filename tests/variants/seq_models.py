@@ -165,6 +165,26 @@ def _fit(opt, loss_function, model, X_train, Y_train, epochs, initial_state):
     _mutant("fit_reports_last_loss", "each epoch's entry is the loss of its last sample, not the mean",
             ("rnn.epoch-loss", "lstm.epoch-loss", "gru.epoch-loss"),
             _fit=_edit("_fit", ("history[epoch] = total / len(X_train)", "history[epoch] = loss.item()"))),
+    _mutant("fit_steps_once_per_epoch", "the loss is averaged over all samples of an epoch and the optimizer "
+            "steps once per epoch, not once per sample: the losses it reports are right",
+            ("rnn.epoch-loss", "lstm.epoch-loss", "gru.epoch-loss"),
+            touches=("rnn.training", "lstm.training", "gru.training"), _fit='''
+def _fit(opt, loss_function, model, X_train, Y_train, epochs, initial_state):
+    history = OrderedDict()
+    for epoch in range(1, epochs + 1):
+        opt.zero_grad()
+        total = 0
+        for x, y in zip(X_train, Y_train):
+            state = initial_state()
+            for x_t in x:
+                output, state = model(x_t, state)
+            total = total + loss_function(output, y)
+        loss = total / len(X_train)
+        loss.backward()
+        opt.step()
+        history[epoch] = loss.item()
+    return history
+'''),
     _mutant("fit_rnn_loss_at_every_step", "the RNN's loss is summed over every step's output against Y. It "
             "still learns (the final output's held-out loss reaches 0.073, as the reference's does), so only the "
             "losses it reports are wrong",
