@@ -168,6 +168,13 @@ MUTANTS: tuple[Variant, ...] = (
                 "bidirectional_LSTM", "LSTM",
                 "last = out[:, -1, :]\n        return F.log_softmax(self.fc(torch.cat([last, last], dim=1)), dim=1)",
                 fc_in="2 * hidden_dim")),
+    _mutant("bilstm_reads_backward_at_t0", "bidirectional_LSTM reads the backward direction where it has seen the "
+            "whole sequence, at t = 0: a better summary, but the README's convention is out[:, -1, :]",
+            ("bidirectional-lstm.matches-reference",),
+            bidirectional_LSTM=_classifier(
+                "bidirectional_LSTM", "LSTM",
+                "half = out.shape[-1] // 2\n        last = torch.cat([out[:, -1, :half], out[:, 0, half:]], dim=1)\n"
+                "        return F.log_softmax(self.fc(last), dim=1)", bidirectional=True)),
     _mutant("bilstm_returns_probabilities", "nn.Softmax(dim=1) where nn.LogSoftmax(dim=1) belongs",
             ("bidirectional-lstm.log-probabilities", "bidirectional-lstm.matches-reference"),
             bidirectional_LSTM=_classifier("bidirectional_LSTM", "LSTM",
