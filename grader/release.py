@@ -104,6 +104,10 @@ def student_bundle(assignment: Assignment, out: Path, *, wheel: Path | None = No
     if assignment.starter is not None:
         shutil.copy2(assignment.starter, home / assignment.starter.name)
         shutil.copy2(assignment.starter, root / assignment.starter.name)
+    if assignment.support is not None:   # the course's modules: for the workers, and for students to work with
+        unwanted = shutil.ignore_patterns("__pycache__")
+        shutil.copytree(assignment.support, home / assignment.support.relative_to(assignment.root), ignore=unwanted)
+        shutil.copytree(assignment.support, root, ignore=unwanted, dirs_exist_ok=True)
     readme = assignment.root / "README.md"
     text = readme.read_text(encoding="utf-8") if readme.is_file() else f"# {assignment.title}\n"
     (root / "README.md").write_text(text.rstrip() + "\n\n" + _how_to_check(assignment, hidden, "torch" in warm_of(assignment)),

@@ -328,13 +328,23 @@ def _describe(mode: str, held: list[str], lacking: list[str]) -> str:
     return text
 
 
+def support_files(assignment: Assignment) -> list[tuple[str, Path]]:
+    """The course's support modules, as (name relative to the support folder, path): every regular
+    file under it but caches. They go to each worker's scratch folder, which is on its import path."""
+    root = assignment.support
+    if root is None or not root.is_dir():
+        return []
+    return [(str(p.relative_to(root)), p) for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.is_symlink() and "__pycache__" not in p.parts]
+
+
 def _copy_files(files: Sequence[tuple[str, Path]], scratch: Path) -> None:
     """A private copy of the submission's own files (regular files only, never a symlink) in the
     worker's scratch folder, where its code runs."""
     total = 0
     for relative, source in list(files)[:MAX_COPIED_FILES]:
         try:
-            if source.is_symlink() or not source.is_file():
+            if source.is_symlink() or not source.is_file() or (scratch / relative).exists():
                 continue
             size = source.stat().st_size
             if total + size > MAX_COPIED_BYTES:
@@ -709,7 +719,10 @@ class WorkerSubmission(Submission):
     def __init__(self, assignment: Assignment, zygote: Zygote, units: Sequence[CodeUnit], reference: Any = None,
                  files: Sequence[tuple[str, Path]] = ()):
         super().__init__(assignment, reference)
-        self.files = list(files)   # (relative name, path): the submission's own files, copied for each worker
+        # (relative name, path): the course's support modules first (grader.spec.Assignment.support),
+        # then the submission's own files, copied for each worker; a file of the submission never
+        # replaces one of the course's
+        self.files = [*support_files(assignment), *files]
         self.zygote = zygote
         self.units = list(units)
         self.worker: WorkerProcess | None = None
@@ -778,7 +791,7 @@ class WorkerSubmission(Submission):
         worker = WorkerProcess.spawn(self.zygote, self.assignment.limits, self.files)
         try:
             plain = [[u.source, u.filename, u.lineno, u.where] for u in self.units]
-            self.load_notes = worker.request({"op": "load", "units": plain},
+            self.load_notes = worker.request({"op": "load", "units": plain, "import_as": list(self.assignment.import_as)},
                                              timeout=self.assignment.limits.load_timeout_s)
             self._defined_names = worker.request({"op": "defined"})
         except BaseException:

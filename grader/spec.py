@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,6 +146,12 @@ class Assignment:
     limits: Limits
     late: LatePolicy | None = None
     release: Release | None = None   # a release bundle's copy (no reference here), or None: the project's
+    # The course's own public modules (a folder of packages beside assignment.toml, e.g. cs231n/
+    # with layer_utils.py) that students' code imports; the worker can import them.
+    support: Path | None = None
+    # Dotted names under which the submission itself can be imported too (["cs231n.layers"]): the
+    # course's modules import the student's file by its place in the course's package.
+    import_as: tuple[str, ...] = ()
 
     @property
     def checks(self) -> tuple[Check, ...]:
@@ -208,7 +215,8 @@ class _AssignmentReader:
     def read(self) -> Assignment:
         self.known(self.raw, ("assignment", "exercise", "names", "tolerance", "limits", "late", "release"), "top level")
         head = self.get(self.raw, "assignment", dict, "assignment")
-        self.known(head, ("id", "title", "version", "project_root", "reference", "suite", "starter"), "assignment")
+        self.known(head, ("id", "title", "version", "project_root", "reference", "suite", "starter", "support",
+                          "import_as"), "assignment")
         folder = self.path.parent
         project_root = (folder / self.get(head, "project_root", str, "assignment", "../..")).resolve()
         aid = self.get(head, "id", str, "assignment")
@@ -219,6 +227,10 @@ class _AssignmentReader:
             for n in ex.names:
                 names.setdefault(n, NameSpec(n))
         starter = self.get(head, "starter", str, "assignment", "")
+        support = self.get(head, "support", str, "assignment", "")
+        import_as = self.get(head, "import_as", list, "assignment", [])
+        if not all(isinstance(n, str) and re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", n) for n in import_as):
+            raise self.fail("assignment", f"import_as={import_as!r} should be a list of dotted module names")
         release = self.release(self.raw["release"], folder) if "release" in self.raw else None
         reference = project_root / self.get(head, "reference", str, "assignment")
         return Assignment(
@@ -237,6 +249,8 @@ class _AssignmentReader:
             limits=self.limits(self.get(self.raw, "limits", dict, "limits", {})),
             late=self.late(self.raw["late"]) if "late" in self.raw else None,
             release=release,
+            support=self.support(folder, support) if support else None,
+            import_as=tuple(import_as),
         )
 
     def release(self, table: Any, folder: Path) -> Release:
@@ -269,6 +283,12 @@ class _AssignmentReader:
         if not (0 <= policy.per_day_percent <= 100 and 0 <= policy.cap_percent <= 100 and policy.grace_minutes >= 0):
             raise self.fail("late", "per_day_percent and cap_percent must lie in 0-100, grace_minutes >= 0")
         return policy
+
+    def support(self, folder: Path, name: str) -> Path:
+        path = self.existing(folder / name, "support")
+        if not path.is_dir() or not path.resolve().is_relative_to(folder.resolve()):
+            raise self.fail("assignment", f"support={name!r} should be a folder inside {folder}")
+        return path
 
     def existing(self, path: Path, key: str) -> Path:
         if not path.exists():

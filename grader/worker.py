@@ -20,7 +20,7 @@ import sysconfig
 import time
 import traceback
 import types
-from typing import Any
+from typing import Any, Sequence
 
 from grader import harness, wire
 from grader.binding import signature_of
@@ -126,7 +126,7 @@ class Worker:
     def handle(self, request: dict[str, Any], buffers: list[bytes]) -> Any:
         op = request["op"]
         if op == "load":
-            return self.load(request["units"])
+            return self.load(request["units"], request.get("import_as") or [])
         if op == "seed":
             seed_everything(int(request["value"]))
             return None
@@ -166,9 +166,18 @@ class Worker:
             return None
         raise ValueError(f"unknown request {op!r}")
 
-    def load(self, units: list[list[Any]]) -> list[list[str]]:
-        """Run each unit on its own, so one that fails loses only what it defines."""
+    def load(self, units: list[list[Any]], import_as: Sequence[str] = ()) -> list[list[str]]:
+        """Run each unit on its own, so one that fails loses only what it defines. The scratch
+        folder (the course's support modules, the submission's own files) is on the import path,
+        and the submission can be imported as each of ``import_as`` too."""
+        sys.path.insert(0, os.getcwd())
         notes = []
+        for name in import_as:
+            try:
+                self._import_as(str(name))
+            except Exception as exc:  # noqa: BLE001 - a course package that fails to import is a note
+                notes.append(["course modules", f"the submission could not be made importable as {name} "
+                                                f"({type(exc).__name__}: {exc})"])
         for source, filename, lineno, where in units:
             try:
                 code = compile("\n" * (int(lineno) - 1) + source, filename, "exec")
@@ -177,6 +186,31 @@ class Worker:
                 first = source.strip().splitlines()[0][:80] if source.strip() else ""
                 notes.append([where, f"{type(exc).__name__}: {exc} (while running `{first}`)"])
         return notes
+
+    def _import_as(self, name: str) -> None:
+        """``import name`` gives the submission's module: its parent packages are the course's
+        (imported from the support folder) or, where the course has none, empty packages."""
+        parent_name, _, leaf = name.rpartition(".")
+        parent = None
+        if parent_name:
+            try:
+                parent = importlib.import_module(parent_name)
+            except ImportError:
+                self._import_as_package(parent_name)
+                parent = sys.modules[parent_name]
+        sys.modules[name] = self.module
+        if parent is not None:
+            setattr(parent, leaf, self.module)
+
+    def _import_as_package(self, name: str) -> None:
+        parent_name, _, leaf = name.rpartition(".")
+        package = types.ModuleType(name)
+        package.__path__ = []   # a package with nothing in it but what is put there
+        sys.modules[name] = package
+        if parent_name:
+            if parent_name not in sys.modules:
+                self._import_as_package(parent_name)
+            setattr(sys.modules[parent_name], leaf, package)
 
     def fork(self) -> int:
         """A copy of this worker, as it is now (loaded, nothing called yet), serving the socket that

@@ -273,6 +273,20 @@ def test_the_bundle_has_the_public_checks_and_nothing_of_the_reference_or_the_hi
     assert "grader check" in (bundle / "README.md").read_text()
 
 
+def test_the_courses_support_modules_go_to_the_bundle_for_its_workers_and_for_the_student(assignment, tmp_path):
+    write(assignment.root / "support" / "course" / "__init__.py", "")
+    write(assignment.root / "support" / "course" / "utils.py", "def helper():\n    return 1\n")
+    (assignment.root / "support" / "course" / "__pycache__").mkdir()
+    toml = assignment.root / "assignment.toml"
+    toml.write_text(toml.read_text().replace('suite = "tests/asked_suite.py"',
+                                             'suite = "tests/asked_suite.py"\nsupport = "support"'))
+    built = student_bundle(load_assignment(assignment.root), tmp_path / "dist", wheel=a_wheel(tmp_path / "w.whl"),
+                           say=lambda s: None)
+    assert (built / "course" / "utils.py").is_file() and not (built / "course" / "__pycache__").exists()
+    mine = load_assignment(built / ".grader" / "asked")
+    assert mine.support is not None and (mine.support / "course" / "utils.py").is_file()
+
+
 def test_release_refuses_a_suite_that_holds_a_line_of_the_reference(assignment, tmp_path):
     suite = assignment.suite.read_text() + "\n\ndef helper(x, k):\n    return np.asarray(x, dtype=float) * k\n"
     assignment.suite.write_text(suite)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import types
 from pathlib import Path
 
 import numpy as np
@@ -108,6 +109,34 @@ def test_a_traceback_that_ends_deep_in_a_library_still_shows_the_students_cell_a
     assert 'File "starter.ipynb, cell 3", line 3, in parse' in trace
     assert "frame(s) inside json" in trace and 'File "json/decoder.py"' in trace
     assert trace.count('File "json/') == 1
+
+
+def test_the_courses_support_modules_and_the_submissions_own_files_are_importable(zygote, tmp_path):
+    """An assignment may ship the course's own modules (CS231n's cs231n/layer_utils.py, which imports
+    the student's file as cs231n.layers); the submission can be imported under that name, and a
+    folder submission's own modules import too. A student's file never replaces a course module."""
+    import dataclasses
+    from grader.sandbox import WorkerSubmission
+    support = tmp_path / "support" / "course"
+    support.mkdir(parents=True)
+    (support / "__init__.py").write_text("")
+    (support / "utils.py").write_text("from course.layers import double\n\ndef quadruple(x):\n    return double(double(x))\n")
+    own = tmp_path / "own"
+    (own / "course").mkdir(parents=True)
+    (own / "helper.py").write_text("K = 3\n")
+    (own / "course" / "utils.py").write_text("def quadruple(x):\n    return 0\n")
+    assignment = dataclasses.replace(tiny_assignment(), support=tmp_path / "support", import_as=("course.layers",))
+    source = ("def double(x):\n    return 2 * x\n", "from course.utils import quadruple\nfrom helper import K\n"
+              "def times(x):\n    return K * quadruple(x)\n")
+    code = [types.SimpleNamespace(source=text, filename="layers.py", lineno=1, where="line 1") for text in source]
+    sub = WorkerSubmission(assignment, zygote, code,
+                           files=[("helper.py", own / "helper.py"), ("course/utils.py", own / "course" / "utils.py")])
+    sub.fresh()
+    try:
+        assert sub.load_notes == []
+        assert sub.function("times")(x=1) == 12
+    finally:
+        sub.close()
 
 
 def test_infinite_loop_is_stopped_at_the_call_limit(load):

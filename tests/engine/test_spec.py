@@ -40,6 +40,14 @@ def write(tmp_path: Path, text: str) -> Path:
     return tmp_path
 
 
+def test_support_modules_and_import_names_are_read(tmp_path):
+    folder = write(tmp_path, GOOD.replace('suite = "suite.py"', 'suite = "suite.py"\nsupport = "course"\n'
+                                          'import_as = ["cs231n.layers"]', 1))
+    (folder / "course").mkdir()
+    a = load_assignment(folder)
+    assert a.support == folder / "course" and a.import_as == ("cs231n.layers",)
+
+
 def test_a_good_file_loads(tmp_path):
     a = load_assignment(write(tmp_path, GOOD))
     (check,) = a.checks
@@ -62,6 +70,8 @@ def test_a_good_file_loads(tmp_path):
     (('names = ["f"]', 'name = ["f"]'), "unknown key 'name'; did you mean 'names'?"),
     (('rtol = 1e-4', 'rtoll = 1e-4'), "did you mean 'rtol'?"),
     (('[limits]', '[limit]'), "[top level] unknown key 'limit'; did you mean 'limits'?"),
+    (('suite = "suite.py"', 'suite = "suite.py"\nsupport = "course"'), "support="),
+    (('suite = "suite.py"', 'suite = "suite.py"\nimport_as = ["cs231n/layers"]'), "import_as=['cs231n/layers'] should be"),
 ])
 def test_bad_values_name_file_and_key(tmp_path, change, message):
     folder = write(tmp_path, GOOD.replace(*change, 1))
