@@ -27,7 +27,8 @@ from variants.contract import Subject
 
 pytestmark = pytest.mark.slow
 
-SUBJECTS = {"cnn-numpy": "cnn_numpy", "rnn-scratch": "rnn_scratch", "seq-models": "seq_models", "pa3-rnn": "pa3_rnn"}
+SUBJECTS = {"cnn-numpy": "cnn_numpy", "rnn-scratch": "rnn_scratch", "seq-models": "seq_models", "pa3-rnn": "pa3_rnn",
+            "sparse-autoencoder": "sparse_autoencoder"}
 
 
 def graded(subject: Subject, module, recorded: cases.Recorded | None) -> dict[str, tuple]:
