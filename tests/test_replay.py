@@ -28,7 +28,7 @@ from variants.contract import Subject
 pytestmark = pytest.mark.slow
 
 SUBJECTS = {"cnn-numpy": "cnn_numpy", "rnn-scratch": "rnn_scratch", "seq-models": "seq_models", "pa3-rnn": "pa3_rnn",
-            "sparse-autoencoder": "sparse_autoencoder"}
+            "sparse-autoencoder": "sparse_autoencoder", "cs231n-layers": "cs231n_layers"}
 
 
 def graded(subject: Subject, module, recorded: cases.Recorded | None) -> dict[str, tuple]:

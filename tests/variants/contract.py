@@ -89,16 +89,24 @@ class Subject:
         """The reference, graded once for every test that looks at it."""
         return self.grade(self.reference)
 
+    def starter_sources(self) -> list[str]:
+        """The starter's code: a notebook's code cells, or a module's whole text (CS231n hands out
+        layers.py)."""
+        path = self.assignment.starter
+        if path.suffix == ".py":
+            return [path.read_text(encoding="utf-8")]
+        return [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
     def starter_module(self) -> types.ModuleType:
-        """The starter notebook's imports and definitions (its stubs), as a student who changed
-        nothing would submit them."""
-        notebook = nbformat.read(self.assignment.starter, as_version=4)
+        """The starter's imports and definitions (its stubs), as a student who changed nothing
+        would submit them."""
         starter = types.ModuleType("starter")
-        for cell in notebook.cells:
-            body = ast.parse(cell.source).body if cell.cell_type == "code" else []
-            if body and all(isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))
-                            for node in body):
-                exec(compile(cell.source, "starter.ipynb", "exec"), starter.__dict__)  # trusted: ours
+        for source in self.starter_sources():
+            nodes = [node for node in ast.parse(source).body
+                     if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))]
+            if nodes:
+                exec(compile(ast.Module(body=nodes, type_ignores=[]), self.assignment.starter.name, "exec"),
+                     starter.__dict__)  # trusted: ours
         return starter
 
 
@@ -237,8 +245,7 @@ class SuiteContract:
 
     def test_the_starter_defines_every_name_with_the_reference_signature(self):
         assignment = self.subject.assignment
-        notebook = nbformat.read(assignment.starter, as_version=4)
-        code = "\n\n".join(c.source for c in notebook.cells if c.cell_type == "code" and "def " in c.source)
+        code = "\n\n".join(source for source in self.subject.starter_sources() if "def " in source)
         defined = {node.name: node for node in ast.parse(code).body
                    if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
         for name in {n for e in assignment.exercises for n in e.names}:
