@@ -46,6 +46,12 @@ RELEASED = {
                  # answer's question comes up bit for bit, which depends on the machine (on an AMD EPYC one,
                  # at 3c22b22 too, it does not)
                  "pa3-rnn.binary-lstm.learns-addition"}),
+    "sparse-autoencoder": ("examples/haldane_50213_2211408_sparse_autoencoder.py",
+                           "examples/Marlow Quinn_318842_assignsubmission_file_MiniProject3.ipynb",
+                           {"sparse-autoencoder.train.lowers-cost"}),   # the reference's cost of the trained weights
+    # the course's cs231n package goes with the bundle: the examples import it
+    "cs231n-layers": ("examples/oliveira_bruno_30977_attempt_2026-11-21-09-15-02_ConvolutionalNetworks.ipynb",
+                      "examples/Keller Jonas_31250_assignsubmission_file_layers.py", set()),
 }
 
 
