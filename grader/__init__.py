@@ -28,7 +28,7 @@ _PUBLIC = {
     "expect_gradients_close": "grader.suite", "expect_inputs_unchanged": "grader.suite", "fail": "grader.suite",
     "observe": "grader.suite", "matches": "grader.suite",
     "load_sibling": "grader.suite", "seed_for": "grader.suite", "CheckFailed": "grader.suite",
-    "reference": "grader.suite",
+    "reference": "grader.suite", "options": "grader.suite",
     # what a check hands to student code, by name (grader.boundary.SAFE_FUNCTIONS, grader.harness)
     "Fn": "grader.boundary", "Own": "grader.boundary", "Make": "grader.boundary",
     # comparing by hand

@@ -261,7 +261,7 @@ def public_spec(assignment: Assignment, suite_name: str, warm: tuple[str, ...]) 
         if checks:
             exercises.append({**exercise, "check": checks})
     hidden = [c for c in assignment.checks if c.hidden]
-    spec: dict[str, Any] = {"assignment": head, **{k: raw[k] for k in ("limits", "names", "tolerance") if k in raw},
+    spec: dict[str, Any] = {"assignment": head, **{k: raw[k] for k in ("limits", "names", "tolerance", "options") if k in raw},
             "exercise": exercises,
             "release": {"kind": "student", "cases": "cases.npz", "warm": list(warm),
                         "hidden_checks": len(hidden), "hidden_points": sum(c.points for c in hidden)}}

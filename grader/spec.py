@@ -15,6 +15,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from grader.errors import SpecError
@@ -152,6 +153,9 @@ class Assignment:
     # Dotted names under which the submission itself can be imported too (["cs231n.layers"]): the
     # course's modules import the student's file by its place in the course's package.
     import_as: tuple[str, ...] = ()
+    # [options]: the course's choices where a course's versions differ (CS231n's dropout p: the
+    # probability of dropping in 2017, of keeping later), read by the suite (grader.suite.options)
+    options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def checks(self) -> tuple[Check, ...]:
@@ -213,7 +217,8 @@ class _AssignmentReader:
         return value
 
     def read(self) -> Assignment:
-        self.known(self.raw, ("assignment", "exercise", "names", "tolerance", "limits", "late", "release"), "top level")
+        self.known(self.raw, ("assignment", "exercise", "names", "tolerance", "limits", "late", "release", "options"),
+                   "top level")
         head = self.get(self.raw, "assignment", dict, "assignment")
         self.known(head, ("id", "title", "version", "project_root", "reference", "suite", "starter", "support",
                           "import_as"), "assignment")
@@ -251,7 +256,15 @@ class _AssignmentReader:
             release=release,
             support=self.support(folder, support) if support else None,
             import_as=tuple(import_as),
+            options=self.options(self.get(self.raw, "options", dict, "options", {})),
         )
+
+    def options(self, table: Mapping[str, Any]) -> Mapping[str, Any]:
+        plain = (str, int, float, bool)
+        for key, value in table.items():
+            if not (isinstance(value, plain) or (isinstance(value, list) and all(isinstance(v, plain) for v in value))):
+                raise self.fail("options", f"{key}={value!r} should be a string, number, boolean or a list of them")
+        return MappingProxyType(dict(table))
 
     def release(self, table: Any, folder: Path) -> Release:
         if not isinstance(table, dict):

@@ -95,6 +95,17 @@ def _watched(found: Reference) -> Reference:
     return found
 
 
+def options() -> Mapping[str, Any]:
+    """The assignment's ``[options]`` (assignment.toml): the course's choices where versions of an
+    exercise differ. Read at the top of a suite module or inside a check."""
+    assignment = _loading.get()
+    if assignment is None and (run := _current.get()) is not None:
+        assignment = run.assignment
+    if assignment is None:
+        raise SpecError("options() is read while load_suite loads the suite or inside a check")
+    return assignment.options
+
+
 def current_check() -> CheckRun | None:
     """The check running in this context, if any."""
     return _current.get()
@@ -375,4 +386,4 @@ def fail(message: str, *, inputs: Mapping[str, Any] | None = None, expected: Any
 
 
 __all__ = ["CheckFailed", "Suite", "check", "expect", "expect_close", "expect_gradients_close", "expect_inputs_unchanged", "fail",
-           "load_private", "matches", "load_sibling", "load_suite", "observe", "reference", "seed_for"]
+           "load_private", "matches", "load_sibling", "load_suite", "observe", "options", "reference", "seed_for"]

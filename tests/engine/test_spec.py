@@ -48,6 +48,13 @@ def test_support_modules_and_import_names_are_read(tmp_path):
     assert a.support == folder / "course" and a.import_as == ("cs231n.layers",)
 
 
+def test_options_are_read_and_checked(tmp_path):
+    a = load_assignment(write(tmp_path, GOOD + '\n[options]\ndropout_p = "keep"\nsizes = [1, 2]\n'))
+    assert a.options == {"dropout_p": "keep", "sizes": [1, 2]}
+    with pytest.raises(SpecError, match="nested"):
+        load_assignment(write(tmp_path, GOOD + '\n[options]\nnested = {a = 1}\n'))
+
+
 def test_a_good_file_loads(tmp_path):
     a = load_assignment(write(tmp_path, GOOD))
     (check,) = a.checks
