@@ -78,7 +78,7 @@ def _copied(value: Any) -> Any:
 @given(data=cases.rgb_batches())
 def gray_is_the_luminosity(sub, data):
     inputs = {"data": data}
-    actual, expected = preprocess(sub, "ToGray", inputs), ref.ImagePreprocessing().ToGray(data)
+    actual, expected = preprocess(sub, "ToGray", inputs), private.preprocessed("ToGray", data)
     what = f"ToGray(data of shape {data.shape})"
     expect(actual.shape == expected.shape, f"{what} returned shape {actual.shape}; expected (N, H, W) = "
            f"{expected.shape}: one gray value per pixel.", inputs=inputs, actual=actual)
@@ -93,7 +93,7 @@ def gray_is_the_luminosity(sub, data):
 @given(data=cases.gray_batches(min_n=2))
 def each_image_loses_its_own_mean(sub, data):
     inputs = {"data": data}
-    actual, expected = preprocess(sub, "MeanRemoval", inputs), ref.ImagePreprocessing().MeanRemoval(data)
+    actual, expected = preprocess(sub, "MeanRemoval", inputs), private.preprocessed("MeanRemoval", data)
     what = f"MeanRemoval(data of shape {data.shape})"
     expect(actual.shape == expected.shape, f"{what} returned shape {actual.shape}; expected {expected.shape}.",
            inputs=inputs, actual=actual)
@@ -112,7 +112,7 @@ def each_image_loses_its_own_mean(sub, data):
 def clipping_is_at_three_sigma(sub, data, std_scaler):
     inputs = {"data": data, "std_scaler": std_scaler}
     actual = preprocess(sub, "ClipStd", inputs)
-    expected = ref.ImagePreprocessing().ClipStd(data, std_scaler=std_scaler)
+    expected = private.preprocessed("ClipStd", data, std_scaler)
     sigma = float(np.std(data))
     what = f"ClipStd(data, std_scaler={std_scaler}) (σ of the data = {sigma:.3g})"
     expect(actual.shape == expected.shape, f"{what} returned shape {actual.shape}; expected {expected.shape}.",
@@ -130,9 +130,9 @@ def clipping_is_at_three_sigma(sub, data, std_scaler):
 @check("preprocess.normalize")
 @given(data=cases.centred_batches())
 def normalize_maps_the_range_increasingly(sub, data):
-    clipped = ref.ImagePreprocessing().ClipStd(data, std_scaler=3)
+    clipped = private.preprocessed("ClipStd", data, 3)
     inputs = {"data": clipped, "min_scale": 0.1, "max_scale": 0.9}
-    actual, expected = preprocess(sub, "Normalize", inputs), ref.ImagePreprocessing().Normalize(clipped, 0.1, 0.9)
+    actual, expected = preprocess(sub, "Normalize", inputs), private.preprocessed("Normalize", clipped, 0.1, 0.9)
     what = "Normalize(data, min_scale=0.1, max_scale=0.9)"
     expect(actual.shape == expected.shape, f"{what} returned shape {actual.shape}; expected {expected.shape}.",
            inputs=inputs, actual=actual)
@@ -455,9 +455,8 @@ def gradients_match_finite_differences(sub, seed):
 @check("train.lowers-cost")
 @given(l_hid=st.sampled_from([8, 16]), seed=st.integers(0, 2 ** 16))
 def fit_lowers_the_cost(sub, l_hid, seed):
-    prep = ref.ImagePreprocessing()
-    gray = prep.ToGray(cases.channels_last(cases.patches(seed, TRAINING["n"])))
-    data = prep.Flatten(prep.Normalize(prep.ClipStd(prep.MeanRemoval(gray), 3), 0.1, 0.9))
+    gray = private.preprocessed("ToGray", cases.channels_last(cases.patches(seed, TRAINING["n"])))
+    data = private.training_data(gray)
     rng = np.random.default_rng(seed)
     bound = np.sqrt(6 / (256 + l_hid))
     start = {"W1": rng.uniform(-bound, bound, (256, l_hid)), "W2": rng.uniform(-bound, bound, (l_hid, 256)),

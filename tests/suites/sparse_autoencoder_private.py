@@ -42,6 +42,20 @@ def forward(we: dict[str, np.ndarray], data: np.ndarray) -> dict[str, np.ndarray
     return {"Z1": z1, "A1": a1, "Z2": z2, "A2": sig(z2)}
 
 
+# --- the reference's preprocessing, as functions of plain data ---------------------------------------
+# A method of a reference object is not a question grader.oracle can record (the object is not plain
+# data); these functions are, so a student's bundle finds their answers.
+def preprocessed(method: str, data: np.ndarray, *args: float) -> np.ndarray:
+    """``ImagePreprocessing().<method>(data, *args)`` of the reference."""
+    return getattr(ref.ImagePreprocessing(), method)(data, *args)
+
+
+def training_data(gray: np.ndarray) -> np.ndarray:
+    """The reference's whole preprocessing of gray patches, flattened: the training check's data."""
+    prep = ref.ImagePreprocessing()
+    return prep.Flatten(prep.Normalize(prep.ClipStd(prep.MeanRemoval(gray), 3), 0.1, 0.9))
+
+
 # --- the answers of known mistakes -----------------------------------------------------------------
 def gray_bgr(data: np.ndarray) -> np.ndarray:
     """ToGray with the weights on the channels in reverse (BGR) order."""
