@@ -332,15 +332,32 @@ def _files_under(root: Path) -> list[PurePosixPath]:
     return sorted(found, key=str)
 
 
-def submission_files(entry: SubmissionFile) -> list[tuple[str, Path]]:
+def submission_files(entry: SubmissionFile, import_as: tuple[str, ...] = ()) -> list[tuple[str, Path]]:
     """The submission's own regular files as (name relative to its root, path), links left out:
-    what each worker gets a private copy of. None for an entry that cannot be loaded."""
+    what each worker gets a private copy of. None for an entry that cannot be loaded.
+
+    With ``import_as`` (``cs231n.classifiers.cnn``): where the graded file lies in folders named
+    like that package inside the submission (``assignment2/cs231n/classifiers/cnn.py``), the files
+    are named from the package's folder up (``cs231n/...``), so the package imports as the course
+    lays it out, however deep the student's copy of the course sits."""
     root = entry.root or entry.origin
     if entry.problem is not None or root.is_symlink():
         return []
-    if root.is_dir():
-        return [(str(relative), root / relative) for relative in _files_under(root)]
-    return [(root.name, root)] if _is_regular_file(root) else []
+    if not root.is_dir():
+        return [(root.name, root)] if _is_regular_file(root) else []
+    files = [(relative, root / relative) for relative in _files_under(root)]
+    try:
+        graded = entry.path.relative_to(root)
+    except ValueError:
+        graded = None
+    for name in import_as[:1]:
+        folders = tuple(name.split(".")[:-1])
+        if graded is None or not folders or graded.parent.parts[-len(folders):] != folders:
+            continue
+        top = PurePosixPath(graded.parents[len(folders)].as_posix())
+        if top != PurePosixPath("."):
+            files = [(r.relative_to(top), p) for r, p in files if r.is_relative_to(top)]
+    return [(str(r), p) for r, p in files]
 
 
 def _fresh_dir(workdir: Path, student: str) -> Path:

@@ -186,7 +186,7 @@ class Grader:
         try:
             prepared = prepare_source(pending.entry.path)
             submission = WorkerSubmission(self.assignment, self.zygote, prepared.units, self.reference,
-                                          files=submission_files(pending.entry))
+                                          files=submission_files(pending.entry, self.assignment.import_as))
         except SandboxUnavailable:
             raise
         except Exception:  # noqa: BLE001 - it loaded a moment ago; if it no longer does, the replay stands
@@ -234,7 +234,7 @@ class Grader:
         if self._zygote is not None and self._zygote_died():
             self._drop_zygote()
         submission = WorkerSubmission(self.assignment, self.zygote, prepared.units, self.reference,
-                                      files=submission_files(entry))
+                                      files=submission_files(entry, self.assignment.import_as))
         submission.scripts = self.scripts
         notes = list(prepared.notes)
         try:

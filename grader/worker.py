@@ -201,6 +201,8 @@ class Worker:
         sys.modules[name] = self.module
         if parent is not None:
             setattr(parent, leaf, self.module)
+        if parent_name and not self.module.__package__:   # the first name places it: `from ..layers import *`
+            self.module.__package__ = parent_name
 
     def _import_as_package(self, name: str) -> None:
         parent_name, _, leaf = name.rpartition(".")

@@ -392,3 +392,20 @@ def test_names_the_reports_folder_uses_are_never_student_ids():
     assert student_id("index.py") != "index"
     assert student_id("grades.ipynb") != "grades"
     assert student_id("junit.py") != "junit"
+
+
+def test_a_course_package_copied_deep_in_a_submission_is_named_from_the_package_up(tmp_path):
+    """CS231n students hand in their whole assignment2/ folder: with import_as = cs231n.layers, the
+    worker's copy starts at cs231n/, so `import cs231n.layers` finds the student's file."""
+    student = tmp_path / "class" / "kim"
+    for name in ("assignment2/cs231n/layers.py", "assignment2/cs231n/__init__.py", "assignment2/notes.txt", "notes.txt"):
+        (student / name).parent.mkdir(parents=True, exist_ok=True)
+        (student / name).write_text("x = 1\n")
+    (entry,) = discover(tmp_path / "class", workdir=tmp_path / "work", prefer=("layers.py",))
+    assert entry.path.name == "layers.py"
+    named = sorted(name for name, _ in discovery.submission_files(entry, ("cs231n.layers",)))
+    assert named == ["cs231n/__init__.py", "cs231n/layers.py", "notes.txt"]   # outside assignment2/: not copied
+    assert sorted(name for name, _ in discovery.submission_files(entry)) == [
+        "assignment2/cs231n/__init__.py", "assignment2/cs231n/layers.py", "assignment2/notes.txt", "notes.txt"]
+    # a graded file that is not in such folders keeps every name
+    assert len(discovery.submission_files(entry, ("other.layers",))) == 4

@@ -127,14 +127,15 @@ def test_the_courses_support_modules_and_the_submissions_own_files_are_importabl
     (own / "course" / "utils.py").write_text("def quadruple(x):\n    return 0\n")
     assignment = dataclasses.replace(tiny_assignment(), support=tmp_path / "support", import_as=("course.layers",))
     source = ("def double(x):\n    return 2 * x\n", "from course.utils import quadruple\nfrom helper import K\n"
-              "def times(x):\n    return K * quadruple(x)\n")
+              "def times(x):\n    return K * quadruple(x)\n",
+              "from .utils import quadruple as relative\n")   # as the course's own files import each other
     code = [types.SimpleNamespace(source=text, filename="layers.py", lineno=1, where="line 1") for text in source]
     sub = WorkerSubmission(assignment, zygote, code,
                            files=[("helper.py", own / "helper.py"), ("course/utils.py", own / "course" / "utils.py")])
     sub.fresh()
     try:
         assert sub.load_notes == []
-        assert sub.function("times")(x=1) == 12
+        assert sub.function("times")(x=1) == 12 and sub.function("relative")(x=1) == 4
     finally:
         sub.close()
 
