@@ -236,3 +236,28 @@ def svm_loss(x, y):
     positive = (margins > 0).astype(float)
     positive[np.arange(N), y] = -positive.sum(axis=1)
     return loss, positive / N
+
+
+def dropout_forward(x, dropout_param):
+    """Inverted dropout. dropout_param: 'p' the probability of KEEPING a unit (the course's convention
+    since 2018; the assignment's option dropout_p = "keep"), 'mode' 'train' or 'test', and an optional
+    'seed' for numpy's generator. In 'train' mode each unit is kept with probability p and scaled by
+    1 / p, so that out's expectation is x; 'test' mode returns x. cache = (dropout_param, mask)."""
+    p, mode = dropout_param["p"], dropout_param["mode"]
+    if "seed" in dropout_param:
+        np.random.seed(dropout_param["seed"])
+    if mode == "train":
+        mask = (np.random.rand(*x.shape) < p) / p
+        out = x * mask
+    else:
+        mask = None
+        out = x
+    return out.astype(x.dtype, copy=False), (dropout_param, mask)
+
+
+def dropout_backward(dout, cache):
+    """dx = dout * mask / p in 'train' mode (the scaled mask the forward drew), dout in 'test' mode."""
+    dropout_param, mask = cache
+    if dropout_param["mode"] == "train":
+        return dout * mask
+    return dout

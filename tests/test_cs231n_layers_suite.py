@@ -9,14 +9,18 @@ course's, cs231n/layers.py is the file graded).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
 import pytest
 
 import variants.cs231n_layers
+from grader.checks import run_check
 from grader.cli import main
 from grader.spec import find_assignment, load_assignment
+from grader.submission import LocalSubmission
+from variants import load_variant
 from variants.contract import Subject, SuiteContract, student_facing_internals
 
 
@@ -130,3 +134,20 @@ def test_the_example_class_is_graded_by_the_cli_in_seconds(tmp_path):
     lost = {"groupnorm.forward": 5, "max-pool.backward": 5, "keep-input.dout": 3}
     assert graded[buggy] == (100 - sum(lost.values()), set(lost)), graded[buggy]
     assert max(durations.values()) < 120, durations
+
+
+def test_the_dropout_checks_follow_the_courses_option_for_p():
+    """With [options] dropout_p = "drop" (the 2017 notebook's meaning of p) the same checks accept a dropout
+    that drops with probability p, and reject the reference, which keeps with probability p, naming the option."""
+    assignment = dataclasses.replace(SUBJECT.assignment, options={**SUBJECT.assignment.options, "dropout_p": "drop"})
+    suite = dataclasses.replace(SUBJECT.suite, assignment=assignment, verdicts_on_reference={})
+    checks = [c for c in assignment.checks if c.id.startswith("cs231n-layers.dropout.")]
+    drops = load_variant(SUBJECT.reference_path,
+                         next(m for m in SUBJECT.mutants if m.name == "dropout_p_is_drop_probability"))
+    for module, passes in ((drops, True), (ref, False)):
+        submission = LocalSubmission(assignment, module, reference=ref)
+        results = {r.check.id.split(".", 1)[1]: r for r in (run_check(suite, c, submission) for c in checks)}
+        assert results["dropout.train"].passed == passes, results["dropout.train"].message
+        assert all(r.passed for k, r in results.items() if k != "dropout.train"), results
+        if not passes:
+            assert 'dropout_p = "drop"' in results["dropout.train"].message, results["dropout.train"].message

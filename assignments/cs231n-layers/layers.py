@@ -143,3 +143,21 @@ def svm_loss(x, y):
     and its gradient."""
     # TODO
     raise NotImplementedError
+
+
+def dropout_forward(x, dropout_param):
+    """Inverted dropout. dropout_param: 'p' the probability of KEEPING each unit (see the README's
+    conventions: the assignment's option dropout_p says which meaning of p this course uses),
+    'mode' 'train' or 'test', and optionally 'seed' (call np.random.seed(seed) when it is given).
+
+    Returns (out, cache). In 'train' mode each unit is kept with probability p and the kept ones are
+    scaled by 1 / p, so that out's expectation is x; in 'test' mode out is x."""
+    # TODO
+    raise NotImplementedError
+
+
+def dropout_backward(dout, cache):
+    """dout and the cache of dropout_forward. Returns dx: dout through the same mask and scale in
+    'train' mode, dout in 'test' mode."""
+    # TODO
+    raise NotImplementedError

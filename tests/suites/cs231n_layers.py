@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from grader.compare import describe
 from grader.errors import StudentCodeRaised
 from grader.suite import (check, expect, expect_close, expect_gradients_close, expect_inputs_unchanged, fail,
-                          load_private, load_sibling)
+                          load_private, load_sibling, options)
 
 cases = load_sibling(__file__, "cs231n_layers_strategies")
 private = load_private(__file__, "cs231n_layers_private")   # what computes answers: never sent to students
@@ -413,6 +413,128 @@ def svm_loss_matches(sub, case):
     expect_shape(loss, (), f"the loss of {what}", inputs, "The loss is a scalar.")
     expect_close(loss, expected["loss"], what=f"the loss of {what}", inputs=inputs)
     expect_gradients_close({"x": dx}, {"x": expected["dx"]}, what=f"The gradient dx of {what}", inputs=inputs)
+
+
+# --- dropout ---------------------------------------------------------------------------------------
+# What dropout_param['p'] means is the course's choice (assignment.toml [options] dropout_p): the
+# probability of keeping a unit ("keep", CS231n since 2018) or of dropping one ("drop", 2017).
+_CONVENTIONS = {"keep": "the probability of keeping a unit", "drop": "the probability of dropping a unit"}
+_DROPOUT_PS = (0.25, 0.6, 0.9)      # not 0.5, where the two meanings of p agree
+_FALSE_FAILURE = 1e-9               # a correct dropout fails the statistics check with at most this probability
+
+
+def _convention() -> str:
+    value = options().get("dropout_p", "keep")
+    if value not in _CONVENTIONS:
+        raise ValueError(f"assignment.toml [options] dropout_p = {value!r}: expected \"keep\" or \"drop\"")
+    return value
+
+
+def _keep(p: float) -> float:
+    """The probability of keeping a unit for dropout_param['p'] = p, in the course's convention."""
+    return p if _convention() == "keep" else 1.0 - p
+
+
+def _dropout_x(shape: tuple[int, ...] = (400, 250), seed: int = 2311) -> np.ndarray:
+    """Units of magnitude 0.5 to 1.5 and random sign: none is 0, so a 0 in out is a dropped unit."""
+    rng = np.random.default_rng(seed)
+    return rng.uniform(0.5, 1.5, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+
+
+def _dropout_label(p: float, mode: str, seed: int, shape: tuple[int, ...]) -> str:
+    return f"dropout_forward(x {shape}, {{'p': {p}, 'mode': '{mode}', 'seed': {seed}}})"
+
+
+def _dropout_out(sub, x: np.ndarray, p: float, mode: str, seed: int) -> tuple[np.ndarray, Any, str, dict]:
+    what = _dropout_label(p, mode, seed, x.shape)
+    inputs = {"x": x, "dropout_param": {"p": p, "mode": mode, "seed": seed}}
+    out, cache = forward(sub, "dropout_forward", what, inputs)
+    expect_shape(out, x.shape, what, inputs, "Dropout keeps the shape of x.")
+    return out, cache, what, inputs
+
+
+@check("dropout.train")
+def dropout_train_statistics(sub):
+    convention = _convention()
+    other = "drop" if convention == "keep" else "keep"
+    x = _dropout_x()
+    n = x.size
+    delta = _FALSE_FAILURE / (2 * len(_DROPOUT_PS))      # two bounds per p: the union stays below 1e-9
+    # Hoeffding: P(|zeros / n - (1 - q)| >= t) <= 2 exp(-2 n t^2)
+    t = float(np.sqrt(np.log(2 / delta) / (2 * n)))
+    for k, p in enumerate(_DROPOUT_PS):
+        q = _keep(p)
+        out, _, what, inputs = _dropout_out(sub, x, p, "train", 100 + k)
+        zeros = float(np.mean(out == 0))
+        if abs(zeros - (1 - q)) > t:
+            if abs(zeros - q) <= t:
+                fail(f"{what} dropped {zeros:.2%} of the units: p was used as {_CONVENTIONS[other]} (the convention "
+                     f"dropout_p = \"{other}\"). This course's convention is dropout_p = \"{convention}\" (assignment "
+                     f"option dropout_p): p is {_CONVENTIONS[convention]}, so {1 - q:.0%} of the units should be dropped.",
+                     inputs=inputs)
+            fail(f"{what} dropped {zeros:.2%} of the units; with p = {p} ({_CONVENTIONS[convention]}, the course's "
+                 f"dropout_p = \"{convention}\") a unit is dropped with probability {1 - q:g}, so the fraction of "
+                 f"zeros should be within {t:.4f} of {1 - q:g} (a correct dropout misses this with probability "
+                 f"below 1e-9).", inputs=inputs)
+        kept = out != 0
+        if np.allclose(out[kept], x[kept], rtol=1e-6, atol=0) and q < 1:
+            fail(f"{what}: the kept units are x itself; the course's dropout is inverted: divide them by the keep probability "
+                 f"({q:g}) in 'train' mode, so that out's expectation is x and 'test' mode needs no scaling.",
+                 inputs=inputs)
+        expect_close(out[kept], x[kept] / q, what=f"the kept units of {what} (x / {q:g}, inverted dropout)",
+                     inputs=inputs)
+        # Hoeffding on the sum: out_i lies in an interval of width |x_i| / q around 0, with mean x_i
+        s = float(np.sqrt(np.log(2 / delta) / 2 * np.sum(x ** 2)) / q)
+        expect(abs(float(out.sum() - x.sum())) <= s,
+               f"{what}: the mean of out is {out.mean():.5f} and the mean of x {x.mean():.5f}; inverted "
+               f"dropout keeps the mean (they differ by more than {s / n:.5f}, which a correct dropout does "
+               f"with probability below 1e-9): each unit is kept with the same probability whatever its value.",
+               inputs=inputs)
+
+
+@check("dropout.test-mode")
+def dropout_test_mode_is_the_identity(sub):
+    x = _dropout_x((50, 40), seed=7)
+    out, _, what, inputs = _dropout_out(sub, x, 0.6, "test", 3)
+    if np.any(out == 0):
+        fail(f"{what}: {int(np.sum(out == 0))} of the {x.size} units are 0: in 'test' mode dropout does nothing "
+             f"(out = x); the mask is drawn only in 'train' mode.", inputs=inputs, expected=x, actual=out)
+    expect_close(out, x, what=f"{what}: in 'test' mode out is x (inverted dropout scales in 'train' mode only)",
+                 inputs=inputs)
+
+
+@check("dropout.seed")
+def dropout_same_seed_same_mask(sub):
+    x = _dropout_x((60, 50), seed=8)
+    first, _, what, inputs = _dropout_out(sub, x, 0.6, "train", 42)
+    second, _, _, _ = _dropout_out(sub, x, 0.6, "train", 42)
+    expect(bool(np.array_equal(first == 0, second == 0)),
+           f"{what}, called twice, dropped different units ({int(np.sum((first == 0) != (second == 0)))} of {x.size} "
+           f"differ): with dropout_param['seed'] given, seed numpy's generator with it (np.random.seed(seed)) before "
+           f"drawing the mask, so that the same seed gives the same mask.", inputs=inputs)
+
+
+@check("dropout.backward")
+def dropout_backward_uses_the_mask(sub):
+    x = _dropout_x((80, 60), seed=9)
+    dout = np.random.default_rng(10).normal(size=x.shape)
+    for k, p in enumerate(_DROPOUT_PS):
+        out, cache, what, inputs = _dropout_out(sub, x, p, "train", 200 + k)
+        what = f"{what} then dropout_backward(dout, cache)"
+        inputs = {**inputs, "dout": dout}
+        dx = sub.function("dropout_backward")(dout=dout, cache=cache)
+        expected = dout * (out / x)        # the mask and the scale this forward applied
+        if isinstance(dx, np.ndarray) and dx.shape == x.shape and np.any((out == 0) & (dx != 0)):
+            fail(f"{what}: dx is not 0 where the forward dropped the unit ({int(np.sum((out == 0) & (dx != 0)))} "
+                 f"units): a dropped unit has no gradient; dx = dout * mask, with the same scaled mask the forward "
+                 f"multiplied x by (keep it in the cache).", inputs=inputs, expected=expected, actual=dx)
+        if _same(dx, dout * (out != 0)) and not _same(dx, expected):
+            fail(f"{what}: dx is dout where the unit was kept, without the forward's scale 1 / {_keep(p):g}: "
+                 f"dx = dout * mask, the same scaled mask the forward multiplied x by.", inputs=inputs,
+                 expected=expected, actual=dx)
+        expect_gradients_close({"dx": dx}, {"dx": expected},
+                               what=f"The gradient of {what} (dout times your forward's mask and scale, out / x)",
+                               inputs=inputs)
 
 
 # --- inputs left alone -----------------------------------------------------------------------------

@@ -129,6 +129,24 @@ _SVM_OWN_MARGIN = _changed(
     ("    margins[np.arange(N), y] = 0.0\n    loss = margins.sum() / N\n",
      "    loss = margins.sum() / N\n    margins[np.arange(N), y] = 0.0\n"))
 
+_DROPOUT_OTHER_CONVENTION = _changed(
+    "dropout_forward", ("mask = (np.random.rand(*x.shape) < p) / p", "mask = (np.random.rand(*x.shape) >= p) / (1 - p)"))
+
+_DROPOUT_NOT_INVERTED = _changed(
+    "dropout_forward", ("mask = (np.random.rand(*x.shape) < p) / p", "mask = np.random.rand(*x.shape) < p"))
+
+_DROPOUT_IN_TEST_MODE = _changed(
+    "dropout_forward",
+    ("    if mode == \"train\":\n        mask = (np.random.rand(*x.shape) < p) / p\n        out = x * mask\n"
+     "    else:\n        mask = None\n        out = x\n",
+     "    mask = (np.random.rand(*x.shape) < p) / p\n    out = x * mask\n"))
+
+_DROPOUT_SEED_IGNORED = _changed(
+    "dropout_forward", ("    if \"seed\" in dropout_param:\n        np.random.seed(dropout_param[\"seed\"])\n", ""))
+
+_DROPOUT_BACKWARD_NO_MASK = _changed(
+    "dropout_backward", ("        return dout * mask\n", "        return dout / dropout_param[\"p\"]\n"))
+
 MUTANTS = [
     _mutant("groupnorm_gamma_indexed_as_c", "gamma and beta of shape (1, C, 1, 1) indexed as gamma[None, :, None, "
             "None]: the output broadcasts to (1, 1, 1, N, C, H, W) (seen in a real submission)",
@@ -186,6 +204,17 @@ MUTANTS = [
             ("layernorm.backward",), layernorm_backward=_LAYERNORM_BACKWARD_BATCH_SUMS),
     _mutant("svm_counts_own_margin", "the correct class's own margin (1 per sample) summed into the loss "
             "before it is zeroed", ("svm.loss",), svm_loss=_SVM_OWN_MARGIN),
+    _mutant("dropout_p_is_drop_probability", "p taken as the probability of dropping a unit (the 2017 notebook's "
+            "convention) where the course's option dropout_p = \"keep\"", ("dropout.train",),
+            dropout_forward=_DROPOUT_OTHER_CONVENTION),
+    _mutant("dropout_not_inverted", "the kept units not scaled by 1 / p (plain dropout, not inverted)",
+            ("dropout.train",), dropout_forward=_DROPOUT_NOT_INVERTED),
+    _mutant("dropout_in_test_mode", "the mask drawn and applied in 'test' mode too", ("dropout.test-mode",),
+            dropout_forward=_DROPOUT_IN_TEST_MODE),
+    _mutant("dropout_seed_ignored", "dropout_param['seed'] never used: every call draws a new mask",
+            ("dropout.seed",), dropout_forward=_DROPOUT_SEED_IGNORED),
+    _mutant("dropout_backward_ignores_mask", "dropout_backward scales dout by 1 / p everywhere, the dropped units "
+            "included", ("dropout.backward",), dropout_backward=_DROPOUT_BACKWARD_NO_MASK),
 ]
 
 __all__ = ["ALTERNATIVES", "MUTANTS", "REFERENCE"]

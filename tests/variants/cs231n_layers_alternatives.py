@@ -375,12 +375,33 @@ def spatial_batchnorm_backward(dout, cache):
 ''',
 }
 
+_BOOLEAN_MASK = {
+    "dropout_forward": '''
+def dropout_forward(x, dropout_param):
+    # the mask kept as booleans, drawn from a Generator of its own; the scale applied separately
+    keep = dropout_param["p"]
+    rng = np.random.default_rng(dropout_param.get("seed"))
+    if dropout_param["mode"] != "train":
+        return x.copy(), {"train": False}
+    mask = rng.random(x.shape) < keep
+    return np.where(mask, x / keep, 0.0), {"train": True, "mask": mask, "keep": keep}
+''',
+    "dropout_backward": '''
+def dropout_backward(dout, cache):
+    if not cache["train"]:
+        return dout.copy()
+    return np.where(cache["mask"], dout / cache["keep"], 0.0)
+''',
+}
+
 ALTERNATIVES = [
     Variant("vectorised_dict_caches", _VECTORISED, (), "im2col with sliding_window_view and einsum, np.add.at "
             "for max-pool backward, the staged batchnorm backward, and dict caches of its own layout"),
     Variant("float32_loops", _FLOAT32_LOOPS, (), "everything in float32, with Python loops down to single entries"),
     Variant("other_caches", _OTHER_CACHES, (), "a closure as the affine layer's cache, a boolean mask as ReLU's, "
             "and spatial batchnorm on the 4-D array with a list of raw statistics as its cache"),
+    Variant("dropout_boolean_mask", _BOOLEAN_MASK, (), "dropout whose cache holds a boolean mask (the scale applied "
+            "apart), drawn from np.random.default_rng(seed)"),
 ]
 
 __all__ = ["ALTERNATIVES"]

@@ -249,3 +249,23 @@ def spatial_groupnorm_backward(dout, cache):
     dx = 1.0 / M * ivar * (M * dxhat - np.sum(dxhat, axis=0) - xhat_g * np.sum(dxhat * xhat_g, axis=0))
     dx = np.reshape(dx.T, (N, C, H, W))
     return dx, dgamma, dbeta
+
+
+def dropout_forward(x, dropout_param):
+    p, mode = dropout_param['p'], dropout_param['mode']
+    if 'seed' in dropout_param:
+        np.random.seed(dropout_param['seed'])
+    mask = None
+    out = x
+    if mode == 'train':
+        mask = (np.random.random_sample(x.shape) < p) / p
+        out = x * mask
+    cache = (dropout_param, mask)
+    return out.astype(x.dtype, copy=False), cache
+
+
+def dropout_backward(dout, cache):
+    dropout_param, mask = cache
+    if dropout_param['mode'] == 'train':
+        return dout * mask
+    return dout

@@ -232,3 +232,33 @@ def svm_loss(x, y):
     dx[np.arange(N), y] -= num_pos
     dx /= N
     return loss, dx
+
+
+def dropout_forward(x, dropout_param):
+    """Inverted dropout; p is the probability of keeping a neuron."""
+    p, mode = dropout_param["p"], dropout_param["mode"]
+    if "seed" in dropout_param:
+        np.random.seed(dropout_param["seed"])
+
+    mask = None
+    out = None
+    if mode == "train":
+        keep = np.random.rand(*x.shape) < p
+        mask = keep / p
+        out = x * mask
+    elif mode == "test":
+        out = x.copy()
+
+    cache = (dropout_param, mask)
+    return out, cache
+
+
+def dropout_backward(dout, cache):
+    dropout_param, mask = cache
+    mode = dropout_param["mode"]
+    dx = None
+    if mode == "train":
+        dx = dout * mask
+    elif mode == "test":
+        dx = dout
+    return dx
