@@ -52,6 +52,9 @@ RELEASED = {
     # the course's cs231n package goes with the bundle: the examples import it
     "cs231n-layers": ("examples/oliveira_bruno_30977_attempt_2026-11-21-09-15-02_ConvolutionalNetworks.ipynb",
                       "examples/Keller Jonas_31250_assignsubmission_file_layers.py", set()),
+    "activity-rnn": ("examples/santosluis_52290_2271840_activity_rnn.py",
+                     "examples/Virtanen Mikko_284913_assignsubmission_file_activity_rnn.ipynb",
+                     {"activity-rnn.training.learns-activities"}),   # the reference on the trained weights
 }
 
 

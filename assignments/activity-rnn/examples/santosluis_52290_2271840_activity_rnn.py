@@ -1,0 +1,221 @@
+"""Activity recognition, question 3: a recurrent net in numpy.
+
+Luis Santos. Hidden states and probabilities are kept in lists (index t); BPTT takes either.
+"""
+import numpy as np
+
+CLASSES = ["downstairs", "jogging", "sitting", "standing", "upstairs", "walking"]
+
+
+class Activations:
+    @staticmethod
+    def ReLU(X):
+        return np.maximum(0, X)
+
+    @staticmethod
+    def sigmoid(X):
+        return 0.5 * (1 + np.tanh(0.5 * np.clip(X, -700, 700)))
+
+    @staticmethod
+    def softmax(X):
+        z = X - X.max(axis=-1, keepdims=True)
+        return np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)
+
+    @staticmethod
+    def tanh(X):
+        return np.tanh(X)
+
+    @staticmethod
+    def dtanh(X):
+        return 1.0 / np.cosh(X) ** 2
+
+    @staticmethod
+    def dReLU(X):
+        return (X > 0) * 1.0
+
+    @staticmethod
+    def ReLU_grad(X):
+        return np.heaviside(X, 0.0)
+
+
+def CategoricalCrossEntropy(labels, preds):
+    p = np.clip(preds, 1e-12, 1 - 1e-12)
+    return float(np.mean(-np.sum(labels * np.log(p), axis=1)))
+
+
+class RNN:
+    def __init__(self, input_dim=3, hidden_dim=128, seq_len=150, learning_rate=1e-1, mom_coeff=0.85,
+                 batch_size=32, output_class=6):
+        self.learning_rate, self.mom_coeff = learning_rate, mom_coeff
+        self.seq_len, self.batch_size = seq_len, batch_size
+        rng = np.random.default_rng(7)
+
+        def glorot(n_in, n_out):
+            r = np.sqrt(6.0 / (n_in + n_out))
+            return rng.uniform(-r, r, size=(n_in, n_out))
+
+        self.W1, self.W1_rec, self.W2 = glorot(input_dim, hidden_dim), glorot(hidden_dim, hidden_dim), \
+            glorot(hidden_dim, output_class)
+        self.B1, self.B2 = np.zeros((1, hidden_dim)), np.zeros((1, output_class))
+        self.velocity = {}
+
+    def forward(self, X):
+        xs, hs, ps = [], [], []
+        h = np.zeros((len(X), self.W1_rec.shape[0]))
+        for t in range(X.shape[1]):
+            x = X[:, t, :]
+            h = np.tanh(np.dot(x, self.W1) + np.dot(h, self.W1_rec) + self.B1)
+            xs.append(x)
+            hs.append(h)
+            ps.append(Activations.softmax(np.dot(h, self.W2) + self.B2))
+        return xs, hs, ps
+
+    def BPTT(self, cache, Y):
+        xs, hs, ps = ([c[t] for t in range(len(c) - (1 if -1 in c else 0))] if isinstance(c, dict) else list(c)
+                      for c in cache)
+        n, T = len(Y), len(xs)
+        delta_out = (ps[-1] - Y) / n
+        grads = {"W2": hs[-1].T.dot(delta_out), "B2": delta_out.sum(0, keepdims=True),
+                 "W1": 0.0, "B1": 0.0, "W1_rec": 0.0}
+        dh = delta_out.dot(self.W2.T)
+        for t in range(T - 1, -1, -1):
+            dz = dh * (1.0 - hs[t] * hs[t])
+            h_prev = hs[t - 1] if t > 0 else np.zeros_like(hs[0])
+            grads["W1"] = grads["W1"] + xs[t].T.dot(dz)
+            grads["W1_rec"] = grads["W1_rec"] + h_prev.T.dot(dz)
+            grads["B1"] = grads["B1"] + dz.sum(0, keepdims=True)
+            dh = dz.dot(self.W1_rec.T)
+        return [grads[k] for k in ("W1", "B1", "W1_rec", "W2", "B2")]
+
+    def step(self, grads):
+        for name, g in zip(("W1", "B1", "W1_rec", "W2", "B2"), grads):
+            v = self.mom_coeff * self.velocity.get(name, 0.0) - self.learning_rate * g
+            self.velocity[name] = v
+            setattr(self, name, getattr(self, name) + v)
+
+    def predict(self, X):
+        return self.forward(X)[2][-1].argmax(axis=1)
+
+
+def SGD(params, grads, velocities, learning_rate, mom_coeff):
+    for i, g in enumerate(grads):
+        velocities[i] = mom_coeff * velocities[i] - learning_rate * g
+        params[i] = params[i] + velocities[i]
+    return params, velocities
+
+
+def AdaGrad(params, grads, cache, learning_rate):
+    for i, g in enumerate(grads):
+        cache[i] = cache[i] + g * g
+        params[i] = params[i] - learning_rate * g / (np.sqrt(cache[i]) + 1e-6)
+    return params, cache
+
+
+def RMSprop(params, grads, cache, learning_rate, decay=0.9):
+    for i, g in enumerate(grads):
+        cache[i] = decay * cache[i] + (1 - decay) * g * g
+        params[i] = params[i] - learning_rate * g / (np.sqrt(cache[i]) + 1e-6)
+    return params, cache
+
+
+def Adam(params, grads, m, v, t, learning_rate, beta1=0.9, beta2=0.999):
+    for i, g in enumerate(grads):
+        m[i] = beta1 * m[i] + (1 - beta1) * g
+        v[i] = beta2 * v[i] + (1 - beta2) * g * g
+        step = learning_rate * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+        params[i] = params[i] - step * m[i] / (np.sqrt(v[i]) + 1e-8 * np.sqrt(1 - beta2 ** t))
+    return params, m, v
+
+
+def VanillaAdam(params, grads, m, v, learning_rate, beta1=0.9, beta2=0.999):
+    for i, g in enumerate(grads):
+        m[i] = beta1 * m[i] + (1 - beta1) * g
+        v[i] = beta2 * v[i] + (1 - beta2) * g * g
+        params[i] = params[i] - learning_rate * m[i] / (np.sqrt(v[i]) + 1e-8)
+    return params, m, v
+
+
+class LSTM:
+    GATES = ("f", "i", "c", "o")
+
+    def __init__(self, input_dim=3, hidden_dim=100, output_class=6, seq_len=150, batch_size=30,
+                 learning_rate=1e-1, mom_coeff=0.85):
+        rng = np.random.default_rng(11)
+        r = np.sqrt(6.0 / (input_dim + hidden_dim + hidden_dim))
+        for g in self.GATES:
+            setattr(self, "W_" + g, rng.uniform(-r, r, (input_dim + hidden_dim, hidden_dim)))
+            setattr(self, "B_" + g, np.zeros((1, hidden_dim)))
+        r = np.sqrt(6.0 / (hidden_dim + output_class))
+        self.W, self.B = rng.uniform(-r, r, (hidden_dim, output_class)), np.zeros((1, output_class))
+
+    def _gates(self, z):
+        pre = {g: z.dot(getattr(self, "W_" + g)) + getattr(self, "B_" + g) for g in self.GATES}
+        return {g: (np.tanh(a) if g == "c" else Activations.sigmoid(a)) for g, a in pre.items()}
+
+    def forward(self, X):
+        H = self.W_f.shape[1]
+        hs, cs, ps = [np.zeros((len(X), H))], [np.zeros((len(X), H))], []
+        self.trace = []
+        for t in range(X.shape[1]):
+            z = np.concatenate((X[:, t, :], hs[-1]), axis=1)
+            a = self._gates(z)
+            cs.append(a["f"] * cs[-1] + a["i"] * a["c"])
+            hs.append(a["o"] * np.tanh(cs[-1]))
+            ps.append(Activations.softmax(hs[-1].dot(self.W) + self.B))
+            self.trace.append((z, a))
+        return hs, cs, ps      # states with the zero initial state first
+
+    def BPTT(self, X, Y):
+        hs, cs, ps = self.forward(X)
+        delta = (ps[-1] - Y) / len(Y)
+        grads = {"W": hs[-1].T.dot(delta), "B": delta.sum(0, keepdims=True)}
+        for g in self.GATES:
+            grads["W_" + g] = np.zeros_like(self.W_f)
+            grads["B_" + g] = np.zeros_like(self.B_f)
+        dh, dc = delta.dot(self.W.T), np.zeros_like(hs[0])
+        for t in range(X.shape[1] - 1, -1, -1):
+            z, a = self.trace[t]
+            tc = np.tanh(cs[t + 1])
+            dc = dc + dh * a["o"] * (1 - tc * tc)
+            d = {"o": dh * tc * a["o"] * (1 - a["o"]), "c": dc * a["i"] * (1 - a["c"] ** 2),
+                 "i": dc * a["c"] * a["i"] * (1 - a["i"]), "f": dc * cs[t] * a["f"] * (1 - a["f"])}
+            dz = sum(d[g].dot(getattr(self, "W_" + g).T) for g in self.GATES)
+            for g in self.GATES:
+                grads["W_" + g] += z.T.dot(d[g])
+                grads["B_" + g] += d[g].sum(0, keepdims=True)
+            dh, dc = dz[:, X.shape[2]:], dc * a["f"]
+        return [grads[k] for k in ("W_f", "B_f", "W_i", "B_i", "W_c", "B_c", "W_o", "B_o", "W", "B")]
+
+
+class Multi_Layer_RNN(RNN):
+    """The RNN's recurrent layer, then a dense ReLU layer, then softmax."""
+
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, seq_len=150, learning_rate=1e-1,
+                 mom_coeff=0.85, batch_size=32, output_class=6):
+        super().__init__(input_dim, hidden_dim_1, seq_len, learning_rate, mom_coeff, batch_size, hidden_dim_2)
+        r = np.sqrt(6.0 / (hidden_dim_2 + output_class))
+        self.W3 = np.random.default_rng(3).uniform(-r, r, (hidden_dim_2, output_class))
+        self.B3 = np.zeros((1, output_class))
+
+    def forward(self, X):
+        xs, hs, dense = RNN.forward(self, X)      # the parent's softmax is not wanted here: recompute
+        ps = [Activations.softmax(Activations.ReLU(h.dot(self.W2) + self.B2).dot(self.W3) + self.B3) for h in hs]
+        return xs, hs, ps
+
+    def BPTT(self, cache, Y):
+        xs, hs, ps = ([c[t] for t in range(len(c) - (1 if -1 in c else 0))] if isinstance(c, dict) else list(c)
+                      for c in cache)
+        z = hs[-1].dot(self.W2) + self.B2
+        delta3 = (ps[-1] - Y) / len(Y)
+        delta2 = delta3.dot(self.W3.T) * Activations.ReLU_grad(z)
+        out = {"W3": Activations.ReLU(z).T.dot(delta3), "B3": delta3.sum(0, keepdims=True),
+               "W2": hs[-1].T.dot(delta2), "B2": delta2.sum(0, keepdims=True), "W1": 0.0, "B1": 0.0, "W1_rec": 0.0}
+        dh = delta2.dot(self.W2.T)
+        for t in range(len(xs) - 1, -1, -1):
+            dz = dh * (1.0 - hs[t] ** 2)
+            h_prev = hs[t - 1] if t > 0 else np.zeros_like(hs[0])
+            out["W1"] = out["W1"] + xs[t].T.dot(dz)
+            out["W1_rec"] = out["W1_rec"] + h_prev.T.dot(dz)
+            out["B1"] = out["B1"] + dz.sum(0, keepdims=True)
+            dh = dz.dot(self.W1_rec.T)
+        return [out[k] for k in ("W1", "B1", "W1_rec", "W2", "B2", "W3", "B3")]

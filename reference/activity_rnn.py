@@ -1,0 +1,300 @@
+"""Reference for the assignment ``activity-rnn``: human activity recognition from 3-axis
+accelerometer series with a recurrent net written in numpy, backpropagation through time by hand.
+
+Conventions (row vectors, batch first, as the course's code has them):
+
+- ``X`` is (B, T, D); labels ``Y`` are one-hot (B, K);
+- parameters W1 (D, H), B1 (1, H), W1_rec (H, H), W2 (H, K), B2 (1, K), Xavier-uniform weights
+  U(-b, b) with b = sqrt(6 / (fan_in + fan_out)), biases zero;
+- h_{-1} = 0, h_t = tanh(x_t W1 + h_{t-1} W1_rec + B1), p_t = softmax(h_t W2 + B2); the class is
+  read at the LAST step only (many-to-one);
+- ``forward`` returns ``(X_state, hidden_state, probs)``, dicts keyed by step t (``hidden_state[-1]``
+  is the zero initial state);
+- the loss is the mean over the batch of the cross-entropy of the last step, and ``BPTT`` returns
+  its exact gradients ``[dW1, dB1, dW1_rec, dW2, dB2]`` (the order of the parameters), each clipped
+  element-wise to [-10, 10] (the course's guard; the grader's cases stay below 9.5);
+- ``step`` is SGD with momentum: delta = -learning_rate * g + mom_coeff * delta_prev; theta += delta.
+
+``Multi_Layer_RNN`` puts a dense ReLU layer between the recurrent layer and the softmax (W2 (H1, H2),
+B2, W3 (H2, K), B3), with the same forward convention, and ``BPTT`` returns its seven gradients in the
+order of ``MULTI_PARAMETERS``; it uses ``Activations().ReLU_grad``, as the course's did.
+
+The LSTM stacks z_t = [x_t, h_{t-1}] (x first) for its gates f, i, c~, o (W_* (D + H, H), B_* (1, H)),
+C_t = f C_{t-1} + i c~, h_t = o tanh(C_t), read by W (H, K), B (1, K) at the last step; ``forward``
+returns ``(hidden_state, cell_state, probs)`` dicts keyed by t, and ``BPTT(X, Y)`` recomputes the
+forward and returns the exact gradients of the same loss, in the order of ``LSTM_PARAMETERS``,
+clipped to [-15, 15] (the course's LSTM guard).
+
+The optimizers are plain functions of (parameters, gradients, state) that return the new
+parameters and state, one list entry per parameter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+CLIP = 10.0
+
+
+class Activations:
+    """Element-wise activations and their derivatives (derivatives of the pre-activation X)."""
+
+    def __init__(self):
+        """Stateless: every method is a function of its argument alone."""
+
+    def ReLU(self, X):
+        return np.maximum(X, 0.0)
+
+    def sigmoid(self, X):
+        return 1.0 / (1.0 + np.exp(-np.clip(X, -700, 700)))
+
+    def softmax(self, X):
+        """Along the last axis, stable: the row's maximum is subtracted before exp."""
+        e = np.exp(X - np.max(X, axis=-1, keepdims=True))
+        return e / np.sum(e, axis=-1, keepdims=True)
+
+    def tanh(self, X):
+        return np.tanh(X)
+
+    def dtanh(self, X):
+        return 1.0 - np.tanh(X) ** 2
+
+    def dReLU(self, X):
+        return np.where(X <= 0, 0.0, 1.0)
+
+    def ReLU_grad(self, X):
+        """1 where X > 0, else 0; a new array (X is left as it is)."""
+        return (np.asarray(X) > 0).astype(np.float64)
+
+
+def CategoricalCrossEntropy(labels, preds):
+    """Mean over the samples (rows) of -sum_k labels * log(preds), preds clipped to [1e-12, 1 - 1e-12]."""
+    preds = np.clip(preds, 1e-12, 1.0 - 1e-12)
+    return float(-np.sum(labels * np.log(preds)) / labels.shape[0])
+
+
+class RNN:
+    """One tanh recurrent layer read by a softmax at the last step, trained by SGD with momentum."""
+
+    def __init__(self, input_dim=3, hidden_dim=128, seq_len=150, learning_rate=1e-1, mom_coeff=0.85,
+                 batch_size=32, output_class=6):
+        self.input_dim, self.hidden_dim, self.seq_len = input_dim, hidden_dim, seq_len
+        self.learning_rate, self.mom_coeff = learning_rate, mom_coeff
+        self.batch_size, self.output_class = batch_size, output_class
+
+        def xavier(fan_in, fan_out):
+            bound = np.sqrt(6.0 / (fan_in + fan_out))
+            return np.random.uniform(-bound, bound, (fan_in, fan_out))
+
+        self.W1 = xavier(input_dim, hidden_dim)
+        self.B1 = np.zeros((1, hidden_dim))
+        self.W1_rec = xavier(hidden_dim, hidden_dim)
+        self.W2 = xavier(hidden_dim, output_class)
+        self.B2 = np.zeros((1, output_class))
+        self.previous_updates = [0.0] * 5
+
+    def forward(self, X):
+        """X (B, T, D) -> (X_state, hidden_state, probs), dicts keyed by t; hidden_state[-1] = 0."""
+        act = Activations()
+        X_state, hidden_state, probs = {}, {-1: np.zeros((X.shape[0], self.W1.shape[1]))}, {}
+        for t in range(X.shape[1]):
+            X_state[t] = X[:, t]
+            hidden_state[t] = np.tanh(X_state[t] @ self.W1 + hidden_state[t - 1] @ self.W1_rec + self.B1)
+            probs[t] = act.softmax(hidden_state[t] @ self.W2 + self.B2)
+        return X_state, hidden_state, probs
+
+    def BPTT(self, cache, Y):
+        """Gradients [dW1, dB1, dW1_rec, dW2, dB2] of the mean cross-entropy of the last step."""
+        X_state, hidden_state, probs = cache
+        last = len(X_state) - 1
+        batch = Y.shape[0]
+        dy = (probs[last] - Y) / batch
+        dW2 = hidden_state[last].T @ dy
+        dB2 = np.sum(dy, axis=0, keepdims=True)
+        dW1, dB1, dW1_rec = np.zeros_like(self.W1), np.zeros_like(self.B1), np.zeros_like(self.W1_rec)
+        dh = dy @ self.W2.T                       # only h_last sees the output
+        for t in reversed(range(last + 1)):
+            draw = (1.0 - hidden_state[t] ** 2) * dh
+            dB1 += np.sum(draw, axis=0, keepdims=True)
+            dW1 += X_state[t].T @ draw
+            dW1_rec += hidden_state[t - 1].T @ draw
+            dh = draw @ self.W1_rec.T
+        return [np.clip(g, -CLIP, CLIP) for g in (dW1, dB1, dW1_rec, dW2, dB2)]
+
+    def step(self, grads):
+        """SGD with momentum on [W1, B1, W1_rec, W2, B2], in place."""
+        params = (self.W1, self.B1, self.W1_rec, self.W2, self.B2)
+        for i, (param, grad) in enumerate(zip(params, grads)):
+            delta = -self.learning_rate * grad + self.mom_coeff * self.previous_updates[i]
+            param += delta
+            self.previous_updates[i] = delta
+
+    def predict(self, X):
+        """The class of each sequence: the argmax of the last step's probabilities."""
+        _, _, probs = self.forward(X)
+        return np.argmax(probs[X.shape[1] - 1], axis=1)
+
+
+# --- RNN, then a dense ReLU layer, then softmax -------------------------------------------------------------
+MULTI_PARAMETERS = ("W1", "B1", "W1_rec", "W2", "B2", "W3", "B3")
+
+
+class Multi_Layer_RNN:
+    """The RNN's recurrent layer (W1, B1, W1_rec), then a dense ReLU layer h_t W2 + B2 (H1 -> H2), then a
+    softmax read-out W3 (H2, K), B3 (1, K); the class is read at the last step."""
+
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, seq_len=150, learning_rate=1e-1,
+                 mom_coeff=0.85, batch_size=32, output_class=6):
+        self.seq_len, self.batch_size = seq_len, batch_size
+        self.learning_rate, self.mom_coeff = learning_rate, mom_coeff
+
+        def xavier(fan_in, fan_out):
+            bound = np.sqrt(6.0 / (fan_in + fan_out))
+            return np.random.uniform(-bound, bound, (fan_in, fan_out))
+
+        self.W1, self.B1 = xavier(input_dim, hidden_dim_1), np.zeros((1, hidden_dim_1))
+        self.W1_rec = xavier(hidden_dim_1, hidden_dim_1)
+        self.W2, self.B2 = xavier(hidden_dim_1, hidden_dim_2), np.zeros((1, hidden_dim_2))
+        self.W3, self.B3 = xavier(hidden_dim_2, output_class), np.zeros((1, output_class))
+
+    def forward(self, X):
+        """X (B, T, D) -> (X_state, hidden_state, probs), dicts keyed by t; the dense layer and the
+        softmax are applied at every step, hidden_state[-1] = 0."""
+        act = Activations()
+        X_state, hidden_state, probs = {}, {-1: np.zeros((X.shape[0], self.W1.shape[1]))}, {}
+        for t in range(X.shape[1]):
+            X_state[t] = X[:, t]
+            hidden_state[t] = np.tanh(X_state[t] @ self.W1 + hidden_state[t - 1] @ self.W1_rec + self.B1)
+            probs[t] = act.softmax(act.ReLU(hidden_state[t] @ self.W2 + self.B2) @ self.W3 + self.B3)
+        return X_state, hidden_state, probs
+
+    def BPTT(self, cache, Y):
+        """Gradients [dW1, dB1, dW1_rec, dW2, dB2, dW3, dB3] of the mean cross-entropy of the last step."""
+        act = Activations()
+        X_state, hidden_state, probs = cache
+        last = len(X_state) - 1
+        dense_in = hidden_state[last] @ self.W2 + self.B2
+        dy = (probs[last] - Y) / Y.shape[0]
+        dW3, dB3 = act.ReLU(dense_in).T @ dy, np.sum(dy, axis=0, keepdims=True)
+        d_dense = (dy @ self.W3.T) * act.ReLU_grad(dense_in)
+        dW2, dB2 = hidden_state[last].T @ d_dense, np.sum(d_dense, axis=0, keepdims=True)
+        dW1, dB1, dW1_rec = np.zeros_like(self.W1), np.zeros_like(self.B1), np.zeros_like(self.W1_rec)
+        dh = d_dense @ self.W2.T
+        for t in reversed(range(last + 1)):
+            draw = (1.0 - hidden_state[t] ** 2) * dh
+            dB1 += np.sum(draw, axis=0, keepdims=True)
+            dW1 += X_state[t].T @ draw
+            dW1_rec += hidden_state[t - 1].T @ draw
+            dh = draw @ self.W1_rec.T
+        return [np.clip(g, -CLIP, CLIP) for g in (dW1, dB1, dW1_rec, dW2, dB2, dW3, dB3)]
+
+
+# --- LSTM ----------------------------------------------------------------------------------------------
+LSTM_PARAMETERS = ("W_f", "B_f", "W_i", "B_i", "W_c", "B_c", "W_o", "B_o", "W", "B")
+LSTM_CLIP = 15.0
+
+
+def _sigmoid(X):
+    return 1.0 / (1.0 + np.exp(-X))
+
+
+class LSTM:
+    """One LSTM layer read by a softmax at the last step. The gates see z_t = [x_t, h_{t-1}] (x first):
+    W_f, W_i, W_c, W_o (D + H, H), biases (1, H); the read-out W (H, K), B (1, K)."""
+
+    def __init__(self, input_dim=3, hidden_dim=100, output_class=6, seq_len=150, batch_size=30,
+                 learning_rate=1e-1, mom_coeff=0.85):
+        self.input_dim, self.hidden_dim, self.output_class = input_dim, hidden_dim, output_class
+        self.seq_len, self.batch_size = seq_len, batch_size
+        self.learning_rate, self.mom_coeff = learning_rate, mom_coeff
+        gate_bound = np.sqrt(6.0 / (input_dim + 2 * hidden_dim))
+        for gate in "fico":
+            setattr(self, f"W_{gate}", np.random.uniform(-gate_bound, gate_bound, (input_dim + hidden_dim, hidden_dim)))
+            setattr(self, f"B_{gate}", np.zeros((1, hidden_dim)))
+        out_bound = np.sqrt(6.0 / (hidden_dim + output_class))
+        self.W = np.random.uniform(-out_bound, out_bound, (hidden_dim, output_class))
+        self.B = np.zeros((1, output_class))
+
+    def _steps(self, X):
+        """Every step's z, gates, cell and hidden state, as lists indexed by t (states from t = -1)."""
+        batch, hidden = X.shape[0], self.W_f.shape[1]
+        h, C = [np.zeros((batch, hidden))], [np.zeros((batch, hidden))]
+        z, f, i, c_bar, o = [], [], [], [], []
+        for t in range(X.shape[1]):
+            z.append(np.concatenate([X[:, t], h[-1]], axis=1))
+            f.append(_sigmoid(z[t] @ self.W_f + self.B_f))
+            i.append(_sigmoid(z[t] @ self.W_i + self.B_i))
+            c_bar.append(np.tanh(z[t] @ self.W_c + self.B_c))
+            o.append(_sigmoid(z[t] @ self.W_o + self.B_o))
+            C.append(f[t] * C[-1] + i[t] * c_bar[t])
+            h.append(o[t] * np.tanh(C[-1]))
+        return z, f, i, c_bar, o, C, h
+
+    def forward(self, X):
+        """X (B, T, D) -> (hidden_state, cell_state, probs), dicts keyed by t; states at t = -1 are zero."""
+        _, _, _, _, _, C, h = self._steps(X)
+        act = Activations()
+        hidden_state = {t - 1: h[t] for t in range(len(h))}
+        cell_state = {t - 1: C[t] for t in range(len(C))}
+        probs = {t: act.softmax(hidden_state[t] @ self.W + self.B) for t in range(X.shape[1])}
+        return hidden_state, cell_state, probs
+
+    def BPTT(self, X, Y):
+        """Gradients [dW_f, dB_f, dW_i, dB_i, dW_c, dB_c, dW_o, dB_o, dW, dB] of the mean cross-entropy
+        of the last step, the forward recomputed from X."""
+        z, f, i, c_bar, o, C, h = self._steps(X)
+        steps, inputs = X.shape[1], X.shape[2]
+        probs = Activations().softmax(h[steps] @ self.W + self.B)
+        dy = (probs - Y) / Y.shape[0]
+        grads = {name: np.zeros_like(getattr(self, name)) for name in LSTM_PARAMETERS}
+        grads["W"], grads["B"] = h[steps].T @ dy, dy.sum(axis=0, keepdims=True)
+        dh, dC_next = dy @ self.W.T, np.zeros_like(h[0])
+        for t in reversed(range(steps)):
+            tanh_C = np.tanh(C[t + 1])
+            d = {"o": dh * tanh_C * o[t] * (1.0 - o[t])}
+            dC = dC_next + dh * o[t] * (1.0 - tanh_C ** 2)
+            d["c"] = dC * i[t] * (1.0 - c_bar[t] ** 2)
+            d["i"] = dC * c_bar[t] * i[t] * (1.0 - i[t])
+            d["f"] = dC * C[t] * f[t] * (1.0 - f[t])
+            dz = np.zeros_like(z[t])
+            for gate, delta in d.items():
+                grads[f"W_{gate}"] += z[t].T @ delta
+                grads[f"B_{gate}"] += delta.sum(axis=0, keepdims=True)
+                dz += delta @ getattr(self, f"W_{gate}").T
+            dh, dC_next = dz[:, inputs:], f[t] * dC
+        return [np.clip(grads[name], -LSTM_CLIP, LSTM_CLIP) for name in LSTM_PARAMETERS]
+
+
+# --- optimizers: one step on lists of parameters, returning the new parameters and state -----------
+def SGD(params, grads, velocities, learning_rate, mom_coeff):
+    """delta = -learning_rate * g + mom_coeff * delta_prev; theta + delta. Returns (params, velocities)."""
+    new_velocities = [-learning_rate * g + mom_coeff * v for g, v in zip(grads, velocities)]
+    return [p + d for p, d in zip(params, new_velocities)], new_velocities
+
+
+def AdaGrad(params, grads, cache, learning_rate):
+    """cache += g^2; theta -= learning_rate * g / (sqrt(cache) + 1e-6). Returns (params, cache)."""
+    new_cache = [c + g ** 2 for c, g in zip(cache, grads)]
+    return [p - learning_rate * g / (np.sqrt(c) + 1e-6) for p, g, c in zip(params, grads, new_cache)], new_cache
+
+
+def RMSprop(params, grads, cache, learning_rate, decay=0.9):
+    """cache = decay * cache + (1 - decay) * g^2; theta -= learning_rate * g / (sqrt(cache) + 1e-6)."""
+    new_cache = [decay * c + (1.0 - decay) * g ** 2 for c, g in zip(cache, grads)]
+    return [p - learning_rate * g / (np.sqrt(c) + 1e-6) for p, g, c in zip(params, grads, new_cache)], new_cache
+
+
+def Adam(params, grads, m, v, t, learning_rate, beta1=0.9, beta2=0.999):
+    """Adam with bias correction; ``t`` is this step's number, 1 for the first. Returns (params, m, v)."""
+    new_m = [beta1 * a + (1.0 - beta1) * g for a, g in zip(m, grads)]
+    new_v = [beta2 * b + (1.0 - beta2) * g ** 2 for b, g in zip(v, grads)]
+    new_params = [p - learning_rate * (a / (1.0 - beta1 ** t)) / (np.sqrt(b / (1.0 - beta2 ** t)) + 1e-8)
+                  for p, a, b in zip(params, new_m, new_v)]
+    return new_params, new_m, new_v
+
+
+def VanillaAdam(params, grads, m, v, learning_rate, beta1=0.9, beta2=0.999):
+    """Adam without bias correction: theta -= learning_rate * m / (sqrt(v) + 1e-8). Returns (params, m, v)."""
+    new_m = [beta1 * a + (1.0 - beta1) * g for a, g in zip(m, grads)]
+    new_v = [beta2 * b + (1.0 - beta2) * g ** 2 for b, g in zip(v, grads)]
+    return [p - learning_rate * a / (np.sqrt(b) + 1e-8) for p, a, b in zip(params, new_m, new_v)], new_m, new_v

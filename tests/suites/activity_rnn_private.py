@@ -1,0 +1,266 @@
+"""activity-rnn's private helpers: what computes an answer of the exercise in another form, kept from
+students (grader.release ships only modules marked for them). The suite calls these through
+grader.oracle (load_private), so their results are recorded with the cases: the reference forward
+and BPTT for a case, float64 finite differences of the last-step cross-entropy, the gradients of
+the backward passes students get wrong, and the parameters after a few momentum steps.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from grader.gradients import finite_difference_gradients
+from grader.suite import reference
+
+ref = reference()
+
+PARAMETERS = ("W1", "B1", "W1_rec", "W2", "B2")
+
+
+def forward(case, zeroed: tuple[str, ...] = ()):
+    """The reference forward's (X_state, hidden_state, probs) for ``case``, with ``zeroed`` parameters 0."""
+    rnn = case.reference()
+    for name in zeroed:
+        setattr(rnn, name, np.zeros_like(case.params[name]))
+    return rnn.forward(case.X)
+
+
+def gradients(case) -> dict[str, np.ndarray]:
+    """The reference BPTT's gradients, keyed dW1, ..., dB2."""
+    rnn = case.reference()
+    return dict(zip([f"d{n}" for n in PARAMETERS], rnn.BPTT(rnn.forward(case.X), case.Y)))
+
+
+def last_step_loss(case, params) -> float:
+    """Mean over the batch of -log p_T[label], computed in float64 from scratch (no reference code)."""
+    h = np.zeros((case.X.shape[0], params["W1"].shape[1]))
+    for t in range(case.X.shape[1]):
+        h = np.tanh(case.X[:, t] @ params["W1"] + h @ params["W1_rec"] + params["B1"])
+    scores = h @ params["W2"] + params["B2"]
+    scores = scores - scores.max(axis=1, keepdims=True)
+    log_p = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    return float(-np.sum(case.Y * log_p) / case.X.shape[0])
+
+
+def finite_differences(case) -> dict[str, np.ndarray]:
+    """d(last-step mean cross-entropy)/d(parameter) by float64 central differences, keyed dW1, ..."""
+    grads = finite_difference_gradients(lambda params: last_step_loss(case, params), case.params)
+    return {f"d{name}": g for name, g in grads.items()}
+
+
+def mistaken_gradients(case, mistakes: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The gradients of a BPTT with ``mistakes`` (keys of the suite's MISTAKES), unclipped."""
+    rnn = case.reference()
+    xs, hs, ps = rnn.forward(case.X)
+    last, batch = case.X.shape[1] - 1, case.X.shape[0]
+    dy = (ps[last] - case.Y) / (1 if "summed-over-batch" in mistakes else batch)
+    grads = {"dW1": np.zeros_like(rnn.W1), "dB1": np.zeros_like(rnn.B1), "dW1_rec": np.zeros_like(rnn.W1_rec),
+             "dW2": hs[last].T @ dy, "dB2": dy.sum(axis=0, keepdims=True)}
+    dh_next = np.zeros_like(hs[last])
+    stop = 0 if "skips-first-step" in mistakes else -1
+    for t in range(last, stop, -1):
+        dh = dy @ rnn.W2.T + dh_next if ("reinjects-output" in mistakes or t == last) else dh_next
+        derivative = 1.0 - np.tanh(hs[t]) ** 2 if "tanh-of-state" in mistakes else 1.0 - hs[t] ** 2
+        draw = derivative * dh
+        grads["dB1"] += draw.sum(axis=0, keepdims=True)
+        grads["dW1"] += xs[t].T @ draw
+        grads["dW1_rec"] += hs[t if "current-state" in mistakes else t - 1].T @ draw
+        dh_next = draw @ rnn.W1_rec.T
+    return grads
+
+
+def momentum_trajectory(case, sign: float = 1.0, decay: float = 1.0) -> list[dict[str, np.ndarray]]:
+    """The parameters after each step of ``case`` (a StepCase): delta = -lr * g + sign * mom * delta_prev,
+    theta += delta, and lr *= decay after every step."""
+    params = {k: v.copy() for k, v in case.params.items()}
+    deltas = {k: np.zeros_like(v) for k, v in params.items()}
+    lr, out = case.learning_rate, []
+    for grads in case.grads:
+        for name in PARAMETERS:
+            deltas[name] = -lr * grads[f"d{name}"] + sign * case.mom_coeff * deltas[name]
+            params[name] = params[name] + deltas[name]
+        lr *= decay
+        out.append({k: v.copy() for k, v in params.items()})
+    return out
+
+
+def accuracy(params, X, Y) -> float:
+    """Held-out accuracy of the reference RNN holding ``params`` (the student's trained ones)."""
+    inputs, hidden = params["W1"].shape
+    state = np.random.get_state()
+    rnn = ref.RNN(inputs, hidden, X.shape[1], 0.1, 0.0, X.shape[0], params["W2"].shape[1])
+    np.random.set_state(state)
+    for name in PARAMETERS:
+        setattr(rnn, name, np.asarray(params[name], dtype=np.float64))
+    return float(np.mean(rnn.predict(X) == Y.argmax(axis=1)))
+
+
+# --- optimizers: three chained steps, right and wrong ------------------------------------------------------
+def _chain(case, step) -> list[tuple[list[np.ndarray], ...]]:
+    """The results of three chained calls ``step(k, params, state) -> (params, *state)`` from zero state."""
+    params, state, out = [p.copy() for p in case.params], None, []
+    for k, grads in enumerate(case.grads):
+        result = step(k, params, grads, state)
+        out.append(result)
+        params, state = result[0], result[1:]
+    return out
+
+
+def optimizer_trajectory(case, name: str) -> list[tuple[list[np.ndarray], ...]]:
+    """The reference optimizer ``name``'s (params, *state) after each of the case's three steps."""
+    zeros = case.zeros
+
+    def step(k, params, grads, state):
+        lr = case.learning_rate
+        if name == "SGD":
+            return ref.SGD(params, grads, state[0] if state else zeros(), lr, case.mom_coeff)
+        if name in ("AdaGrad", "RMSprop"):
+            return getattr(ref, name)(params, grads, state[0] if state else zeros(), lr)
+        m, v = state if state else (zeros(), zeros())
+        return ref.Adam(params, grads, m, v, k + 1, lr) if name == "Adam" else ref.VanillaAdam(params, grads, m, v, lr)
+    return _chain(case, step)
+
+
+def mistaken_optimizer_params(case, mistake: str) -> list[list[np.ndarray]]:
+    """The parameters after each step of an optimizer with ``mistake``: "sgd-sign" (the course's
+    delta = lr g - mom delta_prev; theta -= delta), "rmsprop-swapped" (cache = 0.1 cache + 0.9 g^2),
+    "adam-no-correction" (VanillaAdam's steps), "vanilla-corrected" (Adam's)."""
+    lr = case.learning_rate
+
+    def step(k, params, grads, state):
+        if mistake == "sgd-sign":
+            deltas = [lr * g - case.mom_coeff * d for g, d in zip(grads, state[0] if state else case.zeros())]
+            return [p - d for p, d in zip(params, deltas)], deltas
+        if mistake == "rmsprop-swapped":
+            cache = [0.1 * c + 0.9 * g ** 2 for c, g in zip(state[0] if state else case.zeros(), grads)]
+            return [p - lr * g / (np.sqrt(c) + 1e-6) for p, g, c in zip(params, grads, cache)], cache
+        m, v = state if state else (case.zeros(), case.zeros())
+        if mistake == "adam-no-correction":
+            return ref.VanillaAdam(params, grads, m, v, lr)
+        return ref.Adam(params, grads, m, v, k + 1, lr)
+    return [result[0] for result in _chain(case, step)]
+
+
+def activation(name: str, x: np.ndarray) -> np.ndarray:
+    """The reference's Activations().<name>(x)."""
+    with np.errstate(over="ignore"):
+        return getattr(ref.Activations(), name)(x)
+
+
+# --- the LSTM -----------------------------------------------------------------------------------------------
+LSTM_PARAMETERS = ("W_f", "B_f", "W_i", "B_i", "W_c", "B_c", "W_o", "B_o", "W", "B")
+
+
+def lstm_forward(case):
+    """The reference LSTM's (hidden_state, cell_state, probs) for ``case``."""
+    return case.reference().forward(case.X)
+
+
+def lstm_forward_swapped(case):
+    """The probs of a forward whose gates see z = [h_(t-1), x_t] (h first), with the case's parameters."""
+    lstm = case.reference()
+    hidden = case.params["W"].shape[0]
+    for gate in "fico":
+        W = case.params[f"W_{gate}"]
+        setattr(lstm, f"W_{gate}", np.concatenate([W[hidden:], W[:hidden]]))
+    return lstm.forward(case.X)[2]
+
+
+def _lstm_loss(case, params) -> float:
+    """Mean over the batch of -log p_T[label] of an LSTM holding ``params``, from scratch in float64."""
+    batch, hidden = case.X.shape[0], params["W"].shape[0]
+    h, C = np.zeros((batch, hidden)), np.zeros((batch, hidden))
+
+    def gate(z, name, squash):
+        return squash(z @ params[f"W_{name}"] + params[f"B_{name}"])
+    sigmoid = lambda a: 1.0 / (1.0 + np.exp(-a))  # noqa: E731
+    for t in range(case.X.shape[1]):
+        z = np.concatenate([case.X[:, t], h], axis=1)
+        C = gate(z, "f", sigmoid) * C + gate(z, "i", sigmoid) * gate(z, "c", np.tanh)
+        h = gate(z, "o", sigmoid) * np.tanh(C)
+    scores = h @ params["W"] + params["B"]
+    scores = scores - scores.max(axis=1, keepdims=True)
+    return float(-np.sum(case.Y * (scores - np.log(np.exp(scores).sum(axis=1, keepdims=True)))) / batch)
+
+
+def lstm_finite_differences(case) -> dict[str, np.ndarray]:
+    """d(last-step mean cross-entropy)/d(parameter) of the LSTM by float64 central differences, keyed dW_f, ..."""
+    grads = finite_difference_gradients(lambda params: _lstm_loss(case, params), case.params)
+    return {f"d{name}": grads[name] for name in LSTM_PARAMETERS}
+
+
+def lstm_mistaken_gradients(case, mistake: str) -> dict[str, np.ndarray]:
+    """The gradients of an LSTM BPTT with ``mistake``: "reinjects-output" (dy W^T added to dh at every
+    step, as the course's did) or "skips-first-step" (the loop stops before t = 0)."""
+    lstm = case.reference()
+    z, f, i, c_bar, o, C, h = lstm._steps(case.X)
+    steps = case.X.shape[1]
+    probs = np.exp(h[steps] @ lstm.W + lstm.B)
+    probs /= probs.sum(axis=1, keepdims=True)
+    dy = (probs - case.Y) / case.Y.shape[0]
+    grads = {name: np.zeros_like(value) for name, value in case.params.items()}
+    grads["W"], grads["B"] = h[steps].T @ dy, dy.sum(axis=0, keepdims=True)
+    dh_next, dC_next = np.zeros_like(h[0]), np.zeros_like(h[0])
+    for t in range(steps - 1, 0 if mistake == "skips-first-step" else -1, -1):
+        dh = dy @ lstm.W.T + dh_next if (mistake == "reinjects-output" or t == steps - 1) else dh_next
+        tanh_C = np.tanh(C[t + 1])
+        d = {"o": dh * tanh_C * o[t] * (1.0 - o[t])}
+        dC = dC_next + dh * o[t] * (1.0 - tanh_C ** 2)
+        d["c"], d["i"], d["f"] = dC * i[t] * (1.0 - c_bar[t] ** 2), dC * c_bar[t] * i[t] * (1.0 - i[t]), \
+            dC * C[t] * f[t] * (1.0 - f[t])
+        dz = np.zeros_like(z[t])
+        for gate, delta in d.items():
+            grads[f"W_{gate}"] += z[t].T @ delta
+            grads[f"B_{gate}"] += delta.sum(axis=0, keepdims=True)
+            dz += delta @ case.params[f"W_{gate}"].T
+        dh_next, dC_next = dz[:, case.X.shape[2]:], f[t] * dC
+    return {f"d{name}": g for name, g in grads.items()}
+
+
+# --- RNN, dense ReLU, softmax ---------------------------------------------------------------------------------
+MULTI_PARAMETERS = (*PARAMETERS, "W3", "B3")
+
+
+def multi_forward(case):
+    """The reference Multi_Layer_RNN's (X_state, hidden_state, probs) for ``case``."""
+    return case.reference().forward(case.X)
+
+
+def _multi_loss(case, params) -> float:
+    h = np.zeros((case.X.shape[0], params["W1"].shape[1]))
+    for t in range(case.X.shape[1]):
+        h = np.tanh(case.X[:, t] @ params["W1"] + h @ params["W1_rec"] + params["B1"])
+    scores = np.maximum(h @ params["W2"] + params["B2"], 0.0) @ params["W3"] + params["B3"]
+    scores = scores - scores.max(axis=1, keepdims=True)
+    return float(-np.sum(case.Y * (scores - np.log(np.exp(scores).sum(axis=1, keepdims=True)))) / case.X.shape[0])
+
+
+def multi_finite_differences(case) -> dict[str, np.ndarray]:
+    """d(last-step mean cross-entropy)/d(parameter) of the Multi_Layer_RNN by float64 central differences."""
+    grads = finite_difference_gradients(lambda params: _multi_loss(case, params), case.params)
+    return {f"d{name}": grads[name] for name in MULTI_PARAMETERS}
+
+
+def multi_mistaken_gradients(case, mistake: str) -> dict[str, np.ndarray]:
+    """The gradients of a Multi_Layer_RNN BPTT with ``mistake``: "relu-grad-x" (the dense layer's
+    derivative taken as min(max(z, 0), 1), the course's ReLU_grad) or "reinjects-output" (the dense
+    layer's gradient added to dh at every step)."""
+    model = case.reference()
+    xs, hs, ps = model.forward(case.X)
+    last = case.X.shape[1] - 1
+    dense = hs[last] @ model.W2 + model.B2
+    dy = (ps[last] - case.Y) / case.Y.shape[0]
+    derivative = np.clip(dense, 0.0, 1.0) if mistake == "relu-grad-x" else (dense > 0).astype(float)
+    d_dense = (dy @ model.W3.T) * derivative
+    grads = {"dW3": np.maximum(dense, 0.0).T @ dy, "dB3": dy.sum(axis=0, keepdims=True),
+             "dW2": hs[last].T @ d_dense, "dB2": d_dense.sum(axis=0, keepdims=True),
+             "dW1": np.zeros_like(model.W1), "dB1": np.zeros_like(model.B1), "dW1_rec": np.zeros_like(model.W1_rec)}
+    dh_next = np.zeros_like(hs[last])
+    for t in range(last, -1, -1):
+        dh = d_dense @ model.W2.T + dh_next if (mistake == "reinjects-output" or t == last) else dh_next
+        draw = (1.0 - hs[t] ** 2) * dh
+        grads["dB1"] += draw.sum(axis=0, keepdims=True)
+        grads["dW1"] += xs[t].T @ draw
+        grads["dW1_rec"] += hs[t - 1].T @ draw
+        dh_next = draw @ model.W1_rec.T
+    return grads

@@ -1,0 +1,422 @@
+"""Alternative correct solutions of activity-rnn: each must score 100 %.
+
+Written differently from the reference on purpose, so that the suite is shown to accept what is
+right rather than what looks like the reference:
+
+- a forward that returns lists (index t, no initial state) and a fully vectorised BPTT that stacks
+  the states into (T, B, H) arrays and clips to [-10, 10] as the course does, with the gradients
+  returned as a dict; optimizers that update in place and return the same lists;
+- a float32 model (parameters and computation in float32, as on a GPU), static-method activations;
+- every one with the same LSTM and Multi_Layer_RNN, written differently from the reference (a tape of per-step dicts,
+  lists from forward, a dict of gradients from BPTT; a dense layer whose ReLU derivative is z > 0);
+- an RNN that stores its weights transposed inside (``Wxh`` (H, D), ...) and exposes the README's
+  names through properties, with the course's double-epsilon cross-entropy.
+"""
+
+from __future__ import annotations
+
+from . import Variant, whole_module
+from pathlib import Path
+
+REFERENCE = Path(__file__).resolve().parents[2] / "reference" / "activity_rnn.py"
+
+_ACTIVATIONS = '''
+class Activations:
+    def ReLU(self, X):
+        return (np.abs(X) + X) / 2
+
+    def sigmoid(self, X):
+        return 1 / (1 + np.exp(-np.clip(X, -700, 700)))
+
+    def softmax(self, X):
+        e = np.exp(X - X.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def tanh(self, X):
+        return np.tanh(X)
+
+    def dtanh(self, X):
+        return 1 - np.tanh(X) ** 2
+
+    def dReLU(self, X):
+        return np.where(X <= 0, 0, 1)
+
+    def ReLU_grad(self, X):
+        g = np.zeros_like(X)
+        g[X > 0] = 1
+        return g
+
+
+def CategoricalCrossEntropy(labels, preds):
+    preds = np.clip(preds, 1e-12, 1 - 1e-12)
+    return -np.sum(labels * np.log(preds)) / len(labels)
+'''
+
+_OPTIMIZERS_IN_PLACE = '''
+def SGD(params, grads, velocities, learning_rate, mom_coeff):
+    for i in range(len(params)):
+        velocities[i] = mom_coeff * velocities[i] - learning_rate * grads[i]
+        params[i] += velocities[i]
+    return params, velocities
+
+
+def AdaGrad(params, grads, cache, learning_rate):
+    for i in range(len(params)):
+        cache[i] += grads[i] ** 2
+        params[i] -= learning_rate * grads[i] / (np.sqrt(cache[i]) + 1e-6)
+    return params, cache
+
+
+def RMSprop(params, grads, cache, learning_rate, decay=0.9):
+    for i in range(len(params)):
+        cache[i] = decay * cache[i] + (1 - decay) * grads[i] ** 2
+        params[i] -= learning_rate * grads[i] / (np.sqrt(cache[i]) + 1e-6)
+    return params, cache
+
+
+def Adam(params, grads, m, v, t, learning_rate, beta1=0.9, beta2=0.999):
+    for i in range(len(params)):
+        m[i] = beta1 * m[i] + (1 - beta1) * grads[i]
+        v[i] = beta2 * v[i] + (1 - beta2) * grads[i] ** 2
+        m_hat, v_hat = m[i] / (1 - beta1 ** t), v[i] / (1 - beta2 ** t)
+        params[i] -= learning_rate * m_hat / (np.sqrt(v_hat) + 1e-8)
+    return params, m, v
+
+
+def VanillaAdam(params, grads, m, v, learning_rate, beta1=0.9, beta2=0.999):
+    for i in range(len(params)):
+        m[i] = beta1 * m[i] + (1 - beta1) * grads[i]
+        v[i] = beta2 * v[i] + (1 - beta2) * grads[i] ** 2
+        params[i] -= learning_rate * m[i] / (np.sqrt(v[i]) + 1e-8)
+    return params, m, v
+'''
+
+_LSTM_ALT = '''
+
+def _sig(a):
+    return 0.5 * (1.0 + np.tanh(0.5 * a))
+
+
+class LSTM:
+    def __init__(self, input_dim=3, hidden_dim=100, output_class=6, seq_len=150, batch_size=30,
+                 learning_rate=1e-1, mom_coeff=0.85):
+        lim = np.sqrt(6 / (input_dim + hidden_dim))
+        for g in ("f", "i", "c", "o"):
+            setattr(self, "W_" + g, np.random.uniform(-lim, lim, (input_dim + hidden_dim, hidden_dim)))
+            setattr(self, "B_" + g, np.zeros((1, hidden_dim)))
+        self.W = np.random.uniform(-lim, lim, (hidden_dim, output_class))
+        self.B = np.zeros((1, output_class))
+
+    def _run(self, X):
+        n, T, _ = X.shape
+        H = self.W_f.shape[1]
+        h, c = np.zeros((n, H)), np.zeros((n, H))
+        tape = []
+        for t in range(T):
+            z = np.hstack([X[:, t, :], h])
+            gates = {g: z @ getattr(self, "W_" + g) + getattr(self, "B_" + g) for g in "fico"}
+            f, i, o = _sig(gates["f"]), _sig(gates["i"]), _sig(gates["o"])
+            cc = np.tanh(gates["c"])
+            c_prev = c
+            c = f * c_prev + i * cc
+            h = o * np.tanh(c)
+            tape.append(dict(z=z, f=f, i=i, o=o, cc=cc, c_prev=c_prev, c=c, h=h))
+        return tape
+
+    def forward(self, X):
+        tape = self._run(X)
+        hs = [s["h"] for s in tape]
+        cs = [s["c"] for s in tape]
+        ps = [Activations().softmax(h @ self.W + self.B) for h in hs]
+        return hs, cs, ps
+
+    def BPTT(self, X, Y):
+        tape = self._run(X)
+        d_out = (Activations().softmax(tape[-1]["h"] @ self.W + self.B) - Y) / len(Y)
+        g = {"W": tape[-1]["h"].T @ d_out, "B": d_out.sum(0, keepdims=True)}
+        for k in "fico":
+            g["W_" + k], g["B_" + k] = 0.0, 0.0
+        dh, dc = d_out @ self.W.T, 0.0
+        for s in reversed(tape):
+            th = np.tanh(s["c"])
+            dc = dc + dh * s["o"] * (1 - th ** 2)
+            pre = {"o": dh * th * s["o"] * (1 - s["o"]),
+                   "f": dc * s["c_prev"] * s["f"] * (1 - s["f"]),
+                   "i": dc * s["cc"] * s["i"] * (1 - s["i"]),
+                   "c": dc * s["i"] * (1 - s["cc"] ** 2)}
+            dz = 0.0
+            for k, d in pre.items():
+                g["W_" + k] = g["W_" + k] + s["z"].T @ d
+                g["B_" + k] = g["B_" + k] + d.sum(0, keepdims=True)
+                dz = dz + d @ getattr(self, "W_" + k).T
+            dh = dz[:, X.shape[2]:]
+            dc = dc * s["f"]
+        return {"d" + k: np.clip(v, -15, 15) for k, v in g.items()}
+'''
+
+_MULTI_ALT = '''
+
+
+class Multi_Layer_RNN:
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, seq_len=150, learning_rate=1e-1,
+                 mom_coeff=0.85, batch_size=32, output_class=6):
+        shapes = {"W1": (input_dim, hidden_dim_1), "W1_rec": (hidden_dim_1, hidden_dim_1),
+                  "W2": (hidden_dim_1, hidden_dim_2), "W3": (hidden_dim_2, output_class)}
+        for name, (a, b) in shapes.items():
+            lim = np.sqrt(6 / (a + b))
+            setattr(self, name, np.random.uniform(-lim, lim, (a, b)))
+        self.B1, self.B2, self.B3 = (np.zeros((1, n)) for n in (hidden_dim_1, hidden_dim_2, output_class))
+
+    def forward(self, X):
+        xs, hs, ps = [], [], []
+        h = np.zeros((X.shape[0], self.W1_rec.shape[0]))
+        for t in range(X.shape[1]):
+            h = np.tanh(X[:, t] @ self.W1 + h @ self.W1_rec + self.B1)
+            a = np.maximum(h @ self.W2 + self.B2, 0)
+            xs.append(X[:, t])
+            hs.append(h)
+            ps.append(Activations().softmax(a @ self.W3 + self.B3))
+        return xs, hs, ps
+
+    def BPTT(self, cache, Y):
+        xs, hs, ps = ([c[t] for t in range(len(c) - (1 if -1 in c else 0))] if isinstance(c, dict) else list(c)
+                      for c in cache)
+        z = hs[-1] @ self.W2 + self.B2
+        d3 = (ps[-1] - Y) / Y.shape[0]
+        d2 = (d3 @ self.W3.T) * (z > 0)
+        g = {"dW3": np.maximum(z, 0).T @ d3, "dB3": d3.sum(0, keepdims=True),
+             "dW2": hs[-1].T @ d2, "dB2": d2.sum(0, keepdims=True)}
+        g["dW1"], g["dB1"], g["dW1_rec"] = 0 * self.W1, 0 * self.B1, 0 * self.W1_rec
+        dh = d2 @ self.W2.T
+        for t in range(len(xs) - 1, -1, -1):
+            d = dh * (1 - hs[t] ** 2)
+            g["dW1"] = g["dW1"] + xs[t].T @ d
+            g["dB1"] = g["dB1"] + d.sum(0, keepdims=True)
+            if t > 0:
+                g["dW1_rec"] = g["dW1_rec"] + hs[t - 1].T @ d
+            dh = d @ self.W1_rec.T
+        return g
+'''
+
+VECTORISED_LISTS = "import numpy as np\n" + _ACTIVATIONS + '''
+
+class RNN:
+    def __init__(self, input_dim=3, hidden_dim=128, seq_len=150, learning_rate=1e-1, mom_coeff=0.85,
+                 batch_size=32, output_class=6):
+        self.learning_rate, self.mom_coeff, self.seq_len = learning_rate, mom_coeff, seq_len
+        lim1 = np.sqrt(6 / (input_dim + hidden_dim))
+        lim_rec = np.sqrt(6 / (2 * hidden_dim))
+        lim2 = np.sqrt(6 / (hidden_dim + output_class))
+        self.W1 = np.random.uniform(-lim1, lim1, (input_dim, hidden_dim))
+        self.B1 = np.random.uniform(-lim1, lim1, (1, hidden_dim))
+        self.W1_rec = np.random.uniform(-lim_rec, lim_rec, (hidden_dim, hidden_dim))
+        self.W2 = np.random.uniform(-lim2, lim2, (hidden_dim, output_class))
+        self.B2 = np.random.uniform(-lim1, lim1, (1, output_class))
+        self.velocity = None
+
+    def forward(self, X):
+        xs, hs, ps = [], [], []
+        h = np.zeros((X.shape[0], self.W1.shape[1]))
+        for t in range(X.shape[1]):
+            h = np.tanh(X[:, t, :] @ self.W1 + h @ self.W1_rec + self.B1)
+            xs.append(X[:, t, :])
+            hs.append(h)
+            ps.append(Activations().softmax(h @ self.W2 + self.B2))
+        return xs, hs, ps
+
+    def BPTT(self, cache, Y):
+        xs, hs, ps = cache
+        if isinstance(xs, dict):
+            xs, hs, ps = ([d[t] for t in range(len(xs))] for d in (xs, hs, ps))
+        X, H = np.stack(xs), np.stack(hs)                    # (T, B, D), (T, B, H)
+        H_prev = np.concatenate([np.zeros_like(H[:1]), H[:-1]])
+        n = Y.shape[0]
+        dy = (ps[-1] - Y) / n
+        grads = {"dW2": H[-1].T @ dy, "dB2": dy.sum(0, keepdims=True)}
+        dpre = np.zeros_like(H)
+        dh = dy @ self.W2.T
+        for t in range(len(xs) - 1, -1, -1):
+            dpre[t] = dh * (1 - H[t] ** 2)
+            dh = dpre[t] @ self.W1_rec.T
+        grads["dW1"] = np.einsum("tbd,tbh->dh", X, dpre)
+        grads["dW1_rec"] = np.einsum("tbi,tbh->ih", H_prev, dpre)
+        grads["dB1"] = dpre.sum(axis=(0, 1))[None, :]
+        return {k: np.clip(g, -10, 10) for k, g in grads.items()}
+
+    def step(self, grads):
+        if isinstance(grads, dict):
+            grads = [grads[k] for k in ("dW1", "dB1", "dW1_rec", "dW2", "dB2")]
+        names = ("W1", "B1", "W1_rec", "W2", "B2")
+        if self.velocity is None:
+            self.velocity = [np.zeros_like(getattr(self, k)) for k in names]
+        for i, k in enumerate(names):
+            self.velocity[i] = self.mom_coeff * self.velocity[i] - self.learning_rate * grads[i]
+            setattr(self, k, getattr(self, k) + self.velocity[i])
+
+    def predict(self, X):
+        return np.argmax(self.forward(X)[2][-1], axis=-1)
+''' + _OPTIMIZERS_IN_PLACE + _LSTM_ALT + _MULTI_ALT
+
+FLOAT32 = "import numpy as np\n" + '''
+class Activations:
+    @staticmethod
+    def ReLU(X):
+        return np.maximum(X, 0).astype(np.float32)
+
+    @staticmethod
+    def sigmoid(X):
+        return (1 / (1 + np.exp(-np.clip(X, -700, 700)))).astype(np.float32)
+
+    @staticmethod
+    def softmax(X):
+        X = np.asarray(X, dtype=np.float32)
+        e = np.exp(X - np.max(X, axis=-1, keepdims=True))
+        return e / np.sum(e, axis=-1, keepdims=True)
+
+    @staticmethod
+    def tanh(X):
+        return np.tanh(X).astype(np.float32)
+
+    @staticmethod
+    def dtanh(X):
+        return (1 - np.tanh(X) ** 2).astype(np.float32)
+
+    @staticmethod
+    def dReLU(X):
+        return (X > 0).astype(np.float32)
+
+    @staticmethod
+    def ReLU_grad(X):
+        return (X > 0).astype(np.float32)
+
+
+def CategoricalCrossEntropy(labels, preds):
+    preds = np.clip(np.asarray(preds, dtype=np.float32), 1e-12, 1 - 1e-7)
+    return np.float32(-np.mean(np.sum(labels * np.log(preds), axis=1)))
+
+
+class RNN:
+    def __init__(self, input_dim=3, hidden_dim=128, seq_len=150, learning_rate=1e-1, mom_coeff=0.85,
+                 batch_size=32, output_class=6):
+        self.learning_rate, self.mom_coeff = learning_rate, mom_coeff
+
+        def xavier(a, b):
+            lim = np.sqrt(6.0 / (a + b))
+            return np.random.uniform(-lim, lim, (a, b)).astype(np.float32)
+        self.W1, self.W1_rec, self.W2 = xavier(input_dim, hidden_dim), xavier(hidden_dim, hidden_dim), \\
+            xavier(hidden_dim, output_class)
+        self.B1 = np.zeros((1, hidden_dim), np.float32)
+        self.B2 = np.zeros((1, output_class), np.float32)
+        self.prev = [0, 0, 0, 0, 0]
+
+    def forward(self, X):
+        f = np.float32
+        X = X.astype(f)
+        W1, W1_rec, W2, B1, B2 = (np.asarray(getattr(self, k), f) for k in ("W1", "W1_rec", "W2", "B1", "B2"))
+        xs, hs, ps = {}, {-1: np.zeros((X.shape[0], W1.shape[1]), f)}, {}
+        for t in range(X.shape[1]):
+            xs[t] = X[:, t]
+            hs[t] = np.tanh(xs[t] @ W1 + hs[t - 1] @ W1_rec + B1)
+            ps[t] = Activations.softmax(hs[t] @ W2 + B2)
+        return xs, hs, ps
+
+    def BPTT(self, cache, Y):
+        f = np.float32
+        xs, hs, ps = cache
+        W1_rec, W2 = np.asarray(self.W1_rec, f), np.asarray(self.W2, f)
+        T = len(xs)
+        dy = ((ps[T - 1] - Y) / Y.shape[0]).astype(f)
+        dW2, dB2 = hs[T - 1].T.astype(f) @ dy, dy.sum(0, keepdims=True)
+        dW1 = np.zeros(self.W1.shape, f)
+        dW1_rec = np.zeros(self.W1_rec.shape, f)
+        dB1 = np.zeros(self.B1.shape, f)
+        dh = dy @ W2.T
+        for t in reversed(range(T)):
+            d = ((1 - hs[t] ** 2) * dh).astype(f)
+            dW1 += xs[t].T.astype(f) @ d
+            dW1_rec += hs[t - 1].T.astype(f) @ d
+            dB1 += d.sum(0, keepdims=True)
+            dh = d @ W1_rec.T
+        return [np.clip(g, -10, 10) for g in (dW1, dB1, dW1_rec, dW2, dB2)]
+
+    def step(self, grads):
+        for i, k in enumerate(("W1", "B1", "W1_rec", "W2", "B2")):
+            self.prev[i] = self.mom_coeff * self.prev[i] - self.learning_rate * np.asarray(grads[i], np.float32)
+            setattr(self, k, (np.asarray(getattr(self, k), np.float32) + self.prev[i]).astype(np.float32))
+
+    def predict(self, X):
+        _, _, ps = self.forward(X)
+        return ps[X.shape[1] - 1].argmax(axis=1)
+''' + _OPTIMIZERS_IN_PLACE.replace("mom_coeff * velocities[i]", "velocities[i] * mom_coeff") + _LSTM_ALT + _MULTI_ALT
+
+TRANSPOSED = "import numpy as np\n" + _ACTIVATIONS.replace(
+    "    preds = np.clip(preds, 1e-12, 1 - 1e-12)\n    return -np.sum(labels * np.log(preds)) / len(labels)",
+    "    preds = np.clip(preds, 1e-12, 1 - 1e-12)\n    return -np.sum(labels * np.log(preds + 1e-9)) / labels.shape[0]"
+) + '''
+
+class RNN:
+    """Column-major inside: Wxh (H, D), Whh (H, H), Why (K, H), bh (H, 1), by (K, 1)."""
+
+    def __init__(self, input_dim=3, hidden_dim=128, seq_len=150, learning_rate=1e-1, mom_coeff=0.85,
+                 batch_size=32, output_class=6):
+        np.random.seed(150)
+        self.lr, self.mom = learning_rate, mom_coeff
+        lim = lambda a, b: np.sqrt(6 / (a + b))
+        self.Wxh = np.random.uniform(-1, 1, (hidden_dim, input_dim)) * lim(input_dim, hidden_dim)
+        self.Whh = np.random.uniform(-1, 1, (hidden_dim, hidden_dim)) * lim(hidden_dim, hidden_dim)
+        self.Why = np.random.uniform(-1, 1, (output_class, hidden_dim)) * lim(hidden_dim, output_class)
+        self.bh, self.by = np.zeros((hidden_dim, 1)), np.zeros((output_class, 1))
+        self.updates = {}
+
+    W1 = property(lambda self: self.Wxh.T, lambda self, v: setattr(self, "Wxh", np.array(v).T))
+    W1_rec = property(lambda self: self.Whh.T, lambda self, v: setattr(self, "Whh", np.array(v).T))
+    W2 = property(lambda self: self.Why.T, lambda self, v: setattr(self, "Why", np.array(v).T))
+    B1 = property(lambda self: self.bh.T, lambda self, v: setattr(self, "bh", np.array(v).T))
+    B2 = property(lambda self: self.by.T, lambda self, v: setattr(self, "by", np.array(v).T))
+
+    def forward(self, X):
+        X_state, hidden_state, probs = {}, {}, {}
+        hidden_state[-1] = np.zeros((X.shape[0], self.Whh.shape[0]))
+        for t in range(X.shape[1]):
+            X_state[t] = X[:, t, :]
+            h_col = np.tanh(self.Wxh @ X_state[t].T + self.Whh @ hidden_state[t - 1].T + self.bh)
+            hidden_state[t] = h_col.T
+            probs[t] = Activations().softmax((self.Why @ h_col + self.by).T)
+        return X_state, hidden_state, probs
+
+    def BPTT(self, cache, Y):
+        X_state, hidden_state, probs = cache
+        T, n = len(X_state), Y.shape[0]
+        dy = (probs[T - 1] - Y).T / n                     # (K, B)
+        dWhy, dby = dy @ hidden_state[T - 1], dy.sum(axis=1, keepdims=True)
+        dWxh, dWhh, dbh = np.zeros_like(self.Wxh), np.zeros_like(self.Whh), np.zeros_like(self.bh)
+        dh = self.Why.T @ dy                              # (H, B)
+        for t in range(T - 1, -1, -1):
+            draw = (1 - hidden_state[t].T ** 2) * dh
+            dWxh += draw @ X_state[t]
+            dWhh += draw @ hidden_state[t - 1]
+            dbh += draw.sum(axis=1, keepdims=True)
+            dh = self.Whh.T @ draw
+        return [np.clip(g, -10, 10) for g in (dWxh.T, dbh.T, dWhh.T, dWhy.T, dby.T)]
+
+    def step(self, grads):
+        for name, g in zip(("Wxh", "bh", "Whh", "Why", "by"), grads):
+            delta = -self.lr * np.asarray(g).T + self.mom * self.updates.get(name, 0)
+            setattr(self, name, getattr(self, name) + delta)
+            self.updates[name] = delta
+
+    def predict(self, X):
+        probs = self.forward(X)[2]
+        return np.argmax(probs[max(probs)], axis=1)
+''' + _OPTIMIZERS_IN_PLACE + _LSTM_ALT + _MULTI_ALT
+
+ALTERNATIVES: tuple[Variant, ...] = (
+    whole_module(REFERENCE, "vectorised_bptt_lists", VECTORISED_LISTS,
+                 "lists instead of dicts, a BPTT on stacked (T, B, H) arrays returning a dict, clipping, "
+                 "Xavier-drawn biases, in-place optimizers"),
+    whole_module(REFERENCE, "float32_static_activations", FLOAT32,
+                 "parameters and computation in float32, static-method activations"),
+    whole_module(REFERENCE, "transposed_weights_properties", TRANSPOSED,
+                 "weights stored transposed (column vectors inside) behind properties with the README's "
+                 "names; the course's double-epsilon cross-entropy"),
+)
