@@ -41,6 +41,9 @@ from grader.spec import Assignment, Check
 CheckFunction = Callable[..., None]
 
 _loading: contextvars.ContextVar[Assignment | None] = contextvars.ContextVar("_loading", default=None)
+# The siblings loaded while one load_suite runs: two suite modules that load the same sibling share it
+# (loading it again would replace the module its classes were defined in, under their feet).
+_siblings: contextvars.ContextVar[dict[Path, ModuleType] | None] = contextvars.ContextVar("_siblings", default=None)
 
 
 @dataclass
@@ -182,12 +185,13 @@ def load_suite(assignment: Assignment) -> Suite:
     if spec is None or spec.loader is None:
         raise SpecError(f"{assignment.suite}: cannot import the suite")
     module = importlib.util.module_from_spec(spec)
-    token = _loading.set(assignment)
+    token, siblings = _loading.set(assignment), _siblings.set({})
     try:
         sys.modules[name] = module
         spec.loader.exec_module(module)
     finally:
         _loading.reset(token)
+        _siblings.reset(siblings)
     functions: dict[str, CheckFunction] = {}
     for value in vars(module).values():
         cid = getattr(value, "__grader_check__", None)
@@ -228,11 +232,17 @@ def load_sibling(suite_file: str, stem: str) -> ModuleType:
     keeps next to it. Suites are loaded from a file path, not as a package, so they cannot use
     relative imports; the module is registered as ``grader_suite_<stem>``, which workers hide."""
     name = f"grader_suite_{stem}"
-    spec = importlib.util.spec_from_file_location(name, Path(suite_file).with_name(f"{stem}.py"))
+    path = Path(suite_file).with_name(f"{stem}.py").resolve()
+    loaded = _siblings.get()
+    if loaded is not None and path in loaded:   # already loaded by another module of this suite
+        return loaded[path]
+    spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise SpecError(f"{suite_file}: cannot load its sibling {stem}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module          # dataclasses look their module up while it runs
+    if loaded is not None:
+        loaded[path] = module
     spec.loader.exec_module(module)
     return module
 

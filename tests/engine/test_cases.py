@@ -365,3 +365,18 @@ def test_a_live_run_that_times_out_or_passes_leaves_the_replays_failure(course):
     for status in (Status.FAILED, Status.ERROR):
         shrunk = settle(replayed, CheckResult(check, status, "wrong on the smallest input", duration_s=1.0))
         assert (shrunk.status, shrunk.message, shrunk.duration_s) == (status, "wrong on the smallest input", 1.5)
+
+
+def test_two_modules_of_a_suite_that_load_one_sibling_share_it(course):
+    """Loading a sibling again would replace the module its classes were defined in, and a recorded
+    example of one of them (a Box) could no longer be found by name: its check would stay live."""
+    from grader.suite import load_suite
+    root = course.parent.parent
+    write(root / "tests" / "replayed_more.py", "from grader.suite import load_sibling\n"
+          "cases = load_sibling(__file__, 'replayed_strategies')\n")
+    suite_file = root / "tests" / "replayed_suite.py"
+    suite_file.write_text(suite_file.read_text() + "\nmore = load_sibling(__file__, 'replayed_more')\n")
+    suite = load_suite(load_assignment(course))
+    assert suite.module.more.cases is suite.module.cases
+    assert sys.modules["grader_suite_replayed_strategies"] is suite.module.cases
+    assert load_suite(load_assignment(course)).module.cases is not suite.module.cases   # a new load loads anew
