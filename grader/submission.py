@@ -415,6 +415,8 @@ class LocalSubmission(Submission):
             return build(value.name, {k: self._unwrap(v) for k, v in value.kwargs})
         if isinstance(value, (list, tuple)):
             return type(value)(self._unwrap(v) for v in value)
+        if type(value) is dict:   # a worker gets a copy of a dict too (bn_param, which the call updates)
+            return {k: self._unwrap(v) for k, v in value.items()}
         if isinstance(value, np.ndarray):
             return value.copy()   # as a worker gets it: a copy, which the call may change without touching ours
         if type(value).__module__.startswith("torch") and hasattr(value, "detach"):
