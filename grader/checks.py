@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import traceback
 import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import PurePath
 from types import ModuleType
@@ -318,7 +319,23 @@ def _nondeterministic(exc: BaseException, result: Callable[..., CheckResult]) ->
 
 def _raised_message(exc: StudentCodeRaised) -> str:
     tail = exc.traceback.strip().splitlines()[-12:] if exc.traceback else []
-    return str(exc) + ("\n\n" + "\n".join(tail) if tail else "")
+    known = next((hint for pattern, hint in _PYTHON2 if pattern.search(f"{exc.exc_type}: {exc.exc_message}")), "")
+    return str(exc) + (f"\n\n{known}" if known else "") + ("\n\n" + "\n".join(tail) if tail else "")
+
+
+# Errors with one cause whatever the exercise: code written for Python 2, where / between integers
+# was integer division (course code of that time computes sizes with it). NumPy's own message
+# already says what replaced np.float, np.int and the like.
+_PYTHON2 = (
+    (re.compile(r"TypeError: 'float' object cannot be interpreted as an integer|TypeError: slice indices must be "
+                r"integers|IndexError: only integers, slices"),
+     "A size or an index is a float. In Python 3, / always gives a float (between integers it was integer "
+     "division in Python 2, as in 1 + (H + 2 * pad - HH) / stride): use // for sizes and indices (the line is "
+     "in the traceback below)."),
+    (re.compile(r"NameError: name '(xrange|raw_input|unicode|basestring|long)' is not defined"),
+     "This name is Python 2's (xrange is range, raw_input is input, unicode and basestring are str, long is "
+     "int in Python 3)."),
+)
 
 
 def _example_of(exc: BaseException) -> Counterexample | None:

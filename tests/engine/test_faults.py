@@ -143,3 +143,18 @@ def test_without_a_reference_to_try_it_on_a_broken_check_still_counts(course):
     typo = next(c for c in assignment.checks if c.id.endswith("typo"))
     result = run_check(load_suite(assignment), typo, submission)
     assert result.status is Status.ERROR and "KeyError" in result.message
+
+
+def test_a_python_2_division_is_named_as_what_it_is_with_its_line():
+    """Course code of Python 2's time computes sizes with / (integer division there): in Python 3
+    np.zeros or range gets a float. The report says so, above the traceback that has the line."""
+    from grader.checks import _raised_message
+    from grader.errors import StudentCodeRaised
+    trace = ('  File "layers.py", line 12, in conv_forward_naive\n    out = np.zeros((N, F, H_out, W_out))\n'
+             "TypeError: 'float' object cannot be interpreted as an integer\n")
+    message = _raised_message(StudentCodeRaised("TypeError", "'float' object cannot be interpreted as an integer",
+                                                trace))
+    assert "use // for sizes" in message and 'File "layers.py", line 12' in message
+    assert "//" not in _raised_message(StudentCodeRaised("TypeError", "unsupported operand", trace.replace(
+        "'float' object cannot be interpreted as an integer", "unsupported operand")))
+    assert "xrange is range" in _raised_message(StudentCodeRaised("NameError", "name 'xrange' is not defined"))
