@@ -55,6 +55,9 @@ RELEASED = {
     "activity-rnn": ("examples/santosluis_52290_2271840_activity_rnn.py",
                      "examples/Virtanen Mikko_284913_assignsubmission_file_activity_rnn.ipynb",
                      {"activity-rnn.training.learns-activities"}),   # the reference on the trained weights
+    "cs231n-pytorch": ("examples/oseikwame_52291_7730144_pytorch.py",
+                       "examples/Ferreira Lucas_215530_assignsubmission_file_PyTorch.ipynb",
+                       {"cs231n-pytorch.open-ended.learns-cifar-like"}),
 }
 
 
