@@ -159,14 +159,58 @@ def _prepare_cell(cell: _Cell, filename: str, definitions_only: bool,
         if _does_nothing(node):   # a removed magic, a docstring: nothing to run, nothing to note
             continue
         segment, first_line = _segment(lines, node)
+        if definitions_only and (receiver := _device_move(node)) is not None:
+            # model = nn.Sequential(...).to(device): a Colab notebook's device is cuda, which the grading
+            # machine may not have; the grader puts models on its own device, so the model is kept without it
+            assert isinstance(node, ast.Assign)
+            move = ast.unparse(node.value)[len(ast.unparse(receiver)):]
+            node, segment = _without_device_move(node, receiver, lines)
+            notes.append(LoadNote(cell.where(first_line), f"kept without its device move ({_short(move)}): the "
+                                  f"grader places models on its own device"))
         reason = _skip_reason(node, imported) if definitions_only else None
         if reason is None:
             units.append(CodeUnit(segment, filename, cell.where(first_line), first_line, node))
             if isinstance(node, (ast.Import, ast.ImportFrom, ast.Try)):
                 imported.update(_imported_names(node))
+            if isinstance(node, ast.ClassDef) and any(ast.unparse(b).split(".")[-1] == "Module" for b in node.bases):
+                imported.add(f"class {node.name}")   # a torch module of the submission's own: built like nn's
         else:
             notes.append(LoadNote(cell.where(first_line), f"skipped ({reason}): {_short(segment)}"))
     return units, notes
+
+
+def _device_move(node: ast.stmt) -> ast.expr | None:
+    """For ``x = <expr>.to(device)`` or ``x = <expr>.cuda()``, the ``<expr>``; else None. Only a
+    move to a device: ``.to(device)``, ``.to(torch.device(...))``, ``.to('cuda')``, not ``.to(dtype)``."""
+    if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)):
+        return None
+    call, func = node.value, node.value.func
+    attr = func.attr
+    if attr == "cuda" and not call.args and not call.keywords:
+        return func.value
+    if attr != "to" or call.keywords or len(call.args) != 1:
+        return None
+    (arg,) = call.args
+    devicelike = ((isinstance(arg, ast.Name) and "device" in arg.id.lower())
+                  or (isinstance(arg, ast.Call) and ast.unparse(arg.func).endswith("device"))
+                  or (isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                      and arg.value.split(":")[0] in ("cuda", "cpu", "mps")))
+    return func.value if devicelike else None
+
+
+def _without_device_move(node: ast.Assign, receiver: ast.expr, lines: list[str]) -> tuple[ast.Assign, str]:
+    """``node`` assigning ``receiver`` itself, and its source: the statement's text up to the end of
+    ``receiver`` (so its lines, and a traceback's line numbers, stay the student's)."""
+    first, last = node.lineno - 1, (receiver.end_lineno or node.lineno) - 1
+    text = lines[first:last + 1]
+    end = len(text[-1].encode("utf-8")[:receiver.end_col_offset or 0].decode("utf-8", errors="ignore"))
+    text[-1] = text[-1][:end]
+    start = len(text[0].encode("utf-8")[:node.col_offset].decode("utf-8", errors="ignore"))
+    text[0] = text[0][start:]
+    kept = ast.Assign(targets=node.targets, value=receiver)
+    ast.copy_location(kept, node)
+    return kept, "".join(text)
 
 
 def _does_nothing(node: ast.stmt) -> bool:
@@ -361,6 +405,9 @@ def _simple(expr: ast.AST, imported: set[str]) -> bool:
     if isinstance(expr, _SIMPLE_LEAVES + _OPERATORS):
         return True
     if isinstance(expr, ast.Call):
+        if isinstance(expr.func, ast.Name) and f"class {expr.func.id}" in imported:   # Flatten(): its own module
+            return all(_simple(a, imported) for a in expr.args) and all(_simple(k.value, imported)
+                                                                         for k in expr.keywords)
         return _is_library_call(expr, imported)
     if isinstance(expr, ast.Lambda):   # the body runs later; only default values run now
         defaults = expr.args.defaults + [d for d in expr.args.kw_defaults if d is not None]

@@ -399,3 +399,25 @@ def test_every_unit_points_at_its_own_line_and_every_definition_survives(tmp_pat
         if statement in DEFINITIONS and (statement != "E = math.sqrt(2)" or imported):
             expected.append(statement)
     assert sources(prepared) == expected
+
+
+# --- a Colab notebook's models ---------------------------------------------------------------------------
+def test_a_model_built_at_the_top_level_is_kept_without_its_move_to_the_notebooks_device(tmp_path):
+    """CS231n's PyTorch notebook: `model = nn.Sequential(Flatten(), ...)` with its own Flatten class,
+    moved to a Colab GPU. The grader places models itself (the machine may have no GPU), so the model
+    is kept, the move dropped (with a note), and its lines stay the student's."""
+    prepared = prepare_cells(tmp_path, "import torch\nimport torch.nn as nn", "device = torch.device('cuda')",
+                             "class Flatten(nn.Module):\n    def forward(self, x):\n        return x.view(len(x), -1)",
+                             "\nmodel = nn.Sequential(\n    Flatten(),\n    nn.Linear(12, 10),\n).to(device)",
+                             "net = Flatten().cuda()\ny = torch.zeros(3).to(torch.float64)",
+                             "w = Helper()\nmodel.apply(init_weights)")
+    kept = {u.source.split(" =")[0]: u for u in prepared.units if " = " in u.source}
+    assert kept["model"].source == "model = nn.Sequential(\n    Flatten(),\n    nn.Linear(12, 10),\n)"
+    assert kept["model"].where == "cell 4, line 2" and kept["model"].lineno == 2
+    assert kept["net"].source == "net = Flatten()"
+    assert "y" not in kept   # a move to a dtype is not dropped: a method of a computed value, not run
+    assert "w" not in kept                                                # Helper is nothing of the submission's
+    assert ("cell 4, line 2", "kept without its device move (.to(device)): the grader places models on its own "
+            "device") in notes(prepared)
+    namespace = run_units([u for u in prepared.units if not u.source.startswith("device")])
+    assert namespace["model"](namespace["torch"].ones(2, 3, 4)).shape == (2, 10)
