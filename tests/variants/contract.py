@@ -102,11 +102,15 @@ class Subject:
         would submit them."""
         starter = types.ModuleType("starter")
         for source in self.starter_sources():
-            nodes = [node for node in ast.parse(source).body
-                     if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))]
-            if nodes:
-                exec(compile(ast.Module(body=nodes, type_ignores=[]), self.assignment.starter.name, "exec"),
-                     starter.__dict__)  # trusted: ours
+            for node in ast.parse(source).body:
+                if not isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)):
+                    continue
+                try:   # the course's own package (cs231n.layers) is not importable here: as in a worker
+                    exec(compile(ast.Module(body=[node], type_ignores=[]), self.assignment.starter.name, "exec"),
+                         starter.__dict__)  # trusted: ours
+                except ImportError:   # without it, a failed import costs a load note, not the stubs
+                    if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                        raise
         return starter
 
 
