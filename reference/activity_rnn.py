@@ -25,6 +25,12 @@ returns ``(hidden_state, cell_state, probs)`` dicts keyed by t, and ``BPTT(X, Y)
 forward and returns the exact gradients of the same loss, in the order of ``LSTM_PARAMETERS``,
 clipped to [-15, 15] (the course's LSTM guard).
 
+The GRU (``GRU_PARAMETERS``: W, B, then W_*, U_*, B_* for z, r, h) keeps the old state with z,
+h_t = z h_{t-1} + (1 - z) h~, and applies the reset gate to h_{t-1} before U_h:
+h~ = tanh(x_t W_h + (r h_{t-1}) U_h + B_h); ``forward`` returns ``(hidden_state, probs)`` dicts keyed
+by t, ``BPTT(X, Y)`` the eleven gradients of the same loss in the order of ``GRU_PARAMETERS``, clipped
+to [-15, 15], and ``step(grads)`` is SGD with momentum over all eleven parameters.
+
 The optimizers are plain functions of (parameters, gradients, state) that return the new
 parameters and state, one list entry per parameter.
 """
@@ -263,6 +269,90 @@ class LSTM:
                 dz += delta @ getattr(self, f"W_{gate}").T
             dh, dC_next = dz[:, inputs:], f[t] * dC
         return [np.clip(grads[name], -LSTM_CLIP, LSTM_CLIP) for name in LSTM_PARAMETERS]
+
+
+# --- GRU -----------------------------------------------------------------------------------------------
+GRU_PARAMETERS = ("W", "B", "W_z", "U_z", "B_z", "W_r", "U_r", "B_r", "W_h", "U_h", "B_h")
+
+
+class GRU:
+    """One GRU layer read by a softmax at the last step. Input weights W_z, W_r, W_h (D, H), recurrent
+    weights U_z, U_r, U_h (H, H), biases B_* (1, H); the read-out W (H, K), B (1, K).
+
+    z = sigmoid(x W_z + h_prev U_z + B_z), r = sigmoid(x W_r + h_prev U_r + B_r),
+    h~ = tanh(x W_h + (r * h_prev) U_h + B_h)   (the reset gate scales h_prev BEFORE the product),
+    h = z * h_prev + (1 - z) * h~                (z keeps the old state, 1 - z lets the candidate in).
+    """
+
+    def __init__(self, input_dim=3, hidden_dim=128, output_class=6, seq_len=150, batch_size=32,
+                 learning_rate=1e-1, mom_coeff=0.85):
+        self.input_dim, self.hidden_dim, self.output_class = input_dim, hidden_dim, output_class
+        self.seq_len, self.batch_size = seq_len, batch_size
+        self.learning_rate, self.mom_coeff = learning_rate, mom_coeff
+        in_bound, rec_bound = np.sqrt(6.0 / (input_dim + hidden_dim)), np.sqrt(6.0 / (2 * hidden_dim))
+        for gate in "zrh":
+            setattr(self, f"W_{gate}", np.random.uniform(-in_bound, in_bound, (input_dim, hidden_dim)))
+            setattr(self, f"U_{gate}", np.random.uniform(-rec_bound, rec_bound, (hidden_dim, hidden_dim)))
+            setattr(self, f"B_{gate}", np.zeros((1, hidden_dim)))
+        out_bound = np.sqrt(6.0 / (hidden_dim + output_class))
+        self.W = np.random.uniform(-out_bound, out_bound, (hidden_dim, output_class))
+        self.B = np.zeros((1, output_class))
+        self.previous_updates = [0.0] * len(GRU_PARAMETERS)
+
+    def _steps(self, X):
+        """Every step's gates, candidate and state, as lists indexed by t (states from t = -1)."""
+        h = [np.zeros((X.shape[0], self.U_z.shape[0]))]
+        z, r, h_bar = [], [], []
+        for t in range(X.shape[1]):
+            x, h_prev = X[:, t], h[-1]
+            z.append(_sigmoid(x @ self.W_z + h_prev @ self.U_z + self.B_z))
+            r.append(_sigmoid(x @ self.W_r + h_prev @ self.U_r + self.B_r))
+            h_bar.append(np.tanh(x @ self.W_h + (r[t] * h_prev) @ self.U_h + self.B_h))
+            h.append(z[t] * h_prev + (1.0 - z[t]) * h_bar[t])
+        return z, r, h_bar, h
+
+    def forward(self, X):
+        """X (B, T, D) -> (hidden_state, probs), dicts keyed by t; hidden_state[-1] is zero."""
+        _, _, _, h = self._steps(X)
+        act = Activations()
+        hidden_state = {t - 1: h[t] for t in range(len(h))}
+        probs = {t: act.softmax(hidden_state[t] @ self.W + self.B) for t in range(X.shape[1])}
+        return hidden_state, probs
+
+    def BPTT(self, X, Y):
+        """Gradients [dW, dB, dW_z, dU_z, dB_z, dW_r, dU_r, dB_r, dW_h, dU_h, dB_h] of the mean
+        cross-entropy of the last step, the forward recomputed from X."""
+        z, r, h_bar, h = self._steps(X)
+        steps = X.shape[1]
+        dy = (Activations().softmax(h[steps] @ self.W + self.B) - Y) / Y.shape[0]
+        grads = {name: np.zeros_like(getattr(self, name)) for name in GRU_PARAMETERS}
+        grads["W"], grads["B"] = h[steps].T @ dy, dy.sum(axis=0, keepdims=True)
+        dh = dy @ self.W.T                        # only h_last sees the output
+        for t in reversed(range(steps)):
+            x, h_prev = X[:, t], h[t]
+            d_cand = dh * (1.0 - z[t]) * (1.0 - h_bar[t] ** 2)
+            d_update = dh * (h_prev - h_bar[t]) * z[t] * (1.0 - z[t])
+            d_reset_in = d_cand @ self.U_h.T      # gradient of (r * h_prev)
+            d_reset = d_reset_in * h_prev * r[t] * (1.0 - r[t])
+            for gate, delta, recurrent_input in (("z", d_update, h_prev), ("r", d_reset, h_prev),
+                                                 ("h", d_cand, r[t] * h_prev)):
+                grads[f"W_{gate}"] += x.T @ delta
+                grads[f"U_{gate}"] += recurrent_input.T @ delta
+                grads[f"B_{gate}"] += delta.sum(axis=0, keepdims=True)
+            dh = dh * z[t] + d_reset_in * r[t] + d_update @ self.U_z.T + d_reset @ self.U_r.T
+        return [np.clip(grads[name], -LSTM_CLIP, LSTM_CLIP) for name in GRU_PARAMETERS]
+
+    def step(self, grads):
+        """SGD with momentum on the parameters in the order of ``GRU_PARAMETERS``, in place:
+        delta = -learning_rate * g + mom_coeff * delta_prev; theta += delta."""
+        self.previous_updates = [-self.learning_rate * g + self.mom_coeff * v
+                                 for g, v in zip(grads, self.previous_updates)]
+        for name, delta in zip(GRU_PARAMETERS, self.previous_updates):
+            setattr(self, name, getattr(self, name) + delta)
+
+    def predict(self, X):
+        """The class of each sequence: the argmax of the last step's probabilities."""
+        return np.argmax(self.forward(X)[1][X.shape[1] - 1], axis=1)
 
 
 # --- optimizers: one step on lists of parameters, returning the new parameters and state -----------

@@ -25,7 +25,7 @@ from grader.suite import (CheckFailed, check, expect, expect_close, expect_gradi
                           fail, load_sibling, matches, observe, reference)
 
 ref = reference()   # the reference's answers, recorded with the cases where they can be (grader.oracle)
-# The optimizers', Multi_Layer_RNN's and the LSTM's checks live next door; named here, they are this
+# The optimizers', Multi_Layer_RNN's, the LSTM's and the GRU's checks live next door; named here, they are this
 # suite's checks too (grader.suite.load_suite collects the module's @check functions). The cases, the
 # helpers and the private module are taken from it: load_sibling runs a module anew at every call, and
 # a second copy of the cases module would hold case classes the recordings cannot find by name.
@@ -41,6 +41,9 @@ multi_layer_forward_matches_the_reference = _models.multi_layer_forward_matches_
 multi_layer_bptt_matches_finite_differences = _models.multi_layer_bptt_matches_finite_differences
 lstm_forward_matches_the_reference = _models.lstm_forward_matches_the_reference
 lstm_bptt_matches_finite_differences = _models.lstm_bptt_matches_finite_differences
+gru_forward_matches_the_reference = _models.gru_forward_matches_the_reference
+gru_bptt_matches_finite_differences = _models.gru_bptt_matches_finite_differences
+gru_step_is_sgd_with_momentum = _models.gru_step_is_sgd_with_momentum
 
 # Training: the grader's loop, SGD with momentum through the student's step. Measured on the
 # reference over 20 data seeds x starting points (H = 12, 4 epochs of 20 batches of 32): held-out
@@ -133,10 +136,7 @@ SHAPES = {"W1": "(input_dim, hidden_dim)", "B1": "(1, hidden_dim)", "W1_rec": "(
 
 def student_rnn(sub, case, **constructor: Any):
     """The student's RNN for ``case``, holding copies of the case's parameters."""
-    rnn = sub.new("RNN", **{**case.constructor(), **constructor})
-    for name in PARAMETERS:
-        rnn.set(name, case.params[name].copy())
-    return rnn
+    return _expect.student_model(sub, "RNN", case, PARAMETERS, **constructor)
 
 
 @check("init.shapes")
@@ -322,9 +322,7 @@ def bptt_matches_finite_differences(sub, case):
 @check("step.momentum")
 @given(case=cases.step_cases())
 def step_is_sgd_with_momentum(sub, case):
-    rnn = sub.new("RNN", **case.constructor())
-    for name in PARAMETERS:
-        rnn.set(name, case.params[name].copy())
+    rnn = student_rnn(sub, case)
     expected = private.momentum_trajectory(case)
     flipped, decayed = private.momentum_trajectory(case, sign=-1.0), private.momentum_trajectory(case, decay=0.9999)
     inputs = {"learning_rate": case.learning_rate, "mom_coeff": case.mom_coeff, **case.params}

@@ -312,3 +312,59 @@ def multi_cases() -> st.SearchStrategy[MultiCase]:
         return bool(np.min(np.abs(dense)) > 1e-3 and np.any((dense > 0) & (dense < 1))
                     and all(np.max(np.abs(g)) < CLIP for g in model.BPTT(cache, case.Y)))
     return build().filter(usable)
+
+
+# --- the GRU ------------------------------------------------------------------------------------------------
+GRU_PARAMETERS = ("W", "B", *(f"{kind}_{gate}" for gate in "zrh" for kind in ("W", "U", "B")))
+
+
+@dataclass(frozen=True)
+class GruCase:
+    """A batch through a GRU whose parameters the grader sets, and three sets of gradients for step()."""
+
+    params: dict[str, np.ndarray]      # W_* (D, H), U_* (H, H), B_* (1, H) for z, r, h; W (H, K), B (1, K)
+    X: np.ndarray
+    Y: np.ndarray
+    grads: tuple[dict[str, np.ndarray], ...]   # keyed dW, dB, dW_z, ..., one per step
+    learning_rate: float = 0.1
+    mom_coeff: float = 0.85
+
+    def constructor(self) -> dict[str, Any]:
+        (batch, steps, inputs), (hidden, classes) = self.X.shape, self.params["W"].shape
+        return {"input_dim": inputs, "hidden_dim": hidden, "output_class": classes, "seq_len": steps,
+                "batch_size": batch, "learning_rate": self.learning_rate, "mom_coeff": self.mom_coeff}
+
+    def label(self) -> str:
+        hidden, classes = self.params["W"].shape
+        return f"GRU(input_dim={self.X.shape[2]}, hidden_dim={hidden}, output_class={classes})"
+
+    def as_inputs(self) -> dict[str, Any]:
+        return {**self.params, "X": self.X, "Y": self.Y}
+
+    def reference(self) -> ref.GRU:
+        state = np.random.get_state()
+        gru = ref.GRU(**self.constructor())
+        np.random.set_state(state)
+        for name, value in self.params.items():
+            setattr(gru, name, value.copy())
+        return gru
+
+
+def gru_cases(*, max_batch: int = 3, lengths: tuple[int, int] = (2, 5), max_hidden: int = 4) -> st.SearchStrategy[GruCase]:
+    """B in 2..max_batch, T in ``lengths``, D = 3, H in 1..max_hidden, K in 2..5, learning rate and
+    momentum drawn; gradients below LSTM_CLIP (the GRU's clip is the LSTM's, 15)."""
+    @st.composite
+    def build(draw: st.DrawFn) -> GruCase:
+        batch, steps = draw(st.integers(2, max_batch)), draw(st.integers(*lengths))
+        hidden, classes = draw(st.integers(1, max_hidden)), draw(st.integers(2, 5))
+        rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+        rows = {"W": 3, "U": hidden, "B": 1}
+        shapes = {**{f"{kind}_{gate}": (rows[kind], hidden) for gate in "zrh" for kind in rows},
+                  "W": (hidden, classes), "B": (1, classes)}
+        params = {name: 0.5 * rng.standard_normal(shapes[name]) for name in GRU_PARAMETERS}
+        X, Y = rng.standard_normal((batch, steps, 3)), np.eye(classes)[rng.integers(0, classes, batch)]
+        grads = tuple({f"d{name}": rng.uniform(-2, 2, shapes[name]) for name in GRU_PARAMETERS} for _ in range(3))
+        return GruCase(params, X, Y, grads, draw(st.sampled_from([0.5, 0.1, 0.01])),
+                       draw(st.sampled_from([0.85, 0.5, 0.9])))
+    return build().filter(lambda case: all(np.max(np.abs(g)) < LSTM_CLIP
+                                           for g in case.reference().BPTT(case.X, case.Y)))

@@ -1,5 +1,6 @@
-"""Helpers the activity-rnn checks share: telling a known wrong answer apart (loosely, only to pick a
-message) and reading a forward's per-step values in any of the accepted containers.
+"""Helpers the activity-rnn checks share: building the student's model with the case's parameters,
+telling a known wrong answer apart (loosely, only to pick a message) and reading a
+forward's per-step values in any of the accepted containers.
 """
 
 from __future__ import annotations
@@ -36,3 +37,11 @@ def steps_of(value: Any, steps: int, states: bool = False) -> list[Any] | None:
         if states and len(value) == steps + 1:
             return list(value[1:])
     return None
+
+
+def student_model(sub, class_name: str, case, parameters: tuple[str, ...], **constructor: Any):
+    """The student's ``class_name`` for ``case``, holding copies of the case's ``parameters``."""
+    model = sub.new(class_name, **{**case.constructor(), **constructor})
+    for name in parameters:
+        model.set(name, case.params[name].copy())
+    return model

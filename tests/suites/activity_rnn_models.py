@@ -1,5 +1,5 @@
 """activity-rnn checks beyond the vanilla RNN: the optimizers (three chained steps each), the RNN with
-a dense ReLU layer (Multi_Layer_RNN) and the LSTM. Loaded by tests/suites/activity_rnn.py, which
+a dense ReLU layer (Multi_Layer_RNN), the LSTM and the GRU (forward, BPTT, step). Loaded by tests/suites/activity_rnn.py, which
 registers these checks with its own.
 """
 
@@ -19,7 +19,7 @@ from grader.suite import CheckFailed, check, expect, expect_close, expect_gradie
 private = load_private(__file__, "activity_rnn_private")   # what computes answers: never sent to students
 cases = load_sibling(__file__, "activity_rnn_cases")
 _expect = load_sibling(__file__, "activity_rnn_expect")
-same, steps_of = _expect.same, _expect.steps_of
+same, steps_of, student_model = _expect.same, _expect.steps_of, _expect.student_model
 
 
 # --- optimizers -----------------------------------------------------------------------------------------
@@ -122,10 +122,7 @@ MULTI_MISTAKES = {
 
 
 def student_multi(sub, case):
-    model = sub.new("Multi_Layer_RNN", **case.constructor())
-    for name in MULTI_PARAMETERS:
-        model.set(name, case.params[name].copy())
-    return model
+    return student_model(sub, "Multi_Layer_RNN", case, MULTI_PARAMETERS)
 
 
 @check("multi-layer.forward")
@@ -187,10 +184,7 @@ LSTM_GRADIENTS = tuple(f"d{name}" for name in LSTM_PARAMETERS)
 
 
 def student_lstm(sub, case):
-    lstm = sub.new("LSTM", **case.constructor())
-    for name in LSTM_PARAMETERS:
-        lstm.set(name, case.params[name].copy())
-    return lstm
+    return student_model(sub, "LSTM", case, LSTM_PARAMETERS)
 
 
 @check("lstm.forward")
@@ -246,3 +240,88 @@ def lstm_bptt_matches_finite_differences(sub, case):
             fail(f"{failed.message}\nThese are the gradients of a BPTT in which {LSTM_MISTAKES[found[0]]}.",
                  inputs=case.as_inputs())
         raise
+
+
+# --- the GRU --------------------------------------------------------------------------------------------
+GRU_PARAMETERS = cases.GRU_PARAMETERS
+GRU_GRADIENTS = tuple(f"d{name}" for name in GRU_PARAMETERS)
+GRU_FORWARD_MISTAKES = {
+    "swapped": "these are the probabilities of h_t = (1 - z) h_(t-1) + z h~: z and 1 - z are swapped. In the "
+               "README's convention z keeps the old state: h_t = z * h_prev + (1 - z) * h~",
+    "reset-after": "these are the probabilities of h~ = tanh(x W_h + r * (h_(t-1) U_h) + B_h): the reset gate "
+                   "is applied after the product. The README's reset gate scales the old state first: "
+                   "h~ = tanh(x W_h + (r * h_prev) @ U_h + B_h)",
+}
+
+
+def student_gru(sub, case):
+    return student_model(sub, "GRU", case, GRU_PARAMETERS)
+
+
+@check("gru.forward")
+@given(case=cases.gru_cases())
+def gru_forward_matches_the_reference(sub, case):
+    returned = student_gru(sub, case).call("forward", X=case.X.copy())
+    steps = case.X.shape[1]
+    what = f"{case.label()}.forward(X {case.X.shape}) with the grader's parameters"
+    if not (isinstance(returned, (tuple, list)) and len(returned) == 2):
+        fail(f"{what} should return (hidden_state, probs); it returned {describe(returned)}.", inputs=case.as_inputs())
+    states, probs = steps_of(returned[0], steps, states=True), steps_of(returned[1], steps)
+    expect(None not in (states, probs), f"{what}: hidden_state and probs should hold one array per step "
+           f"t = 0..{steps - 1} (dicts keyed by t, or lists).", inputs=case.as_inputs())
+    hs, ps = private.gru_forward(case)
+    if not all(same(probs[t], ps[t]) for t in range(steps)):
+        for variant, cause in GRU_FORWARD_MISTAKES.items():
+            wrong = private.gru_mistaken_probs(case, variant)
+            if all(same(probs[t], wrong[t]) for t in range(steps)):
+                fail(f"{what}: {cause}.", inputs=case.as_inputs())
+    expect_close(states, [hs[t] for t in range(steps)], what=f"hidden_state of {what}", inputs=case.as_inputs())
+    expect_close(probs, [ps[t] for t in range(steps)], what=f"probs of {what}", inputs=case.as_inputs())
+
+
+@check("gru.bptt")
+@given(case=cases.gru_cases())
+def gru_bptt_matches_finite_differences(sub, case):
+    returned = student_gru(sub, case).call("BPTT", X=case.X.copy(), Y=case.Y.copy())
+    what = f"{case.label()}.BPTT(X, Y) (B={case.X.shape[0]}, T={case.X.shape[1]})"
+    if isinstance(returned, dict) and all(g in returned or g[1:] in returned for g in GRU_GRADIENTS):
+        actual = {g: returned[g] if g in returned else returned[g[1:]] for g in GRU_GRADIENTS}
+    elif isinstance(returned, (tuple, list)) and len(returned) == len(GRU_GRADIENTS):
+        actual = dict(zip(GRU_GRADIENTS, returned))
+    else:
+        fail(f"{what} should return the eleven gradients [{', '.join(GRU_GRADIENTS)}]; it returned "
+             f"{describe(returned)}.", inputs=case.as_inputs())
+    expected = private.gru_finite_differences(case)
+    reinjected = private.gru_reinjected_gradients(case)
+    try:
+        expect_gradients_close(actual, expected, what=f"The gradients from {what} and float64 central differences "
+                               f"of the mean cross-entropy of the last step", inputs=case.as_inputs())
+    except CheckFailed as failed:
+        if all(same(actual[g], np.clip(reinjected[g], -15, 15)) for g in expected):
+            fail(f"{failed.message}\nThese are the gradients of a BPTT in which the output gradient dy W^T is added "
+                 f"to dh at EVERY step; only h_(T-1) feeds the output, so dh starts as dy W^T at the last step and "
+                 f"then comes only from the step after.", inputs=case.as_inputs())
+        raise
+
+
+@check("gru.step")
+@given(case=cases.gru_cases(max_batch=2, lengths=(2, 2)))
+def gru_step_is_sgd_with_momentum(sub, case):
+    gru = student_gru(sub, case)
+    expected = private.gru_momentum_trajectory(case)
+    inputs = {"learning_rate": case.learning_rate, "mom_coeff": case.mom_coeff, **case.params}
+    for k, grads in enumerate(case.grads):
+        gru.call("step", grads=[grads[g].copy() for g in GRU_GRADIENTS])
+        what = f"{case.label()}: the parameters after step {k + 1} of 3"
+        actual = {name: gru.get(name) for name in GRU_PARAMETERS}
+        if all(same(actual[n], expected[k][n]) for n in GRU_PARAMETERS):
+            continue
+        still = [n for n in GRU_PARAMETERS if same(actual[n], case.params[n])]
+        if still and all(same(actual[n], expected[k][n]) for n in GRU_PARAMETERS if n not in still):
+            fail(f"{what}: {', '.join(still)} never changed while the other parameters follow SGD with momentum. "
+                 f"Is a list (of previous updates, of parameters) one entry short? zip stops at the shortest list, "
+                 f"silently; keep one previous update per parameter, all {len(GRU_PARAMETERS)} of them.",
+                 inputs=inputs)
+        for name in GRU_PARAMETERS:
+            expect_close(actual[name], expected[k][name], what=f"{name} after step {k + 1} of {case.label()}",
+                         inputs=inputs)

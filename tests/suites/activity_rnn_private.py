@@ -189,17 +189,24 @@ def lstm_finite_differences(case) -> dict[str, np.ndarray]:
     return {f"d{name}": grads[name] for name in LSTM_PARAMETERS}
 
 
+def _output_layer_gradients(case, model, h_last):
+    """The softmax layer's part of a BPTT: dy (the loss's gradient at the logits) and the gradients
+    dict with W and B filled in, the recurrent parameters zero for the caller's loop."""
+    probs = np.exp(h_last @ model.W + model.B)
+    probs /= probs.sum(axis=1, keepdims=True)
+    dy = (probs - case.Y) / case.Y.shape[0]
+    grads = {name: np.zeros_like(value) for name, value in case.params.items()}
+    grads["W"], grads["B"] = h_last.T @ dy, dy.sum(axis=0, keepdims=True)
+    return dy, grads
+
+
 def lstm_mistaken_gradients(case, mistake: str) -> dict[str, np.ndarray]:
     """The gradients of an LSTM BPTT with ``mistake``: "reinjects-output" (dy W^T added to dh at every
     step, as the course's did) or "skips-first-step" (the loop stops before t = 0)."""
     lstm = case.reference()
     z, f, i, c_bar, o, C, h = lstm._steps(case.X)
     steps = case.X.shape[1]
-    probs = np.exp(h[steps] @ lstm.W + lstm.B)
-    probs /= probs.sum(axis=1, keepdims=True)
-    dy = (probs - case.Y) / case.Y.shape[0]
-    grads = {name: np.zeros_like(value) for name, value in case.params.items()}
-    grads["W"], grads["B"] = h[steps].T @ dy, dy.sum(axis=0, keepdims=True)
+    dy, grads = _output_layer_gradients(case, lstm, h[steps])
     dh_next, dC_next = np.zeros_like(h[0]), np.zeros_like(h[0])
     for t in range(steps - 1, 0 if mistake == "skips-first-step" else -1, -1):
         dh = dy @ lstm.W.T + dh_next if (mistake == "reinjects-output" or t == steps - 1) else dh_next
@@ -264,3 +271,83 @@ def multi_mistaken_gradients(case, mistake: str) -> dict[str, np.ndarray]:
         grads["dW1_rec"] += hs[t - 1].T @ draw
         dh_next = draw @ model.W1_rec.T
     return grads
+
+
+# --- the GRU ------------------------------------------------------------------------------------------------
+GRU_PARAMETERS = ("W", "B", "W_z", "U_z", "B_z", "W_r", "U_r", "B_r", "W_h", "U_h", "B_h")
+
+
+def gru_forward(case):
+    """The reference GRU's (hidden_state, probs) for ``case``."""
+    return case.reference().forward(case.X)
+
+
+def _gru_probs(case, params, variant: str = "") -> list[np.ndarray]:
+    """Every step's probabilities of a GRU holding ``params``, from scratch in float64. ``variant``:
+    "" (the README's GRU), "swapped" (h = (1 - z) h_prev + z h~) or "reset-after" (h~ = tanh(x W_h +
+    r * (h_prev U_h) + B_h))."""
+    batch, hidden = case.X.shape[0], params["W"].shape[0]
+    h = np.zeros((batch, hidden))
+    sigmoid = lambda a: 1.0 / (1.0 + np.exp(-a))  # noqa: E731
+    probs = []
+    for t in range(case.X.shape[1]):
+        x = case.X[:, t]
+        z = sigmoid(x @ params["W_z"] + h @ params["U_z"] + params["B_z"])
+        r = sigmoid(x @ params["W_r"] + h @ params["U_r"] + params["B_r"])
+        recurrent = r * (h @ params["U_h"]) if variant == "reset-after" else (r * h) @ params["U_h"]
+        candidate = np.tanh(x @ params["W_h"] + recurrent + params["B_h"])
+        h = (1.0 - z) * h + z * candidate if variant == "swapped" else z * h + (1.0 - z) * candidate
+        scores = h @ params["W"] + params["B"]
+        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+        probs.append(scores / scores.sum(axis=1, keepdims=True))
+    return probs
+
+
+def gru_mistaken_probs(case, variant: str) -> list[np.ndarray]:
+    """The probs of a GRU forward with ``variant`` ("swapped" or "reset-after"), the case's parameters."""
+    return _gru_probs(case, case.params, variant)
+
+
+def _gru_loss(case, params) -> float:
+    """Mean over the batch of -log p_T[label] of a GRU holding ``params``."""
+    return float(-np.sum(case.Y * np.log(_gru_probs(case, params)[-1])) / case.X.shape[0])
+
+
+def gru_finite_differences(case) -> dict[str, np.ndarray]:
+    """d(last-step mean cross-entropy)/d(parameter) of the GRU by float64 central differences, keyed dW, dB, ..."""
+    grads = finite_difference_gradients(lambda params: _gru_loss(case, params), case.params)
+    return {f"d{name}": grads[name] for name in GRU_PARAMETERS}
+
+
+def gru_reinjected_gradients(case) -> dict[str, np.ndarray]:
+    """The gradients of the course's GRU BPTT: dy W^T added to dh at every step (t = 0 included)."""
+    gru = case.reference()
+    z, r, h_bar, h = gru._steps(case.X)
+    steps = case.X.shape[1]
+    dy, grads = _output_layer_gradients(case, gru, h[steps])
+    dh_next = np.zeros_like(h[0])
+    for t in range(steps - 1, -1, -1):
+        x, h_prev, dh = case.X[:, t], h[t], dy @ gru.W.T + dh_next
+        d = {"h": dh * (1.0 - z[t]) * (1.0 - h_bar[t] ** 2), "z": dh * (h_prev - h_bar[t]) * z[t] * (1.0 - z[t])}
+        d_rh = d["h"] @ gru.U_h.T
+        d["r"] = d_rh * h_prev * r[t] * (1.0 - r[t])
+        for gate, delta in d.items():
+            grads[f"W_{gate}"] += x.T @ delta
+            grads[f"U_{gate}"] += (r[t] * h_prev if gate == "h" else h_prev).T @ delta
+            grads[f"B_{gate}"] += delta.sum(axis=0, keepdims=True)
+        dh_next = dh * z[t] + d_rh * r[t] + d["z"] @ gru.U_z.T + d["r"] @ gru.U_r.T
+    return {f"d{name}": g for name, g in grads.items()}
+
+
+def gru_momentum_trajectory(case, frozen: tuple[str, ...] = ()) -> list[dict[str, np.ndarray]]:
+    """The GRU's parameters after each of the case's three momentum steps, ``frozen`` ones never updated."""
+    params = {name: value.copy() for name, value in case.params.items()}
+    velocity = {name: 0.0 for name in GRU_PARAMETERS}
+    trajectory = []
+    for grads in case.grads:
+        for name in GRU_PARAMETERS:
+            if name not in frozen:
+                velocity[name] = -case.learning_rate * grads[f"d{name}"] + case.mom_coeff * velocity[name]
+                params[name] = params[name] + velocity[name]
+        trajectory.append({name: value.copy() for name, value in params.items()})
+    return trajectory

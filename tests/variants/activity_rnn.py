@@ -6,7 +6,9 @@ returns x on (0, 1] and writes into its argument, momentum with the wrong sign. 
 make: softmax without the max subtracted, the tanh derivative taken of the state, dW1_rec from h_t,
 Adam without its bias correction, RMSprop's decay swapped, Xavier's bound with the wrong fan, a
 summed cross-entropy, a forward without B1, predict from the first step, and a BPTT whose gradients
-point uphill (the model cannot learn). Each mutant is the reference with a line or two changed,
+point uphill (the model cannot learn). The GRU's: the course's momentum list one entry short (B_h
+never updated), z and 1 - z swapped, the reset gate applied after the product, and the course's
+re-injected output gradient. Each mutant is the reference with a line or two changed,
 written the way a student would. The alternatives, which must score 100 %, are in
 activity_rnn_alternatives.
 """
@@ -31,6 +33,7 @@ _ADAM = definition(REFERENCE, "Adam")
 _VANILLA = definition(REFERENCE, "VanillaAdam")
 _LSTM = definition(REFERENCE, "LSTM")
 _MULTI = definition(REFERENCE, "Multi_Layer_RNN")
+_GRU = definition(REFERENCE, "GRU")
 _GRADIENTS = ("bptt.gradients", "bptt.finite-differences")
 
 # The course's BPTT, its three bugs together: dy W2^T added at every step, t = 0 skipped, summed over the batch.
@@ -141,6 +144,25 @@ MUTANTS: tuple[Variant, ...] = (
             LSTM=_edits(_LSTM, ("z.append(np.concatenate([X[:, t], h[-1]], axis=1))",
                                 "z.append(np.concatenate([h[-1], X[:, t]], axis=1))"),
                         ("dh, dC_next = dz[:, inputs:], f[t] * dC", "dh, dC_next = dz[:, :-inputs], f[t] * dC"))),
+    # --- the GRU ---
+    _mutant("gru_momentum_list_short", "the course's GRU: previous_updates = [0.0] * 10 for eleven parameters, so "
+            "zip stops early and B_h is never updated", ("gru.step",),
+            GRU=_edit(_GRU, "self.previous_updates = [0.0] * len(GRU_PARAMETERS)", "self.previous_updates = [0.0] * 10")),
+    _mutant("gru_update_gate_swapped", "h = (1 - z) h_prev + z h~ in the forward and its BPTT: z and 1 - z swapped",
+            ("gru.forward", "gru.bptt"),
+            GRU=_edits(_GRU, ("h.append(z[t] * h_prev + (1.0 - z[t]) * h_bar[t])",
+                              "h.append((1.0 - z[t]) * h_prev + z[t] * h_bar[t])"),
+                       ("d_cand = dh * (1.0 - z[t]) * (1.0 - h_bar[t] ** 2)", "d_cand = dh * z[t] * (1.0 - h_bar[t] ** 2)"),
+                       ("d_update = dh * (h_prev - h_bar[t]) * z[t] * (1.0 - z[t])",
+                        "d_update = dh * (h_bar[t] - h_prev) * z[t] * (1.0 - z[t])"),
+                       ("dh = dh * z[t] + d_reset_in", "dh = dh * (1.0 - z[t]) + d_reset_in"))),
+    _mutant("gru_reset_after_product", "h~ = tanh(x W_h + r * (h_prev U_h) + B_h): the reset gate applied after the "
+            "product", ("gru.forward", "gru.bptt"),
+            GRU=_edit(_GRU, "(r[t] * h_prev) @ self.U_h + self.B_h", "r[t] * (h_prev @ self.U_h) + self.B_h")),
+    _mutant("gru_reinjects_output", "the course's GRU BPTT: dh = dy W^T + dh_next at every step", ("gru.bptt",),
+            GRU=_edit(_GRU, "        for t in reversed(range(steps)):\n            x, h_prev = X[:, t], h[t]\n",
+                      "        for t in reversed(range(steps)):\n            x, h_prev = X[:, t], h[t]\n"
+                      "            if t < steps - 1:\n                dh = dh + dy @ self.W.T\n")),
     _mutant("predict_from_first_step", "argmax of probs[0]: the first step's guess", ("predict.last-step",),
             RNN=_edit(_RNN, "return np.argmax(probs[X.shape[1] - 1], axis=1)", "return np.argmax(probs[0], axis=1)")),
 )

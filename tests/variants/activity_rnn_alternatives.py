@@ -7,7 +7,7 @@ right rather than what looks like the reference:
   the states into (T, B, H) arrays and clips to [-10, 10] as the course does, with the gradients
   returned as a dict; optimizers that update in place and return the same lists;
 - a float32 model (parameters and computation in float32, as on a GPU), static-method activations;
-- every one with the same LSTM and Multi_Layer_RNN, written differently from the reference (a tape of per-step dicts,
+- every one with the same LSTM, GRU and Multi_Layer_RNN, written differently from the reference (a tape of per-step dicts,
   lists from forward, a dict of gradients from BPTT; a dense layer whose ReLU derivative is z > 0);
 - an RNN that stores its weights transposed inside (``Wxh`` (H, D), ...) and exposes the README's
   names through properties, with the course's double-epsilon cross-entropy.
@@ -154,6 +154,71 @@ class LSTM:
         return {"d" + k: np.clip(v, -15, 15) for k, v in g.items()}
 '''
 
+_GRU_ALT = '''
+
+
+class GRU:
+    NAMES = ("W", "B", "W_z", "U_z", "B_z", "W_r", "U_r", "B_r", "W_h", "U_h", "B_h")
+
+    def __init__(self, input_dim=3, hidden_dim=128, output_class=6, seq_len=150, batch_size=32,
+                 learning_rate=1e-1, mom_coeff=0.85):
+        self.lr, self.mom = learning_rate, mom_coeff
+        a = np.sqrt(6 / (input_dim + hidden_dim))
+        for k in "zrh":
+            setattr(self, "W_" + k, np.random.uniform(-a, a, (input_dim, hidden_dim)))
+            setattr(self, "U_" + k, np.random.uniform(-a, a, (hidden_dim, hidden_dim)))
+            setattr(self, "B_" + k, np.zeros((1, hidden_dim)))
+        self.W = np.random.uniform(-a, a, (hidden_dim, output_class))
+        self.B = np.zeros((1, output_class))
+        self.velocity = {}
+
+    def _tape(self, X):
+        h = np.zeros((X.shape[0], self.U_h.shape[0]))
+        tape = []
+        for t in range(X.shape[1]):
+            x = X[:, t, :]
+            keep = _sig(x @ self.W_z + h @ self.U_z + self.B_z)
+            reset = _sig(x @ self.W_r + h @ self.U_r + self.B_r)
+            cand = np.tanh(x @ self.W_h + (reset * h) @ self.U_h + self.B_h)
+            new = cand + keep * (h - cand)
+            tape.append({"x": x, "prev": h, "z": keep, "r": reset, "c": cand, "h": new})
+            h = new
+        return tape
+
+    def forward(self, X):
+        hs = [s["h"] for s in self._tape(X)]
+        return hs, [Activations().softmax(h @ self.W + self.B) for h in hs]
+
+    def BPTT(self, X, Y):
+        tape = self._tape(X)
+        err = (Activations().softmax(tape[-1]["h"] @ self.W + self.B) - Y) / len(Y)
+        g = {k: np.zeros_like(getattr(self, k)) for k in self.NAMES}
+        g["W"] += tape[-1]["h"].T @ err
+        g["B"] += err.sum(0, keepdims=True)
+        dh = err @ self.W.T
+        for s in tape[::-1]:
+            dc = dh * (1 - s["z"]) * (1 - s["c"] * s["c"])
+            dz = dh * (s["prev"] - s["c"]) * s["z"] * (1 - s["z"])
+            drh = dc @ self.U_h.T
+            dr = drh * s["prev"] * s["r"] * (1 - s["r"])
+            g["W_h"] += s["x"].T @ dc
+            g["U_h"] += (s["r"] * s["prev"]).T @ dc
+            g["B_h"] += dc.sum(0, keepdims=True)
+            for k, d in (("z", dz), ("r", dr)):
+                g["W_" + k] += s["x"].T @ d
+                g["U_" + k] += s["prev"].T @ d
+                g["B_" + k] += d.sum(0, keepdims=True)
+            dh = s["z"] * dh + s["r"] * drh + dz @ self.U_z.T + dr @ self.U_r.T
+        return {"d" + k: np.clip(v, -15, 15) for k, v in g.items()}
+
+    def step(self, grads):
+        if isinstance(grads, dict):
+            grads = [grads["d" + k] for k in self.NAMES]
+        for k, grad in zip(self.NAMES, grads):
+            self.velocity[k] = self.mom * self.velocity.get(k, 0.0) - self.lr * grad
+            setattr(self, k, getattr(self, k) + self.velocity[k])
+'''
+
 _MULTI_ALT = '''
 
 
@@ -255,7 +320,7 @@ class RNN:
 
     def predict(self, X):
         return np.argmax(self.forward(X)[2][-1], axis=-1)
-''' + _OPTIMIZERS_IN_PLACE + _LSTM_ALT + _MULTI_ALT
+''' + _OPTIMIZERS_IN_PLACE + _LSTM_ALT + _GRU_ALT + _MULTI_ALT
 
 FLOAT32 = "import numpy as np\n" + '''
 class Activations:
@@ -347,7 +412,7 @@ class RNN:
     def predict(self, X):
         _, _, ps = self.forward(X)
         return ps[X.shape[1] - 1].argmax(axis=1)
-''' + _OPTIMIZERS_IN_PLACE.replace("mom_coeff * velocities[i]", "velocities[i] * mom_coeff") + _LSTM_ALT + _MULTI_ALT
+''' + _OPTIMIZERS_IN_PLACE.replace("mom_coeff * velocities[i]", "velocities[i] * mom_coeff") + _LSTM_ALT + _GRU_ALT + _MULTI_ALT
 
 TRANSPOSED = "import numpy as np\n" + _ACTIVATIONS.replace(
     "    preds = np.clip(preds, 1e-12, 1 - 1e-12)\n    return -np.sum(labels * np.log(preds)) / len(labels)",
@@ -408,7 +473,7 @@ class RNN:
     def predict(self, X):
         probs = self.forward(X)[2]
         return np.argmax(probs[max(probs)], axis=1)
-''' + _OPTIMIZERS_IN_PLACE + _LSTM_ALT + _MULTI_ALT
+''' + _OPTIMIZERS_IN_PLACE + _LSTM_ALT + _GRU_ALT + _MULTI_ALT
 
 ALTERNATIVES: tuple[Variant, ...] = (
     whole_module(REFERENCE, "vectorised_bptt_lists", VECTORISED_LISTS,

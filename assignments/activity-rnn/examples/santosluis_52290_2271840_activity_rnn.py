@@ -219,3 +219,69 @@ class Multi_Layer_RNN(RNN):
             out["B1"] = out["B1"] + dz.sum(0, keepdims=True)
             dh = dz.dot(self.W1_rec.T)
         return [out[k] for k in ("W1", "B1", "W1_rec", "W2", "B2", "W3", "B3")]
+
+
+class GRU:
+    """z keeps the old state, r scales it before U_h."""
+
+    ORDER = ("W", "B", "W_z", "U_z", "B_z", "W_r", "U_r", "B_r", "W_h", "U_h", "B_h")
+
+    def __init__(self, input_dim=3, hidden_dim=128, output_class=6, seq_len=150, batch_size=32,
+                 learning_rate=1e-1, mom_coeff=0.85):
+        rng = np.random.default_rng(32)
+        self.lr, self.mu = learning_rate, mom_coeff
+        for g in "zrh":
+            r = np.sqrt(6.0 / (input_dim + hidden_dim))
+            setattr(self, "W_" + g, rng.uniform(-r, r, (input_dim, hidden_dim)))
+            r = np.sqrt(3.0 / hidden_dim)
+            setattr(self, "U_" + g, rng.uniform(-r, r, (hidden_dim, hidden_dim)))
+            setattr(self, "B_" + g, np.zeros((1, hidden_dim)))
+        r = np.sqrt(6.0 / (hidden_dim + output_class))
+        self.W, self.B = rng.uniform(-r, r, (hidden_dim, output_class)), np.zeros((1, output_class))
+        self.moments = [np.zeros_like(getattr(self, n)) for n in self.ORDER]
+
+    @staticmethod
+    def _s(a):
+        return np.exp(-np.logaddexp(0.0, -a))
+
+    def _unroll(self, X):
+        H = self.U_h.shape[1]
+        hs, zs, rs, cs = [np.zeros((len(X), H))], [], [], []
+        for t in range(X.shape[1]):
+            x, hp = X[:, t, :], hs[-1]
+            zs.append(self._s(x @ self.W_z + hp @ self.U_z + self.B_z))
+            rs.append(self._s(x @ self.W_r + hp @ self.U_r + self.B_r))
+            cs.append(np.tanh(x @ self.W_h + (rs[-1] * hp) @ self.U_h + self.B_h))
+            hs.append(zs[-1] * hp + (1.0 - zs[-1]) * cs[-1])
+        return hs, zs, rs, cs
+
+    def forward(self, X):
+        hs = self._unroll(X)[0]
+        scores = [h @ self.W + self.B for h in hs[1:]]
+        return hs, [np.exp(s - s.max(1, keepdims=True)) / np.exp(s - s.max(1, keepdims=True)).sum(1, keepdims=True)
+                    for s in scores]
+
+    def BPTT(self, X, Y):
+        hs, zs, rs, cs = self._unroll(X)
+        p = self.forward(X)[1][-1]
+        e = (p - Y) / Y.shape[0]
+        out = {n: np.zeros_like(getattr(self, n)) for n in self.ORDER}
+        out["W"], out["B"] = hs[-1].T @ e, e.sum(0, keepdims=True)
+        g = e @ self.W.T
+        for t in range(X.shape[1] - 1, -1, -1):
+            x, hp, z, r, c = X[:, t, :], hs[t], zs[t], rs[t], cs[t]
+            ac = g * (1.0 - z) * (1.0 - c ** 2)
+            az = g * (hp - c) * z * (1.0 - z)
+            back = ac @ self.U_h.T
+            ar = back * hp * r * (1.0 - r)
+            for k, a, rec in (("h", ac, r * hp), ("z", az, hp), ("r", ar, hp)):
+                out["W_" + k] += x.T @ a
+                out["U_" + k] += rec.T @ a
+                out["B_" + k] += a.sum(0, keepdims=True)
+            g = g * z + back * r + az @ self.U_z.T + ar @ self.U_r.T
+        return [out[n] for n in self.ORDER]
+
+    def step(self, grads):
+        for k, (n, gr) in enumerate(zip(self.ORDER, grads)):
+            self.moments[k] = self.mu * self.moments[k] - self.lr * np.asarray(gr)
+            setattr(self, n, getattr(self, n) + self.moments[k])
