@@ -536,16 +536,23 @@ def _run_pool(pool: futures.ProcessPoolExecutor, assignment: Assignment, queue: 
             held[item.student] = _Held(result, len(pending), {})
             queue.extendleft(reversed(pending))   # first: they hold a result back
 
-    while queue or in_flight:
+    def refill() -> None:
         while queue and _may_start(queue[0], in_flight, deaths, jobs):
             try:
                 in_flight[pool.submit(_grade_in_process, queue[0])] = queue[0]
             except BrokenProcessPool:   # a process died since the last look, while idle or grading
                 break
             queue.popleft()
-        if not in_flight:               # ... while idle: nothing was lost, a new pool takes the queue
-            return
-        yield from outcomes(futures.wait(in_flight, return_when=futures.FIRST_COMPLETED).done)
+
+    refill()
+    while in_flight:   # empty: a process died while idle, nothing was lost, and a new pool takes the queue
+        # The pool gets its next work before the caller gets these results: what the caller does
+        # with a result (its reports, the journal) then overlaps the grading of the next ones
+        # instead of leaving a grading process idle.
+        finished = list(outcomes(futures.wait(in_flight, return_when=futures.FIRST_COMPLETED).done))
+        if not lost:
+            refill()
+        yield from finished
         if lost:
             # The pool is broken: every other future in flight fails the same way, at once.
             yield from outcomes(futures.wait(in_flight).done)
