@@ -45,7 +45,8 @@ def _assignment(name: str | None) -> Assignment:
 def cmd_grade(args: argparse.Namespace) -> int:
     assignment = _assignment(args.assignment)
     run = grade_folder(assignment, Path(args.submissions), Path(args.output), jobs=args.jobs, dask=args.dask,
-                       regrade=args.regrade, progress=_progress, live=args.live)
+                       regrade=args.regrade, progress=_progress, live=args.live, only=args.only or (),
+                       overrides=Path(args.overrides) if args.overrides else None)
     if run is None:
         print(f"no submissions found in {args.submissions}", file=sys.stderr)
         return 2
@@ -77,11 +78,17 @@ def _progress(results: Iterator[SubmissionResult], total: int) -> Iterator[Submi
 
 
 def _print_table(assignment: Assignment, results: list[SubmissionResult]) -> None:
+    """One line per student: the score, and where a late penalty or an override changed it, what
+    changed it and the final points (the number that goes to the gradebook)."""
     width = max(len(r.student) for r in results)
-    print(f"{'student':<{width}}  {'score':>14}  time")
+    print(f"{'student':<{width}}  {'score':>14}  {'final':>6}  time")
     for r in results:
-        print(f"{r.student:<{width}}  {r.earned:6.1f} / {r.possible:<5.1f}  {r.duration_s:5.1f}s"
-              + (f"  ({r.load_error.splitlines()[0][:60]})" if r.load_error else ""))
+        said = [f"late {r.late_penalty_percent:g} %"] if r.late_penalty_percent else []
+        said += [f"{what} set by {o.who}" for what, o in r.overrides]
+        if r.load_error:
+            said.append(r.load_error.splitlines()[0][:60])
+        print(f"{r.student:<{width}}  {r.earned:6.1f} / {r.possible:<5.1f}  {r.final:6.1f}  {r.duration_s:5.1f}s"
+              + (f"  ({'; '.join(said)})" if said else ""))
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -208,6 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
                             "for a local cluster of --jobs workers")
     grade.add_argument("--regrade", action="store_true",
                        help="grade every submission again, even those the journal says are unchanged")
+    grade.add_argument("--only", nargs="+", metavar="STUDENT",
+                       help="grade only these students again (their names as in the reports); everyone else's "
+                            "result comes from the journal of the last run")
+    grade.add_argument("--overrides", metavar="FILE",
+                       help="a CSV of manual adjustments (columns student, check, points, reason, who; check is a "
+                            "check id or `total`), shown with their reason on every report and export")
     grade.add_argument("--live", action="store_true",
                        help="draw every check's inputs again for every student instead of replaying the recorded "
                             "cases (the same verdicts, several times slower; to compare the two)")

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-from grader.results import (Binding, CheckResult, Counterexample, ExerciseResult, LoadNote, Picture,
+from grader.results import (Binding, CheckResult, Counterexample, ExerciseResult, LoadNote, Override, Picture,
                             Status, SubmissionResult)
 from grader.spec import Check, Exercise, Tolerance
 
@@ -60,12 +60,20 @@ def _counterexample_to_dict(cx: Counterexample | None) -> dict[str, Any] | None:
             "picture": None if cx.picture is None else asdict(cx.picture)}
 
 
+def _override_to_dict(override: Override | None) -> dict[str, Any] | None:
+    return None if override is None else asdict(override)
+
+
+def _override_from_dict(d: Mapping[str, Any] | None) -> Override | None:
+    return None if d is None else Override(points=d["points"], reason=d["reason"], who=d["who"], was=d["was"])
+
+
 def _check_result_to_dict(result: CheckResult) -> dict[str, Any]:
     return {**_check_spec_to_dict(result.check), "status": result.status.value,
             **_scores(result.earned, result.check.points), "message": result.message,
             "counterexample": _counterexample_to_dict(result.counterexample),
             "duration_s": result.duration_s, "output": result.output, "seed": result.seed,
-            "observations": list(result.observations)}
+            "observations": list(result.observations), "override": _override_to_dict(result.override)}
 
 
 def _binding_to_dict(binding: Binding) -> dict[str, Any]:
@@ -103,6 +111,7 @@ def result_to_dict(result: SubmissionResult) -> dict[str, Any]:
             "load_notes": [{"where": n.where, "what": n.what} for n in result.load_notes],
             "seeds": dict(sorted(result.seeds.items())),
             "submitted_at": result.submitted_at, "late_penalty_percent": result.late_penalty_percent,
+            "late_policy": result.late_policy, "override": _override_to_dict(result.override),
             "final": result.final,
             "exercises": [_exercise_result_to_dict(e) for e in result.exercises]}
 
@@ -131,7 +140,7 @@ def _check_result_from_dict(d: Mapping[str, Any]) -> CheckResult:
     return CheckResult(check=_check_spec_from_dict(d), status=Status(d["status"]), message=d["message"],
                        counterexample=_counterexample_from_dict(d["counterexample"]),
                        duration_s=d["duration_s"], output=d["output"], seed=d["seed"],
-                       observations=tuple(d.get("observations", ())))
+                       observations=tuple(d.get("observations", ())), override=_override_from_dict(d.get("override")))
 
 
 def _exercise_result_from_dict(d: Mapping[str, Any]) -> ExerciseResult:
@@ -160,7 +169,8 @@ def result_from_dict(d: Mapping[str, Any]) -> SubmissionResult:
         load_notes=tuple(LoadNote(n["where"], n["what"]) for n in d["load_notes"]),
         load_error=d["load_error"], duration_s=d["duration_s"], sandbox=d["sandbox"],
         seeds=dict(d["seeds"]), submitted_at=d.get("submitted_at"),
-        late_penalty_percent=d.get("late_penalty_percent", 0.0))
+        late_penalty_percent=d.get("late_penalty_percent", 0.0), late_policy=d.get("late_policy"),
+        override=_override_from_dict(d.get("override")))
 
 
 # --- files ---------------------------------------------------------------------------------------
@@ -198,22 +208,24 @@ def write_summary_csv(results: list[SubmissionResult], path: Path) -> Path:
 
     Columns: ``student``, one per exercise id (points earned; empty where a student's result has
     no such exercise), ``total``, ``possible``, ``percent``, then ``submitted_at``,
-    ``late_penalty_percent`` and ``final`` (total after the penalty: the column for the gradebook).
-    The exercise columns add up to ``total``.
+    ``late_penalty_percent``, ``final`` (total after the penalty: the column for the gradebook) and
+    ``overrides`` (each person's decision that replaced the grader's points, with its reason and who
+    made it). The exercise columns add up to ``total`` unless the total itself was overridden.
     """
     exercise_ids = _exercise_columns(results)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=["student", *exercise_ids, "total", "possible", "percent",
-                                               "submitted_at", "late_penalty_percent", "final"])
+                                               "submitted_at", "late_penalty_percent", "final", "overrides"])
         writer.writeheader()
         for r in results:
             earned = {e.exercise.id: _points(e.earned) for e in r.exercises}
             writer.writerow({"student": r.student, **{i: earned.get(i, "") for i in exercise_ids},
                              "total": _points(r.earned), "possible": _points(r.possible),
                              "percent": f"{r.percent:.1f}", "submitted_at": r.submitted_at or "",
-                             "late_penalty_percent": _points(r.late_penalty_percent), "final": _points(r.final)})
+                             "late_penalty_percent": _points(r.late_penalty_percent), "final": _points(r.final),
+                             "overrides": "; ".join(describe_override(what, o) for what, o in r.overrides)})
     return path
 
 
@@ -225,8 +237,16 @@ def write_summary_csv(results: list[SubmissionResult], path: Path) -> Path:
 _GRADESCOPE_VISIBILITY = {False: "visible", True: "after_published"}
 
 
+def describe_override(what: str, override: Override) -> str:
+    """One override in words: "total: 80 instead of 56 (regrade request) by TA Kim"."""
+    return f"{what}: {_points(override.points)} instead of {_points(override.was)} ({override.reason}) by {override.who}"
+
+
 def _check_output(check: CheckResult) -> str:
     parts = [f"{check.status.value.upper()}: {check.check.description}".strip()]
+    if check.override is not None:
+        parts.insert(0, f"Points set by {check.override.who}: {_points(check.override.points)} instead of "
+                        f"{_points(check.override.was)} ({check.override.reason})")
     parts += list(check.observations)
     if check.message:
         parts.append(check.message)
@@ -249,6 +269,7 @@ def gradescope_results(result: SubmissionResult) -> dict[str, Any]:
     notes = [f"{n.where}: {n.what}" for n in result.load_notes]
     output = [f"{result.assignment} {result.assignment_version}: {_points(result.earned)} / "
               f"{_points(result.possible)} points"]
+    output += [f"override of the {describe_override(what, o)}" for what, o in result.overrides]
     if result.late_penalty_percent:
         output.append(f"late penalty {_points(result.late_penalty_percent)} % "
                       f"(submitted {result.submitted_at}): {_points(result.final)} points")

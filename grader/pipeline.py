@@ -13,16 +13,18 @@ plugin, Dask) goes through here.
 
 from __future__ import annotations
 
+import functools
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from grader.cases import Recorded, case_file
 from grader.cases import available as available_cases
 from grader.cases import ensure as ensure_cases
 from grader.discovery import SubmissionFile, discover, open_submission, with_file_times
+from grader.errors import GraderError
 from grader.export import write_gradescope_json, write_junit_xml, write_result_json, write_summary_csv
 from grader.layout import ReportsFolder
 from grader.report import write_student_report, write_summary
@@ -106,12 +108,18 @@ class ClassRun:
 
 def grade_folder(assignment: Assignment, submissions: Path, out: Path, *, jobs: int, dask: str | None = None,
                  regrade: bool = False, progress: Callable[[Iterator[SubmissionResult], int], Iterator[SubmissionResult]]
-                 | None = None, say: Callable[[str], None] = print, live: bool = False) -> ClassRun | None:
+                 | None = None, say: Callable[[str], None] = print, live: bool = False,
+                 only: Sequence[str] = (), overrides: Path | None = None) -> ClassRun | None:
     """Grade the class in ``submissions`` into ``out``; None when there is no submission in it.
-    ``live``: every check draws its inputs again for every student (see grade_class)."""
+    ``live``: every check draws its inputs again for every student (see grade_class).
+    ``only``: grade these students again (whatever the journal says) and take everyone else's
+    result from the journal. ``overrides``: a TA's adjustments (grader.overrides), applied to every
+    file written and to the results returned, never to the journal."""
+    from grader import overrides as adjustments
     from grader.journal import Journal
     from grader.similarity import Fingerprints
     from grader.source_view import write_submission_view
+    rows = adjustments.read(overrides) if overrides is not None else []
     folder = ReportsFolder(Path(out))
     folder.root.mkdir(parents=True, exist_ok=True)
     journal = Journal(folder.root, assignment)
@@ -121,11 +129,20 @@ def grade_folder(assignment: Assignment, submissions: Path, out: Path, *, jobs: 
             return None
         if assignment.late is not None and assignment.late.file_times:
             entries = with_file_times(entries)
-        reused, todo = ([], entries) if regrade else journal.split(entries)
+        by_student = {e.student: e for e in entries}
+        _check_names(rows, only, by_student, assignment, overrides, submissions)
+        if only:
+            todo = [e for e in entries if e.student in only]
+            reused, left_out = journal.split([e for e in entries if e.student not in only])
+            if left_out:
+                say(f"{len(left_out)} other submissions have no result in {journal.path} yet and are not in this "
+                    f"run's reports: {', '.join(e.student for e in left_out[:10])}{' ...' if len(left_out) > 10 else ''}")
+        else:
+            reused, todo = ([], entries) if regrade else journal.split(entries)
         if reused:
             say(f"{len(reused)} of {len(entries)} submissions are unchanged since {journal.path} recorded "
                 "them: their results are reused (--regrade grades everyone again)")
-        by_student = {e.student: e for e in entries}
+        adjusted = functools.partial(_adjusted, rows=rows, path=overrides)
         prints = Fingerprints(assignment.starter)   # taken as results come in, while others are graded
         results = list(reused)
         # isolate: even with one job, the class is graded in a process of its own session, which
@@ -140,7 +157,7 @@ def grade_folder(assignment: Assignment, submissions: Path, out: Path, *, jobs: 
                     write_submission_view(entry.path, entry.student, entry.sha256, folder.root,
                                           root=entry.root or entry.origin)
                     prints.add(entry.student, entry.path)
-                write_student_files(result, folder)
+                write_student_files(adjusted(result), folder)
                 results.append(result)
         finally:
             journal.close()
@@ -149,13 +166,39 @@ def grade_folder(assignment: Assignment, submissions: Path, out: Path, *, jobs: 
             if entry.problem is None and entry.student not in prints.prints:
                 prints.add(entry.student, entry.path)   # the ones reused from the journal
         duplicates = prints.similar_pairs()
-    results.sort(key=lambda r: r.student)
+    results = sorted((adjusted(r) for r in results), key=lambda r: r.student)
     for result in reused:
-        write_student_files(result, folder)
+        write_student_files(adjusted(result), folder)
     write_summary_csv(results, folder.grades)
     write_junit_xml(results, folder.junit)
     write_summary(results, folder.root, duplicates)
     return ClassRun(results, len(reused), folder)
+
+
+def _adjusted(result: SubmissionResult, rows: list, path: Path | None) -> SubmissionResult:
+    """``result`` with its overrides, if any (the rows were checked against the class already)."""
+    from grader import overrides as adjustments
+    mine = [row for row in rows if row.student == result.student]
+    return adjustments.apply([result], mine, path or "overrides")[0] if mine else result
+
+
+def _check_names(rows: list, only: Sequence[str], by_student: dict[str, SubmissionFile], assignment: Assignment,
+                 overrides: Path | None, submissions: Path) -> None:
+    """Stop before anything is graded when --only or the overrides file names a student who has no
+    submission here, or the overrides file a check the assignment does not have."""
+    from grader.overrides import TOTAL, OverridesError
+    known = ", ".join(sorted(by_student)[:8]) + (", ..." if len(by_student) > 8 else "")
+    unknown = [s for s in only if s not in by_student]
+    if unknown:
+        raise GraderError(f"--only: no submission of {', '.join(map(repr, unknown))} in {submissions} (students: {known})")
+    ids = {c.id for c in assignment.checks}
+    for row in rows:
+        where = f"{overrides}, line {row.line}"
+        if row.student not in by_student:
+            raise OverridesError(f"{where}: no submission of {row.student!r} in {submissions} (students: {known})")
+        if row.check.lower() != TOTAL and not ({row.check, f"{assignment.id}.{row.check}"} & ids):
+            raise OverridesError(f"{where}: {assignment.id} has no check {row.check!r} (ids look like "
+                                 f"{next(iter(sorted(ids)), 'none')}; use `total` for the whole submission)")
 
 
 def write_student_files(result: SubmissionResult, folder: ReportsFolder) -> None:

@@ -101,6 +101,20 @@ def exercise_view(result: ExerciseResult, audience: str) -> ExerciseView:
     )
 
 
+@dataclass(frozen=True)
+class ReportSummary:
+    """The top of a student's report: the checks that lost points (linked), and how many passed."""
+
+    lost: tuple[CheckResult, ...]    # shown checks that earned less than their points, in page order
+    passed: int                      # shown checks folded away because they passed as the grader saw them
+
+
+def report_summary(exercises: list[ExerciseView]) -> ReportSummary:
+    shown = [c for ex in exercises for c in ex.checks]
+    return ReportSummary(lost=tuple(c for c in shown if c.counts and c.earned < c.check.points),
+                         passed=sum(1 for c in shown if c.passed and c.override is None))
+
+
 def verdict(result: SubmissionResult, audience: str) -> str:
     """One sentence on how the checks went, for the top of the page.
 
@@ -135,6 +149,16 @@ def _milliseconds(seconds: float) -> str:
     return f"{ms:.1f} ms" if ms < 10 else f"{ms:,.0f} ms"
 
 
+def _anchor(check_id: str) -> str:
+    """A check's id as an HTML id (ids are dotted names: letters, digits, ``.-_``)."""
+    return "check-" + re.sub(r"[^A-Za-z0-9_.-]", "_", check_id)
+
+
+def _when(iso: str) -> str:
+    """An ISO time as people read it: "2026-10-03 23:59" (with its UTC offset when it has one)."""
+    return str(iso).replace("T", " ")[:22]
+
+
 def _inline_code(text: str) -> Markup:
     """``text`` escaped, with each `backticked` name set as code (notes are written that way)."""
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
@@ -151,7 +175,7 @@ def _trimmed(text: str, limit: int = OUTPUT_SHOWN_CHARS) -> str:
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("grader", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(points=_points, ms=_milliseconds, trimmed=_trimmed, code=_inline_code,
+    env.filters.update(points=_points, ms=_milliseconds, trimmed=_trimmed, code=_inline_code, anchor=_anchor, when=_when,
                        label=STATUS_LABELS.__getitem__, href=lambda s: quote(report_filename(s)),
                        # a student sees the name of the file graded, not where it lies on the grader's disk
                        file_name=lambda p: PurePath(str(p)).name)
@@ -165,9 +189,10 @@ def render_student_report(result: SubmissionResult, *, audience: str = "instruct
     the instructor's links to the submission as handed in when ``submission_href`` is given."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience={audience!r}; use one of {', '.join(AUDIENCES)}")
+    exercises = [exercise_view(e, audience) for e in result.exercises]
     return _environment().get_template("student.html.j2").render(
-        result=result, audience=audience, verdict=verdict(result, audience),
-        exercises=[exercise_view(e, audience) for e in result.exercises],
+        result=result, audience=audience, verdict=verdict(result, audience), exercises=exercises,
+        summary=report_summary(exercises), final_percent=100.0 * result.final / result.possible if result.possible else 0.0,
         submission_href=submission_href if audience == "instructor" else None)
 
 
@@ -188,6 +213,11 @@ class Column:
     id: str
     title: str
     possible: float
+
+    @property
+    def short(self) -> str:
+        """The exercise's id without the assignment's: a narrow column heading."""
+        return self.id.split(".", 1)[-1]
 
 
 def _columns(results: list[SubmissionResult]) -> list[Column]:
@@ -230,9 +260,10 @@ class Bin:
 
 
 def score_histogram(results: list[SubmissionResult], width: int = 10) -> list[Bin]:
-    """Students per band of ``width`` percent: 0-9, 10-19, ..., 90-99, 100."""
+    """Students per band of ``width`` percent of their final score: 0-9, 10-19, ..., 90-99, 100."""
     edges = list(range(0, 100, width))
-    counts = Counter(min(int(r.percent // width) * width, 100) if r.percent < 100 else 100 for r in results)
+    finals = [100.0 * r.final / r.possible if r.possible else 0.0 for r in results]
+    counts = Counter(min(int(f // width) * width, 100) if f < 100 else 100 for f in finals)
     labels = [(e, f"{e}–{e + width - 1} %") for e in edges] + [(100, "100 %")]
     top = max(counts.values(), default=0) or 1
     return [Bin(label, counts[e], counts[e] / top) for e, label in labels]
@@ -265,33 +296,74 @@ def pass_rates(results: list[SubmissionResult]) -> list[CheckRate]:
     return sorted(rates, key=lambda r: (r.percent, r.id))
 
 
-_NUMBER = re.compile(r"-?\d+(\.\d+)?(e-?\d+)?")
+# A number standing on its own: not a digit inside a name (conv2d, h_t_minus_1, uint8, float32).
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(\.\d+)?(e[-+]?\d+)?(?![\w])")
+SIGNATURE_CHARS = 240   # a failure's first line is kept whole up to this, then cut at a word
 
 
 def failure_signature(check: CheckResult) -> str:
     """What a failure looks like with its numbers taken out: the same mistake made by several
-    students (``expected 0, got 0.125`` and ``expected 3, got 2.5``) reads the same."""
+    students (``expected 0, got 0.125`` and ``expected 3, got 2.5``) reads the same. Names that
+    contain digits stay as they are, and a long line is cut between words."""
     first = (check.message.strip().splitlines() or [check.status.value])[0]
-    return f"{check.status.value}: {_NUMBER.sub('#', first)[:160]}"
+    text = _NUMBER.sub("#", first)
+    if len(text) > SIGNATURE_CHARS:
+        text = text[:SIGNATURE_CHARS].rsplit(" ", 1)[0] + " …"
+    return f"{check.status.value}: {text}"
 
 
 @dataclass(frozen=True)
 class FailureGroup:
-    check_id: str
     signature: str
+    check_ids: tuple[str, ...]    # the checks where it happened, in order of first appearance
     students: tuple[str, ...]
+
+    @property
+    def check_id(self) -> str:
+        return self.check_ids[0]
 
 
 def failure_groups(results: list[SubmissionResult]) -> list[FailureGroup]:
-    """Failures grouped by (check, signature) across students, the most common first."""
-    groups: dict[tuple[str, str], list[str]] = {}
+    """Failures grouped by cause across students and checks, the most common first: one missing
+    function that fails six checks is one row (listing the six checks), not six."""
+    checks: dict[str, dict[str, None]] = {}
+    students: dict[str, dict[str, None]] = {}
     for r in results:
         for e in r.exercises:
             for c in e.checks:
-                if not c.passed:
-                    groups.setdefault((c.check.id, failure_signature(c)), []).append(r.student)
-    found = [FailureGroup(cid, sig, tuple(students)) for (cid, sig), students in groups.items()]
-    return sorted(found, key=lambda g: (-len(g.students), g.check_id, g.signature))
+                if not c.passed and c.counts:
+                    signature = failure_signature(c)
+                    checks.setdefault(signature, {})[c.check.id] = None
+                    students.setdefault(signature, {})[r.student] = None
+    found = [FailureGroup(sig, tuple(checks[sig]), tuple(students[sig])) for sig in checks]
+    return sorted(found, key=lambda g: (-len(g.students), g.check_ids[0], g.signature))
+
+
+@dataclass(frozen=True)
+class ClassStatistics:
+    """The spread of the final scores (after penalties and overrides), in percent of the possible."""
+
+    count: int
+    mean: float
+    median: float
+    stdev: float
+    lowest: float
+    highest: float
+    full_marks: int
+    late: int          # submissions with a late penalty
+    overridden: int    # submissions with a person's adjustment
+
+
+def class_statistics(results: list[SubmissionResult]) -> ClassStatistics | None:
+    import statistics
+    if not results:
+        return None
+    finals = [100.0 * r.final / r.possible if r.possible else 0.0 for r in results]
+    return ClassStatistics(count=len(finals), mean=statistics.fmean(finals), median=statistics.median(finals),
+                           stdev=statistics.pstdev(finals), lowest=min(finals), highest=max(finals),
+                           full_marks=sum(1 for f in finals if f >= 100.0),
+                           late=sum(1 for r in results if r.late_penalty_percent),
+                           overridden=sum(1 for r in results if r.overrides))
 
 
 def render_summary(results: list[SubmissionResult], duplicates: list[Any] | None = None) -> str:
@@ -305,6 +377,7 @@ def render_summary(results: list[SubmissionResult], duplicates: list[Any] | None
         columns=_columns(results), rows=[_summary_row(r) for r in results],
         counts=status_counts(results), histogram=score_histogram(results), rates=pass_rates(results),
         slowest=sorted(results, key=lambda r: -r.duration_s)[:5], failures=failure_groups(results),
+        stats=class_statistics(results),
         duplicates=duplicates, broken=broken_checks(results))
 
 

@@ -48,6 +48,17 @@ class Counterexample:
 
 
 @dataclass(frozen=True)
+class Override:
+    """A person's decision that replaces the points the grader gave (grader.overrides): for one check,
+    or for the whole submission. It is kept apart from the grading, so it survives a regrade."""
+
+    points: float
+    reason: str
+    who: str
+    was: float = 0.0       # the points the grader gave, shown next to the decision
+
+
+@dataclass(frozen=True)
 class CheckResult:
     check: Check
     status: Status
@@ -57,6 +68,7 @@ class CheckResult:
     output: str = ""          # what the student's code printed during this check (trimmed)
     seed: int | None = None   # hypothesis seed, derived from the check id
     observations: tuple[str, ...] = ()   # what the check saw, pass or fail: "loss 0.31 → 0.02 in 200 steps"
+    override: Override | None = None     # a person's points for this check, instead of the grader's
 
     @property
     def passed(self) -> bool:
@@ -64,6 +76,8 @@ class CheckResult:
 
     @property
     def earned(self) -> float:
+        if self.override is not None:
+            return self.override.points
         return self.check.points if self.passed else 0.0
 
     @property
@@ -127,10 +141,20 @@ class SubmissionResult:
     seeds: dict[str, int] = field(default_factory=dict)
     submitted_at: str | None = None   # ISO time, from the LMS file name
     late_penalty_percent: float = 0.0  # from the assignment's [late] policy, of the points earned
+    late_policy: str | None = None     # the assignment's [late] policy in words; None: it has none
+    override: Override | None = None   # a person's total (before the late penalty), instead of the checks' sum
 
     @property
     def earned(self) -> float:
+        if self.override is not None:
+            return self.override.points
         return sum(e.earned for e in self.exercises)
+
+    @property
+    def overrides(self) -> tuple[tuple[str, Override], ...]:
+        """Every override of this result: ("total" or the check's id, the decision)."""
+        found = [(c.check.id, c.override) for e in self.exercises for c in e.checks if c.override is not None]
+        return tuple(found + ([("total", self.override)] if self.override is not None else []))
 
     @property
     def final(self) -> float:

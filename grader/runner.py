@@ -318,7 +318,8 @@ def _submission_result(assignment: Assignment, entry: SubmissionFile, exercises:
         duration_s=round(duration_s, 3), sandbox=sandbox,
         seeds={c.id: seed_for(c.id) for ex in exercises for c in (r.check for r in ex.checks)},
         submitted_at=entry.submitted_at,
-        late_penalty_percent=assignment.late.penalty_percent(entry.submitted_at) if assignment.late else 0.0)
+        late_penalty_percent=assignment.late.penalty_percent(entry.submitted_at) if assignment.late else 0.0,
+        late_policy=assignment.late.describe() if assignment.late else None)
 
 
 def failed_result(assignment: Assignment, entry: SubmissionFile, status: Status, message: str, *,

@@ -117,6 +117,14 @@ class LatePolicy:
     def penalty_percent(self, submitted_at: str | None) -> float:
         return min(self.cap_percent, self.per_day_percent * self.days_late(submitted_at))
 
+    def describe(self) -> str:
+        """The policy in words, for the reports: "10 % of the points per started day after
+        2026-10-03 23:59+02:00 (30 minutes' grace), at most 50 %"."""
+        grace = f" ({self.grace_minutes:g} minutes' grace)" if self.grace_minutes else ""
+        cap = f", at most {self.cap_percent:g} %" if self.cap_percent < 100 else ""
+        return (f"{self.per_day_percent:g} % of the points per started day after "
+                f"{self.deadline.isoformat(sep=' ', timespec='minutes')}{grace}{cap}")
+
 
 @dataclass(frozen=True)
 class Release:

@@ -13,12 +13,14 @@ import shutil
 import socket
 import subprocess
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from grader.cli import main
+from grader.report import write_student_report
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "assignments" / "cnn-numpy" / "examples"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -206,3 +208,64 @@ def test_the_submission_as_handed_in_opens_offline_and_runs_nothing(reports, tmp
     assert requests == []
     assert "<title>tova_quill: nb.ipynb as submitted</title>" in dom           # no script renamed it
     assert "My CNN" in dom and "fine" in dom
+
+
+# Written into a copy of a page (its policy removed): the page's laid-out width and height after load.
+SIZE_PROBE = """<script>
+window.addEventListener("load", () => {
+  const page = document.documentElement;
+  document.body.dataset.size = `${page.scrollWidth}x${page.scrollHeight}`;
+  document.body.dataset.open = Array.from(document.querySelectorAll("details.check")).filter(d => d.open).length;
+});
+</script>"""
+
+
+def _laid_out(page: Path, tmp_path: Path, name: str) -> tuple[str, int, int, int]:
+    """``page`` rendered at 1280 px with the probe: (its DOM, width, height, folded checks open)."""
+    html, policies = re.subn(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text())
+    assert policies == 1
+    probe = tmp_path / f"{name}.html"
+    probe.write_text(html.replace("</body>", SIZE_PROBE + "</body>"))
+    dom, requests = chromium(probe, tmp_path, screenshot=_screenshot(tmp_path, f"{name}.png"))
+    assert requests == []
+    width, height = map(int, re.search(r'data-size="(\d+)x(\d+)"', dom).groups())
+    return dom, width, height, int(re.search(r'data-open="(\d+)"', dom).group(1))
+
+
+def test_a_report_opens_on_its_summary_with_the_penalty_and_the_passed_checks_folded(reports, tmp_path):
+    """doe_jane's report, made late and overridden as a TA would: the top says the final score, the
+    penalty and the override with its reason; the failures are listed with links; passed checks are
+    folded, so the page is short."""
+    from grader.export import read_result_json
+    from grader.overrides import Row, apply
+    result = read_result_json(next(reports.glob("doe_jane*.json")))
+    result = replace(result, late_penalty_percent=20.0, late_policy="10 % of the points per started day after "
+                     "2026-10-01 23:59+00:00, at most 50 %")
+    (result,) = apply([result], [Row(2, result.student, "pooling.max", 4, "pooled the right windows; off by one", "TA Kim")])
+    page = write_student_report(result, tmp_path / "late")
+    dom, width, height, opened = _laid_out(page, tmp_path, "late-report")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", dom))
+    assert f"{result.final:g} / 100 points" in text and "Late penalty: 20 %" in text
+    assert "Points set by TA Kim: 4" in text and "off by one" in text
+    assert dom.index('<nav class="summary"') < dom.index('<section class="exercise"')
+    assert 'href="#check-cnn-numpy.conv.value"' in dom and "checks passed: each is folded below" in text
+    assert opened == 0 and width <= 1280
+    unfolded = tmp_path / "unfolded" / page.name
+    unfolded.parent.mkdir()
+    unfolded.write_text(page.read_text().replace('<details class="check', '<details open class="check'))
+    *_, height_unfolded, opened = _laid_out(unfolded, tmp_path, "late-report-unfolded")
+    assert opened > 15 and height < height_unfolded - 1500, (height, height_unfolded)   # the passes take a line each
+
+
+def test_the_overview_fits_1280_px_with_its_statistics(reports, tmp_path):
+    dom, width, _, _ = _laid_out(reports / "index.html", tmp_path, "overview-width")
+    assert width <= 1280, width
+    assert "<h2>Class statistics</h2>" in dom and "median" in dom and ">final<" in dom
+
+
+def test_a_student_report_names_no_folder_or_sandbox_of_the_grading_machine(reports, tmp_path):
+    for page in (reports / "student").glob("*.html"):
+        dom, requests = chromium(page, tmp_path)
+        assert requests == []
+        for detail in (str(reports), str(EXAMPLES), "/tmp/", "bubblewrap", "site-packages", "/work/"):
+            assert detail not in dom, (page.name, detail)

@@ -244,7 +244,7 @@ def test_csv_has_one_row_per_student_and_exercises_sum_to_the_total(tmp_path):
         reader = csv.DictReader(f)
         rows = list(reader)
     assert reader.fieldnames == ["student", CONV, POOL, "total", "possible", "percent", "submitted_at",
-                                 "late_penalty_percent", "final"]
+                                 "late_penalty_percent", "final", "overrides"]
     assert [r["student"] for r in rows] == ["tova_quill", "odo_brenn", "tova_quill"]
     for row, result in zip(rows, results):
         earned = sum(float(row[e]) for e in (CONV, POOL) if row[e] != "")
