@@ -97,7 +97,7 @@ def _run_check(suite: Suite, check: Check, submission: Submission, budget_s: flo
     started = time.perf_counter()
     output_before: int | None = None
 
-    context = running_check(suite.assignment, check, budget_s)
+    context = running_check(suite.assignment, check, budget_s, device=getattr(submission, "device", "cpu"))
 
     def result(status: Status, message: str = "", example: Counterexample | None = None) -> CheckResult:
         try:

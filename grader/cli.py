@@ -43,16 +43,30 @@ def _assignment(name: str | None) -> Assignment:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from grader.devices import DeviceUnavailable, choose
     assignment = _assignment(args.assignment)
+    try:
+        device = choose(args.device, uses_torch="torch" in _warm(assignment))
+    except DeviceUnavailable as exc:
+        print(f"grader: {exc}", file=sys.stderr)
+        return 2
+    if device != "cpu":
+        print(f"students' torch code runs on {device}; the reference on the CPU", file=sys.stderr)
     run = grade_folder(assignment, Path(args.submissions), Path(args.output), jobs=args.jobs, dask=args.dask,
                        regrade=args.regrade, progress=_progress, live=args.live, only=args.only or (),
-                       overrides=Path(args.overrides) if args.overrides else None)
+                       overrides=Path(args.overrides) if args.overrides else None, device=device)
     if run is None:
         print(f"no submissions found in {args.submissions}", file=sys.stderr)
         return 2
     _print_table(assignment, run.results)
     print(f"\nreports: {run.folder.index}")
     return _broken_checks_said(run.results)
+
+
+def _warm(assignment: Assignment) -> tuple[str, ...]:
+    """The packages the assignment's workers import first (torch: its students' code is torch)."""
+    from grader.sandbox import warm_imports
+    return assignment.release.warm if assignment.release is not None else warm_imports(assignment.reference)
 
 
 def _broken_checks_said(results: list[SubmissionResult]) -> int:
@@ -221,6 +235,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--overrides", metavar="FILE",
                        help="a CSV of manual adjustments (columns student, check, points, reason, who; check is a "
                             "check id or `total`), shown with their reason on every report and export")
+    grade.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu",
+                       help="where students' torch code runs (default cpu); cuda: on the GPU, compared with the "
+                            "reference on the CPU at the GPU's tolerance; auto: cuda for a torch assignment when "
+                            "a GPU is there")
     grade.add_argument("--live", action="store_true",
                        help="draw every check's inputs again for every student instead of replaying the recorded "
                             "cases (the same verdicts, several times slower; to compare the two)")

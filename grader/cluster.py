@@ -42,8 +42,10 @@ PLUGIN = "grader"
 class GraderPlugin(WorkerPlugin):
     """Gives every Dask worker its grading process state, and closes its zygote when it stops."""
 
-    def __init__(self, assignment_dir: str, public_only: bool, hidden: list[str], live: bool = False):
+    def __init__(self, assignment_dir: str, public_only: bool, hidden: list[str], live: bool = False,
+                 device: str = "cpu"):
         self.assignment_dir, self.public_only, self.hidden, self.live = assignment_dir, public_only, hidden, live
+        self.device = device
         self.grader: Grader | None = None
 
     def setup(self, worker) -> None:
@@ -56,7 +58,7 @@ class GraderPlugin(WorkerPlugin):
         except OSError:   # already a session leader
             pass
         self.grader = Grader(load_assignment(Path(self.assignment_dir)), public_only=self.public_only,
-                             hidden=[Path(h) for h in self.hidden], live=self.live)
+                             hidden=[Path(h) for h in self.hidden], live=self.live, device=self.device)
 
     def teardown(self, worker) -> None:
         if self.grader is not None:
@@ -71,7 +73,8 @@ def _grade_on_worker(entry: SubmissionFile) -> dict:
 
 
 def grade_on_dask(assignment: Assignment, entries: list[SubmissionFile], *, address: str, jobs: int,
-                  public_only: bool = False, hidden: Iterable[Path] = (), live: bool = False) -> Iterator[SubmissionResult]:
+                  public_only: bool = False, hidden: Iterable[Path] = (), live: bool = False,
+                  device: str = "cpu") -> Iterator[SubmissionResult]:
     """Grade every entry on the cluster at ``address`` ("local": start one with ``jobs`` single-threaded
     worker processes); yields results as they finish."""
     cluster = None
@@ -84,7 +87,7 @@ def grade_on_dask(assignment: Assignment, entries: list[SubmissionFile], *, addr
                                    dashboard_address=None, silence_logs=logging.ERROR)
     client = Client(cluster if cluster is not None else address)
     try:
-        client.register_plugin(GraderPlugin(str(assignment.root), public_only, [str(h) for h in hidden], live),
+        client.register_plugin(GraderPlugin(str(assignment.root), public_only, [str(h) for h in hidden], live, device),
                                name=PLUGIN)
         keys = [f"grade-{entry.student}" for entry in entries]
         by_key = dict(zip(keys, entries))

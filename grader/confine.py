@@ -21,6 +21,7 @@ import platform
 import signal
 import stat
 from dataclasses import dataclass, field
+from typing import Sequence
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
@@ -118,6 +119,7 @@ class View:
     writable: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()
     system: tuple[str, ...] = field(default=("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"))
+    devices: tuple[str, ...] = ()   # device files besides null, zero, ...: a GPU's (grader.devices)
 
     def under_tmp(self) -> list[tuple[str, bool]]:
         """The view's paths below /tmp, with whether each is read-only."""
@@ -126,11 +128,12 @@ class View:
 
     def as_plain(self) -> dict[str, list[str]]:
         return {"readonly": list(self.readonly), "writable": list(self.writable), "hidden": list(self.hidden),
-                "system": list(self.system)}
+                "system": list(self.system), "devices": list(self.devices)}
 
     @classmethod
     def from_plain(cls, plain: dict[str, list[str]]) -> "View":
-        return cls(tuple(plain["readonly"]), tuple(plain["writable"]), tuple(plain["hidden"]), tuple(plain["system"]))
+        return cls(tuple(plain["readonly"]), tuple(plain["writable"]), tuple(plain["hidden"]), tuple(plain["system"]),
+                   tuple(plain.get("devices", ())))
 
 
 def _mkdirs(path: str) -> None:
@@ -192,7 +195,7 @@ def enter_view(view: View, new_root: str) -> list[str]:
     for path in view.hidden:
         if os.path.isdir(new_root + path):
             mount("tmpfs", new_root + path, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY, "size=4k,mode=0555")
-    _make_dev(new_root + "/dev")
+    _make_dev(new_root + "/dev", view.devices)
     for name in ("tmp", "proc", "old_root"):
         _mkdirs(f"{new_root}/{name}")
     os.chmod(f"{new_root}/tmp", 0o1777)
@@ -206,10 +209,11 @@ def enter_view(view: View, new_root: str) -> list[str]:
             "site-packages and the grader's engine are visible"]
 
 
-def _make_dev(dev: str) -> None:
+def _make_dev(dev: str, extra: Sequence[str] = ()) -> None:
     _mkdirs(dev)
     mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k")
-    for name in ("null", "zero", "full", "random", "urandom", "tty"):
+    names = ["null", "zero", "full", "random", "urandom", "tty", *(p.removeprefix("/dev/") for p in extra)]
+    for name in names:
         if os.path.exists(f"/dev/{name}"):
             open(f"{dev}/{name}", "a").close()
             mount(f"/dev/{name}", f"{dev}/{name}", None, MS_BIND)

@@ -40,7 +40,8 @@ def prefer(assignment: Assignment) -> tuple[str, ...]:
 
 def grade_class(assignment: Assignment, entries: list[SubmissionFile], *, jobs: int,
                 public_only: bool = False, hidden: Iterable[Path] = (),
-                dask: str | None = None, isolate: bool = False, live: bool = False) -> Iterator[SubmissionResult]:
+                dask: str | None = None, isolate: bool = False, live: bool = False,
+                device: str = "cpu") -> Iterator[SubmissionResult]:
     """Grade every entry, ``jobs`` at a time; yields results as they finish (order not fixed), one
     for every entry, whatever its code does.
 
@@ -51,18 +52,19 @@ def grade_class(assignment: Assignment, entries: list[SubmissionFile], *, jobs: 
 
     The checks replay the assignment's recorded cases (grader.cases), recorded here first when they
     are stale so that the grading processes find them; ``live`` draws every input again instead.
+    ``device``: where the students' torch code runs ("cpu" or "cuda", grader.devices).
     """
     if dask is not None:
         from grader.cluster import grade_on_dask   # dask is imported only by those who use it
         if entries and not live:
             record_cases(assignment)
         yield from grade_on_dask(assignment, entries, address=dask, jobs=jobs, public_only=public_only,
-                                 hidden=hidden, live=live)
+                                 hidden=hidden, live=live, device=device)
         return
     if not entries:
         return
     if not isolate and (jobs <= 1 or len(entries) <= 1):
-        grader = Grader(assignment, public_only=public_only, hidden=hidden, live=live)
+        grader = Grader(assignment, public_only=public_only, hidden=hidden, live=live, device=device)
         try:
             for entry in entries:
                 yield grader.grade(entry)
@@ -72,7 +74,7 @@ def grade_class(assignment: Assignment, entries: list[SubmissionFile], *, jobs: 
     if not live:
         record_cases(assignment)
     yield from grade_in_pool(assignment, entries, jobs=max(1, min(jobs, len(entries))),
-                             public_only=public_only, hidden=list(hidden), live=live)
+                             public_only=public_only, hidden=list(hidden), live=live, device=device)
 
 
 def record_cases(assignment: Assignment, *, force: bool = False) -> Recorded | None:
@@ -109,7 +111,7 @@ class ClassRun:
 def grade_folder(assignment: Assignment, submissions: Path, out: Path, *, jobs: int, dask: str | None = None,
                  regrade: bool = False, progress: Callable[[Iterator[SubmissionResult], int], Iterator[SubmissionResult]]
                  | None = None, say: Callable[[str], None] = print, live: bool = False,
-                 only: Sequence[str] = (), overrides: Path | None = None) -> ClassRun | None:
+                 only: Sequence[str] = (), overrides: Path | None = None, device: str = "cpu") -> ClassRun | None:
     """Grade the class in ``submissions`` into ``out``; None when there is no submission in it.
     ``live``: every check draws its inputs again for every student (see grade_class).
     ``only``: grade these students again (whatever the journal says) and take everyone else's
@@ -148,7 +150,7 @@ def grade_folder(assignment: Assignment, submissions: Path, out: Path, *, jobs: 
         # isolate: even with one job, the class is graded in a process of its own session, which
         # student code that kills its grading process (or that process's group) cannot reach past
         graded = grade_class(assignment, todo, jobs=jobs, hidden=[Path(submissions)], dask=dask, isolate=True,
-                             live=live)
+                             live=live, device=device)
         try:
             for result in (progress(graded, len(todo)) if progress else graded):
                 entry = by_student[result.student]

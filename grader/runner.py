@@ -78,9 +78,10 @@ class Grader:
     """Grades submissions of one assignment in this process, with one warm zygote."""
 
     def __init__(self, assignment: Assignment, *, public_only: bool = False, hidden: Iterable[Path] = (),
-                 scratch_dir: Path | None = None, live: bool = False):
+                 scratch_dir: Path | None = None, live: bool = False, device: str = "cpu"):
         self.assignment = assignment
         self.public_only = public_only
+        self.device = device   # where the students' torch code runs: "cpu" or "cuda" (grader.devices)
         self.cases: Recorded | None
         if assignment.release is not None:
             # A student's bundle (grader.release): no reference here. Its recorded cases stand in for
@@ -113,7 +114,8 @@ class Grader:
             try:
                 release = self.assignment.release
                 self._zygote = Zygote(Path(self._scratch.name), self._hidden,
-                                      warm=release.warm if release is not None else warm_imports(self.assignment.reference))
+                                      warm=release.warm if release is not None else warm_imports(self.assignment.reference),
+                                      gpu=self.device == "cuda")
             except SandboxUnavailable:
                 raise
             except Exception as exc:  # noqa: BLE001 - InternalError, OSError, ...: all mean the same here
@@ -186,7 +188,7 @@ class Grader:
         try:
             prepared = prepare_source(pending.entry.path)
             submission = WorkerSubmission(self.assignment, self.zygote, prepared.units, self.reference,
-                                          files=submission_files(pending.entry, self.assignment.import_as))
+                                          files=submission_files(pending.entry, self.assignment.import_as), device=self.device)
         except SandboxUnavailable:
             raise
         except Exception:  # noqa: BLE001 - it loaded a moment ago; if it no longer does, the replay stands
@@ -234,7 +236,7 @@ class Grader:
         if self._zygote is not None and self._zygote_died():
             self._drop_zygote()
         submission = WorkerSubmission(self.assignment, self.zygote, prepared.units, self.reference,
-                                      files=submission_files(entry, self.assignment.import_as))
+                                      files=submission_files(entry, self.assignment.import_as), device=self.device)
         submission.scripts = self.scripts
         notes = list(prepared.notes)
         try:
@@ -305,7 +307,8 @@ class Grader:
                 notes: tuple[LoadNote, ...], load_error: str | None, started: float) -> SubmissionResult:
         return _submission_result(self.assignment, entry, exercises, notes=notes, load_error=load_error,
                                   duration_s=time.perf_counter() - started,
-                                  sandbox=getattr(self._zygote, "kind", "") if self._zygote else "")
+                                  sandbox=(getattr(self._zygote, "kind", "") if self._zygote else "")
+                                  + ("; torch code on CUDA" if self._zygote and self.device == "cuda" else ""))
 
 
 def _submission_result(assignment: Assignment, entry: SubmissionFile, exercises: tuple[ExerciseResult, ...], *,
@@ -399,7 +402,7 @@ PROCESS_DEATHS_ALLOWED = 2
 
 
 def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scratch_dir: str | None = None,
-                  live: bool = False, defer: bool = True, parent: int | None = None) -> None:
+                  live: bool = False, defer: bool = True, parent: int | None = None, device: str = "cpu") -> None:
     """Set up one grading process of the pool.
 
     It starts its own session first, so that student code which signals "its parent's process
@@ -425,7 +428,7 @@ def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scr
     try:
         _process_grader = Grader(load_assignment(Path(assignment_dir)), public_only=public_only,
                                  hidden=[Path(h) for h in hidden],
-                                 scratch_dir=Path(scratch_dir) if scratch_dir else None, live=live)
+                                 scratch_dir=Path(scratch_dir) if scratch_dir else None, live=live, device=device)
     except AuthorError as exc:   # raised again by the first task, as a plain (picklable) error
         _process_setup_error = SpecError(str(exc))
     except Exception as exc:  # noqa: BLE001 - the suite or reference raised while it was imported
@@ -449,7 +452,7 @@ def stops_the_run(exc: BaseException) -> bool:
 
 
 def grade_in_pool(assignment: Assignment, entries: list[SubmissionFile], *, jobs: int, public_only: bool,
-                   hidden: list[Path], live: bool = False) -> Iterator[SubmissionResult]:
+                   hidden: list[Path], live: bool = False, device: str = "cpu") -> Iterator[SubmissionResult]:
     """Grade ``entries`` in a pool of ``jobs`` grading processes that survives their deaths.
 
     When a grading process dies (student code killed it, or its memory ran out), the pool breaks
@@ -475,7 +478,7 @@ def grade_in_pool(assignment: Assignment, entries: list[SubmissionFile], *, jobs
                 max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded process
                 initializer=_init_process,
                 initargs=(str(assignment.root), public_only, [str(h) for h in hidden], scratch, live, jobs > 1,
-                          os.getpid()))
+                          os.getpid(), device))
             finished = False
             try:
                 yield from _run_pool(pool, assignment, queue, deaths, jobs, public_only, held)

@@ -71,9 +71,10 @@ def _engine() -> Path:
     return Path(grader.__file__).resolve().parent
 
 
-def view(scratch_root: Path, hidden: Sequence[Path] = ()) -> View:
+def view(scratch_root: Path, hidden: Sequence[Path] = (), devices: Sequence[str] = ()) -> View:
     """What a worker may see. The interpreter and its import path, but nothing of the project
-    except the engine: a path inside the project is kept only inside the virtual environment."""
+    except the engine: a path inside the project is kept only inside the virtual environment.
+    ``devices``: device files it may open besides /dev/null and the like (a GPU's)."""
     engine = _engine()
     # The project checkout the engine runs from (its reference, suites and submissions beside it), or
     # None where the engine was installed from its wheel (a student's copy, Gradescope's image): then
@@ -100,7 +101,8 @@ def view(scratch_root: Path, hidden: Sequence[Path] = ()) -> View:
     secret = [*hidden, *(Path(p) / name for p in covered for name in ("reference", "tests"))]
     hide = sorted(str(Path(h).resolve()) for h in secret
                   if Path(h).is_dir() and any(str(Path(h).resolve()).startswith(c + "/") for c in covered))
-    return View(readonly=tuple(sorted(covered)), writable=(str(scratch_root.resolve()),), hidden=tuple(hide))
+    return View(readonly=tuple(sorted(covered)), writable=(str(scratch_root.resolve()),), hidden=tuple(hide),
+                devices=tuple(devices))
 
 
 def warm_imports(reference: Path) -> tuple[str, ...]:
@@ -125,18 +127,22 @@ def warm_imports(reference: Path) -> tuple[str, ...]:
                         and importlib.util.find_spec(n) is not None))
 
 
-def _environment() -> dict[str, str]:
-    """The zygote's whole environment: nothing of the grader's (tokens, paths, command line)."""
+def _environment(gpu: bool = False) -> dict[str, str]:
+    """The zygote's whole environment: nothing of the grader's (tokens, paths, command line). With
+    ``gpu``, torch asks NVML whether CUDA is there, so that a student's ``torch.cuda.is_available()``
+    while loading does not start CUDA in the process the exercises' workers are forked from."""
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "TMPDIR": "/tmp",
            "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "PYTHONPATH": str(_engine().parent)}
+    if gpu:
+        env["PYTORCH_NVML_BASED_CUDA_CHECK"] = "1"
     for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):   # numerics on some processors depend on them
         if name in os.environ:
             env[name] = os.environ[name]
     return env
 
 
-def _bwrap_flags(v: View) -> list[str]:
+def _bwrap_flags(v: View, gpu: bool = False) -> list[str]:
     flags = []
     for path in v.system:
         if os.path.islink(path):
@@ -144,6 +150,8 @@ def _bwrap_flags(v: View) -> list[str]:
         elif os.path.exists(path):
             flags += ["--ro-bind", path, path]
     flags += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--dir", "/var/tmp"]
+    for device in v.devices:
+        flags += ["--dev-bind", device, device]
     parents = sorted({str(parent) for path in (*v.readonly, *v.writable) for parent in Path(path).parents
                       if str(parent) not in ("/", "/tmp")}, key=lambda p: p.count("/"))
     for parent in parents:   # bwrap copies a parent's mode; /root's 0700 would lock nobody out
@@ -163,7 +171,7 @@ def _bwrap_flags(v: View) -> list[str]:
         flags += ["--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     else:
         flags += ["--unshare-user", "--uid", "65534", "--gid", "65534"]
-    for key, value in _environment().items():
+    for key, value in _environment(gpu).items():
         flags += ["--setenv", key, value]
     return flags
 
@@ -199,11 +207,14 @@ class Zygote:
     """One warm parent per grading process; workers are forked from it. If a submission manages to
     end it, the next spawn starts a new one."""
 
-    def __init__(self, scratch_root: Path, hidden: Sequence[Path] = (), warm: Sequence[str] = ("numpy", "torch")):
+    def __init__(self, scratch_root: Path, hidden: Sequence[Path] = (), warm: Sequence[str] = ("numpy", "torch"),
+                 gpu: bool = False):
+        from grader.devices import visible_devices
         self.scratch_root = Path(scratch_root)
         self.warm = list(warm)
+        self.gpu = gpu   # workers may open the GPU's device files, under a data limit instead of an address-space one
         self.scratch_root.chmod(0o711)   # workers run as nobody and must reach their own scratch folder
-        self.view = view(self.scratch_root, hidden)
+        self.view = view(self.scratch_root, hidden, devices=visible_devices() if gpu else ())
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None
         self.kind = ""
@@ -227,14 +238,14 @@ class Zygote:
 
     def _launch(self, mode: str) -> None:
         config = {"mode": mode, "view": self.view.as_plain(), "scratch_root": str(self.scratch_root), "warm": self.warm,
-                  "new_root": str(self.scratch_root.parent / f".{self.scratch_root.name}-root")}
+                  "new_root": str(self.scratch_root.parent / f".{self.scratch_root.name}-root"), "gpu": self.gpu}
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         command = [sys.executable, "-m", "grader.zygote", str(theirs.fileno()), json.dumps(config)]
         if mode == "bubblewrap":
             if shutil.which("bwrap") is None:
                 raise SandboxUnavailable("bwrap is not installed (apt-get install bubblewrap)")
-            command = [shutil.which("bwrap") or "bwrap", *_bwrap_flags(self.view), *command]
-        process = subprocess.Popen(command, pass_fds=[theirs.fileno()], env=_environment(), cwd="/",
+            command = [shutil.which("bwrap") or "bwrap", *_bwrap_flags(self.view, self.gpu), *command]
+        process = subprocess.Popen(command, pass_fds=[theirs.fileno()], env=_environment(self.gpu), cwd="/",
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                    start_new_session=True)
         theirs.close()
@@ -548,7 +559,7 @@ class WorkerProcess:
 
 # Requests that run none of the student's code: what the worker says about an object after one of
 # them is what it said before.
-_RUNS_NO_CODE = frozenset({"attrs", "signature", "defined", "seed", "fork", "reap"})
+_RUNS_NO_CODE = frozenset({"attrs", "signature", "defined", "seed", "fork", "reap", "device"})
 
 
 @dataclass(frozen=True)
@@ -717,8 +728,9 @@ class WorkerSubmission(Submission):
     """The student's code in a worker process. Plain data in, plain data out."""
 
     def __init__(self, assignment: Assignment, zygote: Zygote, units: Sequence[CodeUnit], reference: Any = None,
-                 files: Sequence[tuple[str, Path]] = ()):
+                 files: Sequence[tuple[str, Path]] = (), device: str = "cpu"):
         super().__init__(assignment, reference)
+        self.device = device   # "cuda": each exercise's worker runs torch code on the GPU (grader.devices)
         # (relative name, path): the course's support modules first (grader.spec.Assignment.support),
         # then the submission's own files, copied for each worker; a file of the submission never
         # replaces one of the course's
@@ -780,6 +792,8 @@ class WorkerSubmission(Submission):
             self.worker = self._loaded_worker()
         else:
             self._defined_names = self._loaded_names
+        if self.device != "cpu":   # here, not in the template: a CUDA context does not survive a fork
+            self.worker.request({"op": "device", "name": self.device})
         if self._globals:
             buffers: list[bytes] = []
             self.worker.request({"op": "define", "values": wire.encode(self._globals, buffers)}, buffers)

@@ -32,6 +32,7 @@ from typing import Any, Callable, Mapping
 import hypothesis
 from hypothesis import HealthCheck, Phase, Verbosity
 
+from grader.devices import tolerance_on
 from grader.compare import comparison_dtype, describe, mismatch
 from grader.errors import SpecError
 from grader.oracle import Reference, private_of, reference_of
@@ -56,13 +57,14 @@ class CheckRun:
     check: Check
     deadline: float | None = None            # time.monotonic() when the check's time budget ends
     observations: list[str] = field(default_factory=list)
+    device: str = "cpu"                      # where the student's torch code runs (grader.devices)
 
     @property
     def call_timeout_s(self) -> float:
         return self.check.timeout_s or self.assignment.limits.call_timeout_s
 
     def tolerance_for(self, dtype: str) -> Any:
-        return self.assignment.tolerance_for(dtype, self.check)
+        return tolerance_on(self.device, dtype, self.assignment.tolerance_for(dtype, self.check))
 
 
 _current: contextvars.ContextVar[CheckRun | None] = contextvars.ContextVar("_current", default=None)
@@ -211,9 +213,9 @@ class running_check:
     """Context manager the runner wraps around one check: a fresh :class:`CheckRun` is current
     inside it. ``budget_s`` is the time all the check's calls into student code may take."""
 
-    def __init__(self, assignment: Assignment, check_spec: Check, budget_s: float | None = None):
+    def __init__(self, assignment: Assignment, check_spec: Check, budget_s: float | None = None, device: str = "cpu"):
         deadline = time.monotonic() + budget_s if budget_s is not None else None
-        self.run = CheckRun(assignment, check_spec, deadline)
+        self.run = CheckRun(assignment, check_spec, deadline, device=device)
 
     @property
     def observations(self) -> list[str]:

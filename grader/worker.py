@@ -22,7 +22,7 @@ import traceback
 import types
 from typing import Any, Sequence
 
-from grader import harness, wire
+from grader import devices, harness, wire
 from grader.binding import signature_of
 from grader.boundary import SAFE_FUNCTIONS
 
@@ -77,6 +77,7 @@ class Worker:
         self._types: dict[int, int] = {}     # id(class) -> its number, in the order classes were seen
         self._seen_types: list[type] = []    # the classes numbered (kept, so their ids stay theirs)
         self.output = _CappedText(output_limit)
+        self.device: str | None = None       # "cuda": torch tensors and modules go there (grader.devices)
 
     # --- values -------------------------------------------------------------------------------
     def keep(self, obj: Any) -> wire.Handle:
@@ -137,15 +138,18 @@ class Worker:
             return None if sig is None else sig.as_plain()
         if op == "attrs":
             return sorted(n for n in dir(self.handles[request["target"]]) if not n.startswith("__"))
+        if op == "device":
+            self.device = devices.enter(str(request["name"]), self.module.__dict__)
+            return self.device
         if op == "call":
-            args = wire.decode(request["args"], buffers, self.resolve)
-            kwargs = wire.decode(request["kwargs"], buffers, self.resolve)
-            result = self.target(request)(*args, **kwargs)
+            args = self.placed(wire.decode(request["args"], buffers, self.resolve))
+            kwargs = self.placed(wire.decode(request["kwargs"], buffers, self.resolve))
+            result = self.placed(self.target(request)(*args, **kwargs), modules=True)
             return [result, args, kwargs] if request.get("arguments_after") else result
         if op == "vjp":
-            args = wire.decode(request["args"], buffers, self.resolve)
-            kwargs = wire.decode(request["kwargs"], buffers, self.resolve)
-            cotangent = wire.decode(request["cotangent"], buffers, self.resolve)
+            args = self.placed(wire.decode(request["args"], buffers, self.resolve))
+            kwargs = self.placed(wire.decode(request["kwargs"], buffers, self.resolve))
+            cotangent = self.placed(wire.decode(request["cotangent"], buffers, self.resolve))
             return vector_jacobian_product(self.target(request), args, kwargs, cotangent)
         if op == "getattr":
             return getattr(self.target(request), request["attr"])
@@ -154,7 +158,7 @@ class Worker:
             harness.assign(self.target(request), request["attr"], value)
             return None
         if op == "harness":
-            kwargs = wire.decode(request["kwargs"], buffers, self.resolve)
+            kwargs = self.placed(wire.decode(request["kwargs"], buffers, self.resolve))
             return harness.HARNESS[str(request["name"])](**kwargs)
         if op == "fork":
             return self.fork()
@@ -165,6 +169,11 @@ class Worker:
             self.module.__dict__.update({str(k): v for k, v in values.items() if not str(k).startswith("__")})
             return None
         raise ValueError(f"unknown request {op!r}")
+
+    def placed(self, value: Any, modules: bool = False) -> Any:
+        """``value`` on the worker's device: its torch tensors (and, for what the student's code
+        returned, a torch module it built) moved there; unchanged on the CPU."""
+        return value if self.device is None else devices.place(value, self.device, modules=modules)
 
     def load(self, units: list[list[Any]], import_as: Sequence[str] = ()) -> list[list[str]]:
         """Run each unit on its own, so one that fails loses only what it defines. The scratch

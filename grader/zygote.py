@@ -45,10 +45,12 @@ def _virtual_memory_bytes() -> int:
     return 4 * 2**30   # no /proc: assume a warm parent of 4 GiB
 
 
-def apply_limits(limits: dict, base_memory: int) -> None:
-    """rlimits for the worker. Memory is on top of what the warm parent already maps."""
+def apply_limits(limits: dict, base_memory: int, gpu: bool = False) -> None:
+    """rlimits for the worker. Memory is on top of what the warm parent already maps. With ``gpu``
+    the limit is on data, not on address space: CUDA reserves tens of GiB of addresses it never
+    backs, which an address-space limit refuses, and those reservations are not data."""
     memory = base_memory + int(limits["memory_mb"]) * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_DATA if gpu else resource.RLIMIT_AS, (memory, memory))
     cpu = int(limits["cpu_s"])
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 2**20, 16 * 2**20))
@@ -82,6 +84,7 @@ class Config:
         self.new_root: str = plain.get("new_root", "")
         self.scratch_root: str = plain["scratch_root"]
         self.warm: list[str] = ["numpy", *(str(n) for n in plain.get("warm", ["torch"]) if n != "numpy")]
+        self.gpu: bool = bool(plain.get("gpu", False))
 
 
 class Zygote:
@@ -217,7 +220,7 @@ class Zygote:
             devnull = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(devnull, fd)
-            apply_limits(request["limits"], self.base_memory)
+            apply_limits(request["limits"], self.base_memory, self.config.gpu)
             from grader import worker
         except BaseException:  # noqa: BLE001 - the grader reads exit status 70 as "could not start"
             os._exit(70)
