@@ -46,7 +46,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from grader.devices import DeviceUnavailable, choose
     assignment = _assignment(args.assignment)
     try:
-        device = choose(args.device, uses_torch="torch" in _warm(assignment))
+        device = choose(args.device, uses_torch="torch" in _warm(assignment), allowed=assignment.gpu)
     except DeviceUnavailable as exc:
         print(f"grader: {exc}", file=sys.stderr)
         return 2

@@ -48,12 +48,16 @@ def cuda_available() -> bool:
     return bool(torch.cuda.is_available())
 
 
-def choose(requested: str, uses_torch: bool) -> str:
-    """The device a run grades on: ``cpu``; ``cuda`` (refused where there is none); ``auto``: cuda
-    for an assignment whose code is torch when a CUDA device is there, else cpu."""
+def choose(requested: str, uses_torch: bool, allowed: bool = True) -> str:
+    """The device a run grades on: ``cpu``; ``cuda`` (refused where there is none, or where the
+    assignment says its exercises are for the CPU: ``allowed`` False); ``auto``: cuda for an
+    assignment whose code is torch and that allows it, when a CUDA device is there, else cpu."""
     if requested not in DEVICES:
         raise ValueError(f"device {requested!r}: use one of {', '.join(DEVICES)}")
-    if requested == "cpu" or (requested == "auto" and not uses_torch):
+    if requested == "cuda" and not allowed:
+        raise DeviceUnavailable("--device cuda: this assignment's exercises are about the CPU (gpu = false in its "
+                                "assignment.toml); grade it with --device cpu")
+    if requested == "cpu" or (requested == "auto" and not (uses_torch and allowed)):
         return "cpu"
     if cuda_available():
         return "cuda"

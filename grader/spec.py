@@ -164,6 +164,9 @@ class Assignment:
     # [options]: the course's choices where a course's versions differ (CS231n's dropout p: the
     # probability of dropping in 2017, of keeping later), read by the suite (grader.suite.options)
     options: Mapping[str, Any] = field(default_factory=dict)
+    # Whether its torch exercises may run on a GPU (grader grade --device cuda). False where an
+    # exercise is about the CPU itself (numpy round trips that share memory, a device argument).
+    gpu: bool = True
 
     @property
     def checks(self) -> tuple[Check, ...]:
@@ -229,7 +232,7 @@ class _AssignmentReader:
                    "top level")
         head = self.get(self.raw, "assignment", dict, "assignment")
         self.known(head, ("id", "title", "version", "project_root", "reference", "suite", "starter", "support",
-                          "import_as"), "assignment")
+                          "import_as", "gpu"), "assignment")
         folder = self.path.parent
         project_root = (folder / self.get(head, "project_root", str, "assignment", "../..")).resolve()
         aid = self.get(head, "id", str, "assignment")
@@ -265,6 +268,7 @@ class _AssignmentReader:
             support=self.support(folder, support) if support else None,
             import_as=tuple(import_as),
             options=self.options(self.get(self.raw, "options", dict, "options", {})),
+            gpu=self.get(head, "gpu", bool, "assignment", True),
         )
 
     def options(self, table: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -29,6 +29,10 @@ def test_cpu_and_auto_without_torch_code_grade_on_the_cpu():
     assert devices.choose("auto", uses_torch=True) == ("cuda" if CUDA else "cpu")
     with pytest.raises(ValueError, match="use one of cpu, cuda, auto"):
         devices.choose("tpu", uses_torch=True)
+    # an assignment about the CPU itself (lab1-tensors: numpy round trips, a device argument)
+    assert devices.choose("auto", uses_torch=True, allowed=False) == "cpu"
+    with pytest.raises(devices.DeviceUnavailable, match="gpu = false"):
+        devices.choose("cuda", uses_torch=True, allowed=False)
 
 
 @pytest.mark.skipif(CUDA, reason="this machine has CUDA: --device cuda is accepted here")
