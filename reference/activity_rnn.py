@@ -31,6 +31,13 @@ h~ = tanh(x_t W_h + (r h_{t-1}) U_h + B_h); ``forward`` returns ``(hidden_state,
 by t, ``BPTT(X, Y)`` the eleven gradients of the same loss in the order of ``GRU_PARAMETERS``, clipped
 to [-15, 15], and ``step(grads)`` is SGD with momentum over all eleven parameters.
 
+``Multi_Layer_LSTM`` and ``Multi_layer_GRU`` are the LSTM and the GRU (hidden_dim_1) with a dense ReLU
+layer W_hid (H1, H2), B_hid (1, H2) between the state and the read-out W (H2, K), B (1, K):
+p_t = softmax(ReLU(h_t W_hid + B_hid) W + B). Their ``forward`` and ``BPTT(X, Y)`` follow the LSTM's and
+the GRU's; BPTT returns the gradients in the order of ``MULTI_LSTM_PARAMETERS`` (the gates, W_hid,
+B_hid, W, B) and ``MULTI_GRU_PARAMETERS`` (W, B, W_hid, B_hid, the gates: the course's order). Their
+dense layer's derivative is exactly 0 or 1 (``dReLU``, as the course's multi-layer LSTM and GRU had it).
+
 The optimizers are plain functions of (parameters, gradients, state) that return the new
 parameters and state, one list entry per parameter.
 """
@@ -195,8 +202,7 @@ class Multi_Layer_RNN:
         return [np.clip(g, -CLIP, CLIP) for g in (dW1, dB1, dW1_rec, dW2, dB2, dW3, dB3)]
 
 
-# --- LSTM ----------------------------------------------------------------------------------------------
-LSTM_PARAMETERS = ("W_f", "B_f", "W_i", "B_i", "W_c", "B_c", "W_o", "B_o", "W", "B")
+# --- what the LSTM, the GRU and their multi-layer versions share -------------------------------------------
 LSTM_CLIP = 15.0
 
 
@@ -204,9 +210,79 @@ def _sigmoid(X):
     return 1.0 / (1.0 + np.exp(-X))
 
 
-class LSTM:
+def _xavier_uniform(fan_in, fan_out):
+    bound = np.sqrt(6.0 / (fan_in + fan_out))
+    return np.random.uniform(-bound, bound, (fan_in, fan_out))
+
+
+class _LastStepClassifier:
+    """A recurrent layer (``_steps``, ``_through_time``) read by a softmax: ``forward`` gives every
+    step's probabilities, ``BPTT(X, Y)`` the gradients of the mean cross-entropy of the LAST step,
+    back through the read-out at the last state only, then through time; in the order of
+    ``PARAMETERS``, clipped to [-15, 15]. The read-out here is W (H, K), B (1, K)."""
+
+    PARAMETERS: tuple[str, ...] = ()
+
+    def _init_read_out(self, hidden, classes):
+        self.W, self.B = _xavier_uniform(hidden, classes), np.zeros((1, classes))
+
+    def _scores(self, h):
+        """The softmax's input for states h."""
+        return h @ self.W + self.B
+
+    def _read_out_backward(self, h, dy, grads):
+        """Puts the read-out's gradients into ``grads`` from dy, the gradient at the scores of the
+        states h; returns the gradient at h."""
+        grads["W"], grads["B"] = h.T @ dy, dy.sum(axis=0, keepdims=True)
+        return dy @ self.W.T
+
+    def _probs(self, hidden_state, steps):
+        act = Activations()
+        return {t: act.softmax(self._scores(hidden_state[t])) for t in range(steps)}
+
+    def BPTT(self, X, Y):
+        """The gradients of the mean cross-entropy of the last step, the forward recomputed from X."""
+        cache = self._steps(X)
+        h_last = cache[-1][-1]
+        dy = (Activations().softmax(self._scores(h_last)) - Y) / Y.shape[0]
+        grads = {name: np.zeros_like(getattr(self, name)) for name in self.PARAMETERS}
+        dh_out = self._read_out_backward(h_last, dy, grads)     # only h_last sees the output
+        self._through_time(X, cache, grads, dh_out)
+        return [np.clip(grads[name], -LSTM_CLIP, LSTM_CLIP) for name in self.PARAMETERS]
+
+
+class _DenseReLUReadOut(_LastStepClassifier):
+    """The multi-layer models' read-out: a dense ReLU layer W_hid (H1, H2), B_hid (1, H2) on each
+    step's state, then W (H2, K), B (1, K): p_t = softmax(ReLU(h_t W_hid + B_hid) W + B)."""
+
+    hidden_dim_2: int    # set by the model's __init__ before the read-out is drawn
+
+    def _init_read_out(self, hidden, classes):
+        self.W_hid, self.B_hid = _xavier_uniform(hidden, self.hidden_dim_2), np.zeros((1, self.hidden_dim_2))
+        super()._init_read_out(self.hidden_dim_2, classes)
+
+    def _scores(self, h):
+        return Activations().ReLU(h @ self.W_hid + self.B_hid) @ self.W + self.B
+
+    def _read_out_backward(self, h, dy, grads):
+        act = Activations()
+        dense_in = h @ self.W_hid + self.B_hid
+        grads["W"], grads["B"] = act.ReLU(dense_in).T @ dy, dy.sum(axis=0, keepdims=True)
+        d_dense = (dy @ self.W.T) * act.dReLU(dense_in)
+        grads["W_hid"], grads["B_hid"] = h.T @ d_dense, d_dense.sum(axis=0, keepdims=True)
+        return d_dense @ self.W_hid.T
+
+
+# --- LSTM ----------------------------------------------------------------------------------------------
+LSTM_PARAMETERS = ("W_f", "B_f", "W_i", "B_i", "W_c", "B_c", "W_o", "B_o", "W", "B")
+
+
+class LSTM(_LastStepClassifier):
     """One LSTM layer read by a softmax at the last step. The gates see z_t = [x_t, h_{t-1}] (x first):
-    W_f, W_i, W_c, W_o (D + H, H), biases (1, H); the read-out W (H, K), B (1, K)."""
+    W_f, W_i, W_c, W_o (D + H, H), biases (1, H); the read-out W (H, K), B (1, K). ``BPTT(X, Y)``
+    recomputes the forward and returns the gradients in the order of ``LSTM_PARAMETERS``."""
+
+    PARAMETERS = LSTM_PARAMETERS
 
     def __init__(self, input_dim=3, hidden_dim=100, output_class=6, seq_len=150, batch_size=30,
                  learning_rate=1e-1, mom_coeff=0.85):
@@ -217,9 +293,7 @@ class LSTM:
         for gate in "fico":
             setattr(self, f"W_{gate}", np.random.uniform(-gate_bound, gate_bound, (input_dim + hidden_dim, hidden_dim)))
             setattr(self, f"B_{gate}", np.zeros((1, hidden_dim)))
-        out_bound = np.sqrt(6.0 / (hidden_dim + output_class))
-        self.W = np.random.uniform(-out_bound, out_bound, (hidden_dim, output_class))
-        self.B = np.zeros((1, output_class))
+        self._init_read_out(hidden_dim, output_class)
 
     def _steps(self, X):
         """Every step's z, gates, cell and hidden state, as lists indexed by t (states from t = -1)."""
@@ -239,22 +313,15 @@ class LSTM:
     def forward(self, X):
         """X (B, T, D) -> (hidden_state, cell_state, probs), dicts keyed by t; states at t = -1 are zero."""
         _, _, _, _, _, C, h = self._steps(X)
-        act = Activations()
         hidden_state = {t - 1: h[t] for t in range(len(h))}
         cell_state = {t - 1: C[t] for t in range(len(C))}
-        probs = {t: act.softmax(hidden_state[t] @ self.W + self.B) for t in range(X.shape[1])}
-        return hidden_state, cell_state, probs
+        return hidden_state, cell_state, self._probs(hidden_state, X.shape[1])
 
-    def BPTT(self, X, Y):
-        """Gradients [dW_f, dB_f, dW_i, dB_i, dW_c, dB_c, dW_o, dB_o, dW, dB] of the mean cross-entropy
-        of the last step, the forward recomputed from X."""
-        z, f, i, c_bar, o, C, h = self._steps(X)
+    def _through_time(self, X, cache, grads, dh_out):
+        """Adds the gates' gradients to ``grads``, back from dh_out, the loss's gradient at the last state."""
+        z, f, i, c_bar, o, C, h = cache
         steps, inputs = X.shape[1], X.shape[2]
-        probs = Activations().softmax(h[steps] @ self.W + self.B)
-        dy = (probs - Y) / Y.shape[0]
-        grads = {name: np.zeros_like(getattr(self, name)) for name in LSTM_PARAMETERS}
-        grads["W"], grads["B"] = h[steps].T @ dy, dy.sum(axis=0, keepdims=True)
-        dh, dC_next = dy @ self.W.T, np.zeros_like(h[0])
+        dh, dC_next = dh_out, np.zeros_like(dh_out)
         for t in reversed(range(steps)):
             tanh_C = np.tanh(C[t + 1])
             d = {"o": dh * tanh_C * o[t] * (1.0 - o[t])}
@@ -268,21 +335,40 @@ class LSTM:
                 grads[f"B_{gate}"] += delta.sum(axis=0, keepdims=True)
                 dz += delta @ getattr(self, f"W_{gate}").T
             dh, dC_next = dz[:, inputs:], f[t] * dC
-        return [np.clip(grads[name], -LSTM_CLIP, LSTM_CLIP) for name in LSTM_PARAMETERS]
+
+
+# --- LSTM, then a dense ReLU layer, then softmax ---------------------------------------------------------
+MULTI_LSTM_PARAMETERS = (*LSTM_PARAMETERS[:-2], "W_hid", "B_hid", "W", "B")
+
+
+class Multi_Layer_LSTM(_DenseReLUReadOut, LSTM):
+    """The LSTM's layer (hidden_dim_1), then the dense ReLU layer W_hid, B_hid (hidden_dim_2), then the
+    softmax W, B; ``forward`` and ``BPTT(X, Y)`` as the LSTM's, the twelve gradients in the order of
+    ``MULTI_LSTM_PARAMETERS``."""
+
+    PARAMETERS = MULTI_LSTM_PARAMETERS
+
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, output_class=6, seq_len=150, batch_size=30,
+                 learning_rate=1e-1, mom_coeff=0.85):
+        self.hidden_dim_2 = hidden_dim_2
+        super().__init__(input_dim, hidden_dim_1, output_class, seq_len, batch_size, learning_rate, mom_coeff)
 
 
 # --- GRU -----------------------------------------------------------------------------------------------
 GRU_PARAMETERS = ("W", "B", "W_z", "U_z", "B_z", "W_r", "U_r", "B_r", "W_h", "U_h", "B_h")
 
 
-class GRU:
+class GRU(_LastStepClassifier):
     """One GRU layer read by a softmax at the last step. Input weights W_z, W_r, W_h (D, H), recurrent
     weights U_z, U_r, U_h (H, H), biases B_* (1, H); the read-out W (H, K), B (1, K).
 
     z = sigmoid(x W_z + h_prev U_z + B_z), r = sigmoid(x W_r + h_prev U_r + B_r),
     h~ = tanh(x W_h + (r * h_prev) U_h + B_h)   (the reset gate scales h_prev BEFORE the product),
     h = z * h_prev + (1 - z) * h~                (z keeps the old state, 1 - z lets the candidate in).
+    ``BPTT(X, Y)`` returns the gradients in the order of ``GRU_PARAMETERS``.
     """
+
+    PARAMETERS = GRU_PARAMETERS
 
     def __init__(self, input_dim=3, hidden_dim=128, output_class=6, seq_len=150, batch_size=32,
                  learning_rate=1e-1, mom_coeff=0.85):
@@ -294,10 +380,8 @@ class GRU:
             setattr(self, f"W_{gate}", np.random.uniform(-in_bound, in_bound, (input_dim, hidden_dim)))
             setattr(self, f"U_{gate}", np.random.uniform(-rec_bound, rec_bound, (hidden_dim, hidden_dim)))
             setattr(self, f"B_{gate}", np.zeros((1, hidden_dim)))
-        out_bound = np.sqrt(6.0 / (hidden_dim + output_class))
-        self.W = np.random.uniform(-out_bound, out_bound, (hidden_dim, output_class))
-        self.B = np.zeros((1, output_class))
-        self.previous_updates = [0.0] * len(GRU_PARAMETERS)
+        self._init_read_out(hidden_dim, output_class)
+        self.previous_updates = [0.0] * len(self.PARAMETERS)
 
     def _steps(self, X):
         """Every step's gates, candidate and state, as lists indexed by t (states from t = -1)."""
@@ -313,21 +397,14 @@ class GRU:
 
     def forward(self, X):
         """X (B, T, D) -> (hidden_state, probs), dicts keyed by t; hidden_state[-1] is zero."""
-        _, _, _, h = self._steps(X)
-        act = Activations()
+        h = self._steps(X)[-1]
         hidden_state = {t - 1: h[t] for t in range(len(h))}
-        probs = {t: act.softmax(hidden_state[t] @ self.W + self.B) for t in range(X.shape[1])}
-        return hidden_state, probs
+        return hidden_state, self._probs(hidden_state, X.shape[1])
 
-    def BPTT(self, X, Y):
-        """Gradients [dW, dB, dW_z, dU_z, dB_z, dW_r, dU_r, dB_r, dW_h, dU_h, dB_h] of the mean
-        cross-entropy of the last step, the forward recomputed from X."""
-        z, r, h_bar, h = self._steps(X)
-        steps = X.shape[1]
-        dy = (Activations().softmax(h[steps] @ self.W + self.B) - Y) / Y.shape[0]
-        grads = {name: np.zeros_like(getattr(self, name)) for name in GRU_PARAMETERS}
-        grads["W"], grads["B"] = h[steps].T @ dy, dy.sum(axis=0, keepdims=True)
-        dh = dy @ self.W.T                        # only h_last sees the output
+    def _through_time(self, X, cache, grads, dh_out):
+        """Adds the gates' gradients to ``grads``, back from dh_out, the loss's gradient at the last state."""
+        z, r, h_bar, h = cache
+        steps, dh = X.shape[1], dh_out
         for t in reversed(range(steps)):
             x, h_prev = X[:, t], h[t]
             d_cand = dh * (1.0 - z[t]) * (1.0 - h_bar[t] ** 2)
@@ -340,19 +417,35 @@ class GRU:
                 grads[f"U_{gate}"] += recurrent_input.T @ delta
                 grads[f"B_{gate}"] += delta.sum(axis=0, keepdims=True)
             dh = dh * z[t] + d_reset_in * r[t] + d_update @ self.U_z.T + d_reset @ self.U_r.T
-        return [np.clip(grads[name], -LSTM_CLIP, LSTM_CLIP) for name in GRU_PARAMETERS]
 
     def step(self, grads):
-        """SGD with momentum on the parameters in the order of ``GRU_PARAMETERS``, in place:
+        """SGD with momentum on the parameters in the order of ``PARAMETERS``, in place:
         delta = -learning_rate * g + mom_coeff * delta_prev; theta += delta."""
         self.previous_updates = [-self.learning_rate * g + self.mom_coeff * v
                                  for g, v in zip(grads, self.previous_updates)]
-        for name, delta in zip(GRU_PARAMETERS, self.previous_updates):
+        for name, delta in zip(self.PARAMETERS, self.previous_updates):
             setattr(self, name, getattr(self, name) + delta)
 
     def predict(self, X):
         """The class of each sequence: the argmax of the last step's probabilities."""
         return np.argmax(self.forward(X)[1][X.shape[1] - 1], axis=1)
+
+
+# --- GRU, then a dense ReLU layer, then softmax ----------------------------------------------------------
+MULTI_GRU_PARAMETERS = (*GRU_PARAMETERS[:2], "W_hid", "B_hid", *GRU_PARAMETERS[2:])
+
+
+class Multi_layer_GRU(_DenseReLUReadOut, GRU):
+    """The GRU's layer (hidden_dim_1), then the dense ReLU layer W_hid, B_hid (hidden_dim_2), then the
+    softmax W, B; ``forward`` and ``BPTT(X, Y)`` as the GRU's, the thirteen gradients in the order of
+    ``MULTI_GRU_PARAMETERS`` (the course's: the read-out first)."""
+
+    PARAMETERS = MULTI_GRU_PARAMETERS
+
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, output_class=6, seq_len=150, batch_size=32,
+                 learning_rate=1e-1, mom_coeff=0.85):
+        self.hidden_dim_2 = hidden_dim_2
+        super().__init__(input_dim, hidden_dim_1, output_class, seq_len, batch_size, learning_rate, mom_coeff)
 
 
 # --- optimizers: one step on lists of parameters, returning the new parameters and state -----------

@@ -27,8 +27,8 @@ from grader.suite import (CheckFailed, check, expect, expect_close, expect_gradi
 ref = reference()   # the reference's answers, recorded with the cases where they can be (grader.oracle)
 # The optimizers', Multi_Layer_RNN's, the LSTM's and the GRU's checks live next door; named here, they are this
 # suite's checks too (grader.suite.load_suite collects the module's @check functions). The cases, the
-# helpers and the private module are taken from it: load_sibling runs a module anew at every call, and
-# a second copy of the cases module would hold case classes the recordings cannot find by name.
+# helpers and the private module are taken from it, so that there is one copy of the cases module (the
+# modules of one load_suite that load the same sibling share it): the recordings find case classes by name.
 _models = load_sibling(__file__, "activity_rnn_models")
 private = _models.private    # what computes answers (activity_rnn_private.py): never sent to students
 cases, _expect = _models.cases, _models._expect
@@ -44,6 +44,12 @@ lstm_bptt_matches_finite_differences = _models.lstm_bptt_matches_finite_differen
 gru_forward_matches_the_reference = _models.gru_forward_matches_the_reference
 gru_bptt_matches_finite_differences = _models.gru_bptt_matches_finite_differences
 gru_step_is_sgd_with_momentum = _models.gru_step_is_sgd_with_momentum
+# Multi_Layer_LSTM's and Multi_layer_GRU's, the LSTM and the GRU with a dense ReLU layer: next door too
+_stacked = load_sibling(__file__, "activity_rnn_stacked")
+multi_lstm_forward_matches_the_reference = _stacked.multi_lstm_forward_matches_the_reference
+multi_lstm_bptt_matches_finite_differences = _stacked.multi_lstm_bptt_matches_finite_differences
+multi_gru_forward_matches_the_reference = _stacked.multi_gru_forward_matches_the_reference
+multi_gru_bptt_matches_finite_differences = _stacked.multi_gru_bptt_matches_finite_differences
 
 # Training: the grader's loop, SGD with momentum through the student's step. Measured on the
 # reference over 20 data seeds x starting points (H = 12, 4 epochs of 20 batches of 32): held-out
@@ -254,19 +260,6 @@ MISTAKES = {
 }
 
 
-def as_gradients(returned: Any, what: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """BPTT's gradients as {dW1, dB1, dW1_rec, dW2, dB2}: a list of five in that order, or a dict
-    keyed by those names (or the parameters' names)."""
-    if isinstance(returned, dict):
-        found = {g: returned.get(g, returned.get(g[1:])) for g in GRADIENTS}
-        if all(v is not None for v in found.values()):
-            return found
-    if isinstance(returned, (tuple, list)) and len(returned) == len(GRADIENTS):
-        return dict(zip(GRADIENTS, returned))
-    fail(f"{what} should return the five gradients [dW1, dB1, dW1_rec, dW2, dB2]; it returned "
-         f"{describe(returned)}.", inputs=inputs)
-
-
 def student_gradients(sub, case) -> dict[str, Any]:
     """The student's BPTT on the cache of their own forward when it is right, the reference's dicts otherwise."""
     rnn = student_rnn(sub, case)
@@ -279,7 +272,7 @@ def student_gradients(sub, case) -> dict[str, Any]:
     except CheckFailed:
         pass   # a forward that does not give the per-step values: forward.values charges that
     returned = rnn.call("BPTT", cache=cache, Y=case.Y.copy())
-    return as_gradients(returned, f"{case.label()}.BPTT(cache, Y)", case.as_inputs())
+    return _expect.returned_gradients(returned, GRADIENTS, f"{case.label()}.BPTT(cache, Y)", case.as_inputs())
 
 
 def expect_bptt(actual: Mapping[str, Any], expected: Mapping[str, np.ndarray], case, what: str) -> None:

@@ -88,13 +88,18 @@ class RnnCase:
         return {**self.params, "X": self.X, "Y": self.Y}
 
     def reference(self) -> ref.RNN:
-        """The reference RNN holding this case's parameters (numpy's global generator left as it was)."""
-        state = np.random.get_state()
-        rnn = ref.RNN(**self.constructor())
-        np.random.set_state(state)
-        for name, value in self.params.items():
-            setattr(rnn, name, value.copy())
-        return rnn
+        return reference_model("RNN", self.constructor(), self.params)
+
+
+def reference_model(class_name: str, constructor: dict[str, Any], params: dict[str, np.ndarray]) -> Any:
+    """The reference's ``class_name`` built with ``constructor`` and holding copies of ``params``
+    (numpy's global generator left as it was)."""
+    state = np.random.get_state()
+    model = getattr(ref, class_name)(**constructor)
+    np.random.set_state(state)
+    for name, value in params.items():
+        setattr(model, name, value.copy())
+    return model
 
 
 def _draw_params(rng: np.random.Generator, inputs: int, hidden: int, classes: int) -> dict[str, np.ndarray]:
@@ -214,6 +219,12 @@ LSTM_PARAMETERS = (*(f"{kind}_{gate}" for gate in "fico" for kind in ("W", "B"))
 LSTM_CLIP = 14.5            # below the course's LSTM clip at 15
 
 
+def lstm_gate_shapes(inputs: int, hidden: int) -> dict[str, tuple[int, int]]:
+    """W_f, W_i, W_c, W_o (D + H, H) and B_f, B_i, B_c, B_o (1, H)."""
+    return {f"{kind}_{gate}": ((inputs + hidden, hidden) if kind == "W" else (1, hidden))
+            for gate in "fico" for kind in ("W", "B")}
+
+
 @dataclass(frozen=True)
 class LstmCase:
     """A batch through an LSTM whose parameters the grader sets."""
@@ -235,12 +246,7 @@ class LstmCase:
         return {**self.params, "X": self.X, "Y": self.Y}
 
     def reference(self) -> ref.LSTM:
-        state = np.random.get_state()
-        lstm = ref.LSTM(**self.constructor())
-        np.random.set_state(state)
-        for name, value in self.params.items():
-            setattr(lstm, name, value.copy())
-        return lstm
+        return reference_model("LSTM", self.constructor(), self.params)
 
 
 def lstm_cases(*, max_batch: int = 3, lengths: tuple[int, int] = (2, 5), max_hidden: int = 4) -> st.SearchStrategy[LstmCase]:
@@ -250,8 +256,7 @@ def lstm_cases(*, max_batch: int = 3, lengths: tuple[int, int] = (2, 5), max_hid
         batch, steps = draw(st.integers(2, max_batch)), draw(st.integers(*lengths))
         hidden, classes = draw(st.integers(1, max_hidden)), draw(st.integers(2, 5))
         rng = np.random.default_rng(draw(st.integers(0, 2**16)))
-        shapes = {**{f"{kind}_{gate}": ((3 + hidden, hidden) if kind == "W" else (1, hidden))
-                     for gate in "fico" for kind in ("W", "B")}, "W": (hidden, classes), "B": (1, classes)}
+        shapes = {**lstm_gate_shapes(3, hidden), "W": (hidden, classes), "B": (1, classes)}
         params = {name: 0.5 * rng.standard_normal(shapes[name]) for name in LSTM_PARAMETERS}
         return LstmCase(params, rng.standard_normal((batch, steps, 3)), np.eye(classes)[rng.integers(0, classes, batch)])
     return build().filter(lambda case: all(np.max(np.abs(g)) < LSTM_CLIP
@@ -283,12 +288,7 @@ class MultiCase:
         return {**self.params, "X": self.X, "Y": self.Y}
 
     def reference(self) -> ref.Multi_Layer_RNN:
-        state = np.random.get_state()
-        model = ref.Multi_Layer_RNN(**self.constructor())
-        np.random.set_state(state)
-        for name, value in self.params.items():
-            setattr(model, name, value.copy())
-        return model
+        return reference_model("Multi_Layer_RNN", self.constructor(), self.params)
 
 
 def multi_cases() -> st.SearchStrategy[MultiCase]:
@@ -318,6 +318,12 @@ def multi_cases() -> st.SearchStrategy[MultiCase]:
 GRU_PARAMETERS = ("W", "B", *(f"{kind}_{gate}" for gate in "zrh" for kind in ("W", "U", "B")))
 
 
+def gru_gate_shapes(inputs: int, hidden: int) -> dict[str, tuple[int, int]]:
+    """W_z, W_r, W_h (D, H), U_z, U_r, U_h (H, H) and B_z, B_r, B_h (1, H)."""
+    rows = {"W": inputs, "U": hidden, "B": 1}
+    return {f"{kind}_{gate}": (rows[kind], hidden) for gate in "zrh" for kind in rows}
+
+
 @dataclass(frozen=True)
 class GruCase:
     """A batch through a GRU whose parameters the grader sets, and three sets of gradients for step()."""
@@ -342,12 +348,7 @@ class GruCase:
         return {**self.params, "X": self.X, "Y": self.Y}
 
     def reference(self) -> ref.GRU:
-        state = np.random.get_state()
-        gru = ref.GRU(**self.constructor())
-        np.random.set_state(state)
-        for name, value in self.params.items():
-            setattr(gru, name, value.copy())
-        return gru
+        return reference_model("GRU", self.constructor(), self.params)
 
 
 def gru_cases(*, max_batch: int = 3, lengths: tuple[int, int] = (2, 5), max_hidden: int = 4) -> st.SearchStrategy[GruCase]:
@@ -358,9 +359,7 @@ def gru_cases(*, max_batch: int = 3, lengths: tuple[int, int] = (2, 5), max_hidd
         batch, steps = draw(st.integers(2, max_batch)), draw(st.integers(*lengths))
         hidden, classes = draw(st.integers(1, max_hidden)), draw(st.integers(2, 5))
         rng = np.random.default_rng(draw(st.integers(0, 2**16)))
-        rows = {"W": 3, "U": hidden, "B": 1}
-        shapes = {**{f"{kind}_{gate}": (rows[kind], hidden) for gate in "zrh" for kind in rows},
-                  "W": (hidden, classes), "B": (1, classes)}
+        shapes = {**gru_gate_shapes(3, hidden), "W": (hidden, classes), "B": (1, classes)}
         params = {name: 0.5 * rng.standard_normal(shapes[name]) for name in GRU_PARAMETERS}
         X, Y = rng.standard_normal((batch, steps, 3)), np.eye(classes)[rng.integers(0, classes, batch)]
         grads = tuple({f"d{name}": rng.uniform(-2, 2, shapes[name]) for name in GRU_PARAMETERS} for _ in range(3))
@@ -368,3 +367,63 @@ def gru_cases(*, max_batch: int = 3, lengths: tuple[int, int] = (2, 5), max_hidd
                        draw(st.sampled_from([0.85, 0.5, 0.9])))
     return build().filter(lambda case: all(np.max(np.abs(g)) < LSTM_CLIP
                                            for g in case.reference().BPTT(case.X, case.Y)))
+
+
+# --- the LSTM and the GRU with a dense ReLU layer (Multi_Layer_LSTM, Multi_layer_GRU) -------------------------
+MULTI_LSTM_PARAMETERS = (*LSTM_PARAMETERS[:-2], "W_hid", "B_hid", *LSTM_PARAMETERS[-2:])
+MULTI_GRU_PARAMETERS = ("W", "B", "W_hid", "B_hid", *GRU_PARAMETERS[2:])
+_STACKED = {"Multi_Layer_LSTM": (MULTI_LSTM_PARAMETERS, lstm_gate_shapes),
+            "Multi_layer_GRU": (MULTI_GRU_PARAMETERS, gru_gate_shapes)}
+
+
+@dataclass(frozen=True)
+class StackedCase:
+    """A batch through a Multi_Layer_LSTM or a Multi_layer_GRU (``model``) whose parameters the grader sets."""
+
+    model: str
+    params: dict[str, np.ndarray]      # the LSTM's or the GRU's gates, W_hid (H1, H2), B_hid (1, H2), W (H2, K), B (1, K)
+    X: np.ndarray
+    Y: np.ndarray
+
+    def constructor(self) -> dict[str, Any]:
+        (batch, steps, inputs), (first, second) = self.X.shape, self.params["W_hid"].shape
+        return {"input_dim": inputs, "hidden_dim_1": first, "hidden_dim_2": second, "output_class": self.Y.shape[1],
+                "seq_len": steps, "batch_size": batch, "learning_rate": 0.1, "mom_coeff": 0.85}
+
+    def label(self) -> str:
+        first, second = self.params["W_hid"].shape
+        return (f"{self.model}(input_dim={self.X.shape[2]}, hidden_dim_1={first}, hidden_dim_2={second}, "
+                f"output_class={self.Y.shape[1]})")
+
+    def as_inputs(self) -> dict[str, Any]:
+        return {**self.params, "X": self.X, "Y": self.Y}
+
+    def reference(self) -> Any:
+        return reference_model(self.model, self.constructor(), self.params)
+
+
+def stacked_cases(model: str) -> st.SearchStrategy[StackedCase]:
+    """``model`` (Multi_Layer_LSTM or Multi_layer_GRU) with B in 2..3, T in 2..4, D = 3, H1 in 1..4,
+    H2 in 2..4, K in 2..5; the dense layer's inputs at the last step at least 1e-3 away from ReLU's
+    kink (finite differences are exact there), some of them in (0, 1] (where ReLU's derivative and
+    the course's ReLU_grad differ); gradients below LSTM_CLIP."""
+    names, gate_shapes = _STACKED[model]
+
+    @st.composite
+    def build(draw: st.DrawFn) -> StackedCase:
+        batch, steps = draw(st.integers(2, 3)), draw(st.integers(2, 4))
+        first, second, classes = draw(st.integers(1, 4)), draw(st.integers(2, 4)), draw(st.integers(2, 5))
+        rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+        shapes = {**gate_shapes(3, first), "W_hid": (first, second), "B_hid": (1, second), "W": (second, classes),
+                  "B": (1, classes)}
+        params = {name: 0.5 * rng.standard_normal(shapes[name]) for name in names}
+        return StackedCase(model, params, rng.standard_normal((batch, steps, 3)),
+                           np.eye(classes)[rng.integers(0, classes, batch)])
+
+    def usable(case: StackedCase) -> bool:
+        model = case.reference()
+        h_last = model.forward(case.X)[0][case.X.shape[1] - 1]
+        dense = h_last @ model.W_hid + model.B_hid
+        return bool(np.min(np.abs(dense)) > 1e-3 and np.any((dense > 0) & (dense < 1))
+                    and all(np.max(np.abs(g)) < LSTM_CLIP for g in model.BPTT(case.X, case.Y)))
+    return build().filter(usable)

@@ -13,13 +13,15 @@ import numpy as np
 from hypothesis import given
 
 from grader.compare import as_array, describe
-from grader.suite import CheckFailed, check, expect, expect_close, expect_gradients_close, fail, load_private, \
-    load_sibling, matches
+from grader.suite import CheckFailed, check, expect, expect_close, fail, load_private, load_sibling, matches
 
 private = load_private(__file__, "activity_rnn_private")   # what computes answers: never sent to students
 cases = load_sibling(__file__, "activity_rnn_cases")
 _expect = load_sibling(__file__, "activity_rnn_expect")
 same, steps_of, student_model = _expect.same, _expect.steps_of, _expect.student_model
+returned_gradients, expect_forward = _expect.returned_gradients, _expect.expect_forward
+expect_gradients_naming_mistakes = _expect.expect_gradients_naming_mistakes
+FINITE_DIFFERENCES = "and float64 central differences of the mean cross-entropy of the last step"
 
 
 # --- optimizers -----------------------------------------------------------------------------------------
@@ -160,22 +162,9 @@ def multi_layer_bptt_matches_finite_differences(sub, case):
         pass   # multi-layer.forward charges a forward that does not give the per-step values
     returned = model.call("BPTT", cache=cache, Y=case.Y.copy())
     what = f"{case.label()}.BPTT(cache, Y) (B={case.X.shape[0]}, T={case.X.shape[1]})"
-    if isinstance(returned, dict) and all(g in returned or g[1:] in returned for g in MULTI_GRADIENTS):
-        actual = {g: returned[g] if g in returned else returned[g[1:]] for g in MULTI_GRADIENTS}
-    elif isinstance(returned, (tuple, list)) and len(returned) == len(MULTI_GRADIENTS):
-        actual = dict(zip(MULTI_GRADIENTS, returned))
-    else:
-        fail(f"{what} should return the seven gradients [{', '.join(MULTI_GRADIENTS)}]; it returned "
-             f"{describe(returned)}.", inputs=case.as_inputs())
-    try:
-        expect_gradients_close(actual, expected, what=f"The gradients from {what} and float64 central differences "
-                               f"of the mean cross-entropy of the last step", inputs=case.as_inputs())
-    except CheckFailed as failed:
-        found = [m for m in MULTI_MISTAKES if all(same(actual[g], np.clip(wrongs[m][g], -10, 10)) for g in expected)]
-        if len(found) == 1:
-            fail(f"{failed.message}\nThese are the gradients of a BPTT in which {MULTI_MISTAKES[found[0]]}.",
-                 inputs=case.as_inputs())
-        raise
+    actual = returned_gradients(returned, MULTI_GRADIENTS, what, case.as_inputs())
+    expect_gradients_naming_mistakes(actual, expected, f"The gradients from {what} {FINITE_DIFFERENCES}",
+                                     case.as_inputs(), MULTI_MISTAKES, wrongs, clip=10)
 
 
 # --- the LSTM -------------------------------------------------------------------------------------------
@@ -187,26 +176,25 @@ def student_lstm(sub, case):
     return student_model(sub, "LSTM", case, LSTM_PARAMETERS)
 
 
+LSTM_FORWARD_MISTAKES = {
+    "stacks-h-first": "these are the probabilities of gates fed z = [h_(t-1), x_t]. The README stacks x first: "
+                      "z = np.concatenate([x_t, h_prev], axis=1), the first input_dim rows of W_f, W_i, W_c, W_o act "
+                      "on x_t.",
+}
+
+
+def lstm_forward_mistakes(case) -> dict[str, list[np.ndarray]]:
+    """The probs of each known wrong LSTM forward for ``case``, keyed by the sentence that names it."""
+    return {LSTM_FORWARD_MISTAKES["stacks-h-first"]: private.lstm_forward_swapped(case)}
+
+
 @check("lstm.forward")
 @given(case=cases.lstm_cases())
 def lstm_forward_matches_the_reference(sub, case):
     returned = student_lstm(sub, case).call("forward", X=case.X.copy())
-    steps = case.X.shape[1]
-    what = f"{case.label()}.forward(X {case.X.shape}) with the grader's parameters"
-    if not (isinstance(returned, (tuple, list)) and len(returned) == 3):
-        fail(f"{what} should return (hidden_state, cell_state, probs); it returned {describe(returned)}.",
-             inputs=case.as_inputs())
-    states, cells, probs = (steps_of(value, steps, states=index < 2) for index, value in enumerate(returned))
-    expect(None not in (states, cells, probs), f"{what}: hidden_state, cell_state and probs should hold one array "
-           f"per step t = 0..{steps - 1} (dicts keyed by t, or lists).", inputs=case.as_inputs())
-    (hs, cs, ps), swapped = private.lstm_forward(case), private.lstm_forward_swapped(case)
-    if not all(same(probs[t], ps[t]) for t in range(steps)) and all(same(probs[t], swapped[t]) for t in range(steps)):
-        fail(f"{what}: these are the probabilities of gates fed z = [h_(t-1), x_t]. The README stacks x first: "
-             f"z = np.concatenate([x_t, h_prev], axis=1), the first input_dim rows of W_f, W_i, W_c, W_o act on x_t.",
-             inputs=case.as_inputs())
-    expect_close(states, [hs[t] for t in range(steps)], what=f"hidden_state of {what}", inputs=case.as_inputs())
-    expect_close(cells, [cs[t] for t in range(steps)], what=f"cell_state of {what}", inputs=case.as_inputs())
-    expect_close(probs, [ps[t] for t in range(steps)], what=f"probs of {what}", inputs=case.as_inputs())
+    expect_forward(returned, ("hidden_state", "cell_state", "probs"), private.lstm_forward(case), case.X.shape[1],
+                   f"{case.label()}.forward(X {case.X.shape}) with the grader's parameters", case.as_inputs(),
+                   lstm_forward_mistakes(case))
 
 
 LSTM_MISTAKES = {
@@ -222,24 +210,11 @@ LSTM_MISTAKES = {
 def lstm_bptt_matches_finite_differences(sub, case):
     returned = student_lstm(sub, case).call("BPTT", X=case.X.copy(), Y=case.Y.copy())
     what = f"{case.label()}.BPTT(X, Y) (B={case.X.shape[0]}, T={case.X.shape[1]})"
-    if isinstance(returned, dict) and all(g in returned or g[1:] in returned for g in LSTM_GRADIENTS):
-        actual = {g: returned[g] if g in returned else returned[g[1:]] for g in LSTM_GRADIENTS}
-    elif isinstance(returned, (tuple, list)) and len(returned) == len(LSTM_GRADIENTS):
-        actual = dict(zip(LSTM_GRADIENTS, returned))
-    else:
-        fail(f"{what} should return the ten gradients [{', '.join(LSTM_GRADIENTS)}]; it returned "
-             f"{describe(returned)}.", inputs=case.as_inputs())
+    actual = returned_gradients(returned, LSTM_GRADIENTS, what, case.as_inputs())
     expected = private.lstm_finite_differences(case)
     wrongs = {mistake: private.lstm_mistaken_gradients(case, mistake) for mistake in LSTM_MISTAKES}
-    try:
-        expect_gradients_close(actual, expected, what=f"The gradients from {what} and float64 central differences "
-                               f"of the mean cross-entropy of the last step", inputs=case.as_inputs())
-    except CheckFailed as failed:
-        found = [m for m in LSTM_MISTAKES if all(same(actual[g], np.clip(wrongs[m][g], -15, 15)) for g in expected)]
-        if len(found) == 1:
-            fail(f"{failed.message}\nThese are the gradients of a BPTT in which {LSTM_MISTAKES[found[0]]}.",
-                 inputs=case.as_inputs())
-        raise
+    expect_gradients_naming_mistakes(actual, expected, f"The gradients from {what} {FINITE_DIFFERENCES}",
+                                     case.as_inputs(), LSTM_MISTAKES, wrongs, clip=15)
 
 
 # --- the GRU --------------------------------------------------------------------------------------------
@@ -247,11 +222,16 @@ GRU_PARAMETERS = cases.GRU_PARAMETERS
 GRU_GRADIENTS = tuple(f"d{name}" for name in GRU_PARAMETERS)
 GRU_FORWARD_MISTAKES = {
     "swapped": "these are the probabilities of h_t = (1 - z) h_(t-1) + z h~: z and 1 - z are swapped. In the "
-               "README's convention z keeps the old state: h_t = z * h_prev + (1 - z) * h~",
+               "README's convention z keeps the old state: h_t = z * h_prev + (1 - z) * h~.",
     "reset-after": "these are the probabilities of h~ = tanh(x W_h + r * (h_(t-1) U_h) + B_h): the reset gate "
                    "is applied after the product. The README's reset gate scales the old state first: "
-                   "h~ = tanh(x W_h + (r * h_prev) @ U_h + B_h)",
+                   "h~ = tanh(x W_h + (r * h_prev) @ U_h + B_h).",
 }
+
+
+def gru_forward_mistakes(case) -> dict[str, list[np.ndarray]]:
+    """The probs of each known wrong GRU forward for ``case``, keyed by the sentence that names it."""
+    return {cause: private.gru_mistaken_probs(case, variant) for variant, cause in GRU_FORWARD_MISTAKES.items()}
 
 
 def student_gru(sub, case):
@@ -262,21 +242,12 @@ def student_gru(sub, case):
 @given(case=cases.gru_cases())
 def gru_forward_matches_the_reference(sub, case):
     returned = student_gru(sub, case).call("forward", X=case.X.copy())
-    steps = case.X.shape[1]
-    what = f"{case.label()}.forward(X {case.X.shape}) with the grader's parameters"
-    if not (isinstance(returned, (tuple, list)) and len(returned) == 2):
-        fail(f"{what} should return (hidden_state, probs); it returned {describe(returned)}.", inputs=case.as_inputs())
-    states, probs = steps_of(returned[0], steps, states=True), steps_of(returned[1], steps)
-    expect(None not in (states, probs), f"{what}: hidden_state and probs should hold one array per step "
-           f"t = 0..{steps - 1} (dicts keyed by t, or lists).", inputs=case.as_inputs())
-    hs, ps = private.gru_forward(case)
-    if not all(same(probs[t], ps[t]) for t in range(steps)):
-        for variant, cause in GRU_FORWARD_MISTAKES.items():
-            wrong = private.gru_mistaken_probs(case, variant)
-            if all(same(probs[t], wrong[t]) for t in range(steps)):
-                fail(f"{what}: {cause}.", inputs=case.as_inputs())
-    expect_close(states, [hs[t] for t in range(steps)], what=f"hidden_state of {what}", inputs=case.as_inputs())
-    expect_close(probs, [ps[t] for t in range(steps)], what=f"probs of {what}", inputs=case.as_inputs())
+    expect_forward(returned, ("hidden_state", "probs"), private.gru_forward(case), case.X.shape[1],
+                   f"{case.label()}.forward(X {case.X.shape}) with the grader's parameters", case.as_inputs(),
+                   gru_forward_mistakes(case))
+
+
+GRU_MISTAKES = {"reinjects-output": LSTM_MISTAKES["reinjects-output"]}
 
 
 @check("gru.bptt")
@@ -284,24 +255,11 @@ def gru_forward_matches_the_reference(sub, case):
 def gru_bptt_matches_finite_differences(sub, case):
     returned = student_gru(sub, case).call("BPTT", X=case.X.copy(), Y=case.Y.copy())
     what = f"{case.label()}.BPTT(X, Y) (B={case.X.shape[0]}, T={case.X.shape[1]})"
-    if isinstance(returned, dict) and all(g in returned or g[1:] in returned for g in GRU_GRADIENTS):
-        actual = {g: returned[g] if g in returned else returned[g[1:]] for g in GRU_GRADIENTS}
-    elif isinstance(returned, (tuple, list)) and len(returned) == len(GRU_GRADIENTS):
-        actual = dict(zip(GRU_GRADIENTS, returned))
-    else:
-        fail(f"{what} should return the eleven gradients [{', '.join(GRU_GRADIENTS)}]; it returned "
-             f"{describe(returned)}.", inputs=case.as_inputs())
+    actual = returned_gradients(returned, GRU_GRADIENTS, what, case.as_inputs())
     expected = private.gru_finite_differences(case)
-    reinjected = private.gru_reinjected_gradients(case)
-    try:
-        expect_gradients_close(actual, expected, what=f"The gradients from {what} and float64 central differences "
-                               f"of the mean cross-entropy of the last step", inputs=case.as_inputs())
-    except CheckFailed as failed:
-        if all(same(actual[g], np.clip(reinjected[g], -15, 15)) for g in expected):
-            fail(f"{failed.message}\nThese are the gradients of a BPTT in which the output gradient dy W^T is added "
-                 f"to dh at EVERY step; only h_(T-1) feeds the output, so dh starts as dy W^T at the last step and "
-                 f"then comes only from the step after.", inputs=case.as_inputs())
-        raise
+    wrongs = {mistake: private.gru_mistaken_gradients(case, mistake) for mistake in GRU_MISTAKES}
+    expect_gradients_naming_mistakes(actual, expected, f"The gradients from {what} {FINITE_DIFFERENCES}",
+                                     case.as_inputs(), GRU_MISTAKES, wrongs, clip=15)
 
 
 @check("gru.step")

@@ -17,6 +17,24 @@ ref = reference()
 PARAMETERS = ("W1", "B1", "W1_rec", "W2", "B2")
 
 
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    e = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _last_step_cross_entropy(case, scores) -> float:
+    """Mean over the batch of -log softmax(scores)[label], the softmax's log taken stably."""
+    scores = scores - scores.max(axis=1, keepdims=True)
+    log_p = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    return float(-np.sum(case.Y * log_p) / case.X.shape[0])
+
+
+def _finite_differences(case, loss) -> dict[str, np.ndarray]:
+    """d(loss)/d(parameter) by float64 central differences, keyed d + the parameter's name."""
+    grads = finite_difference_gradients(lambda params: loss(case, params), case.params)
+    return {f"d{name}": grads[name] for name in case.params}
+
+
 def forward(case, zeroed: tuple[str, ...] = ()):
     """The reference forward's (X_state, hidden_state, probs) for ``case``, with ``zeroed`` parameters 0."""
     rnn = case.reference()
@@ -36,16 +54,12 @@ def last_step_loss(case, params) -> float:
     h = np.zeros((case.X.shape[0], params["W1"].shape[1]))
     for t in range(case.X.shape[1]):
         h = np.tanh(case.X[:, t] @ params["W1"] + h @ params["W1_rec"] + params["B1"])
-    scores = h @ params["W2"] + params["B2"]
-    scores = scores - scores.max(axis=1, keepdims=True)
-    log_p = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
-    return float(-np.sum(case.Y * log_p) / case.X.shape[0])
+    return _last_step_cross_entropy(case, h @ params["W2"] + params["B2"])
 
 
 def finite_differences(case) -> dict[str, np.ndarray]:
     """d(last-step mean cross-entropy)/d(parameter) by float64 central differences, keyed dW1, ..."""
-    grads = finite_difference_gradients(lambda params: last_step_loss(case, params), case.params)
-    return {f"d{name}": g for name, g in grads.items()}
+    return _finite_differences(case, last_step_loss)
 
 
 def mistaken_gradients(case, mistakes: tuple[str, ...]) -> dict[str, np.ndarray]:
@@ -147,19 +161,51 @@ def activation(name: str, x: np.ndarray) -> np.ndarray:
         return getattr(ref.Activations(), name)(x)
 
 
-# --- the LSTM -----------------------------------------------------------------------------------------------
-LSTM_PARAMETERS = ("W_f", "B_f", "W_i", "B_i", "W_c", "B_c", "W_o", "B_o", "W", "B")
+# --- the read-outs of the LSTM and the GRU, alone or after a dense ReLU layer (Multi_Layer_LSTM, ...) ---------
+def _read_out_scores(params, h, relu: bool = True) -> np.ndarray:
+    """The softmax's input for states h: h W + B, or ReLU(h W_hid + B_hid) W + B where the parameters
+    have a dense layer (without its ReLU for ``relu=False``)."""
+    if "W_hid" in params:
+        h = h @ params["W_hid"] + params["B_hid"]
+        h = np.maximum(h, 0.0) if relu else h
+    return h @ params["W"] + params["B"]
 
 
+def _read_out_gradients(case, h_last, mistake: str = ""):
+    """The read-out's part of a BPTT for ``case`` at the last state ``h_last``: the gradients (the
+    read-out's filled in, the recurrent parameters' zero for the caller's loop) and the gradient at
+    h_last; "relu-grad-x" takes the dense layer's derivative as the course's ReLU_grad, z on (0, 1]."""
+    params = case.params
+    dy = (_softmax(_read_out_scores(params, h_last)) - case.Y) / case.Y.shape[0]
+    grads = {name: np.zeros_like(value) for name, value in params.items()}
+    if "W_hid" not in params:
+        grads["W"], grads["B"] = h_last.T @ dy, dy.sum(axis=0, keepdims=True)
+        return grads, dy @ params["W"].T
+    dense = h_last @ params["W_hid"] + params["B_hid"]
+    grads["W"], grads["B"] = np.maximum(dense, 0.0).T @ dy, dy.sum(axis=0, keepdims=True)
+    derivative = np.clip(dense, 0.0, 1.0) if mistake == "relu-grad-x" else (dense > 0).astype(float)
+    d_dense = (dy @ params["W"].T) * derivative
+    grads["W_hid"], grads["B_hid"] = h_last.T @ d_dense, d_dense.sum(axis=0, keepdims=True)
+    return grads, d_dense @ params["W_hid"].T
+
+
+def probs_without_relu(case) -> list[np.ndarray]:
+    """Every step's probs of a Multi_Layer_LSTM or Multi_layer_GRU forward that leaves the dense
+    layer's ReLU out, with the case's parameters."""
+    hidden_state = case.reference().forward(case.X)[0]
+    return [_softmax(_read_out_scores(case.params, hidden_state[t], relu=False)) for t in range(case.X.shape[1])]
+
+
+# --- the LSTM, alone or with a dense ReLU layer ---------------------------------------------------------------
 def lstm_forward(case):
-    """The reference LSTM's (hidden_state, cell_state, probs) for ``case``."""
+    """The reference model's (hidden_state, cell_state, probs) for ``case`` (an LSTM or a Multi_Layer_LSTM)."""
     return case.reference().forward(case.X)
 
 
 def lstm_forward_swapped(case):
     """The probs of a forward whose gates see z = [h_(t-1), x_t] (h first), with the case's parameters."""
     lstm = case.reference()
-    hidden = case.params["W"].shape[0]
+    hidden = case.params["W_f"].shape[1]
     for gate in "fico":
         W = case.params[f"W_{gate}"]
         setattr(lstm, f"W_{gate}", np.concatenate([W[hidden:], W[:hidden]]))
@@ -167,8 +213,8 @@ def lstm_forward_swapped(case):
 
 
 def _lstm_loss(case, params) -> float:
-    """Mean over the batch of -log p_T[label] of an LSTM holding ``params``, from scratch in float64."""
-    batch, hidden = case.X.shape[0], params["W"].shape[0]
+    """The last step's mean cross-entropy of an LSTM (and its read-out) holding ``params``, from scratch in float64."""
+    batch, hidden = case.X.shape[0], params["W_f"].shape[1]
     h, C = np.zeros((batch, hidden)), np.zeros((batch, hidden))
 
     def gate(z, name, squash):
@@ -178,38 +224,26 @@ def _lstm_loss(case, params) -> float:
         z = np.concatenate([case.X[:, t], h], axis=1)
         C = gate(z, "f", sigmoid) * C + gate(z, "i", sigmoid) * gate(z, "c", np.tanh)
         h = gate(z, "o", sigmoid) * np.tanh(C)
-    scores = h @ params["W"] + params["B"]
-    scores = scores - scores.max(axis=1, keepdims=True)
-    return float(-np.sum(case.Y * (scores - np.log(np.exp(scores).sum(axis=1, keepdims=True)))) / batch)
+    return _last_step_cross_entropy(case, _read_out_scores(params, h))
 
 
 def lstm_finite_differences(case) -> dict[str, np.ndarray]:
-    """d(last-step mean cross-entropy)/d(parameter) of the LSTM by float64 central differences, keyed dW_f, ..."""
-    grads = finite_difference_gradients(lambda params: _lstm_loss(case, params), case.params)
-    return {f"d{name}": grads[name] for name in LSTM_PARAMETERS}
-
-
-def _output_layer_gradients(case, model, h_last):
-    """The softmax layer's part of a BPTT: dy (the loss's gradient at the logits) and the gradients
-    dict with W and B filled in, the recurrent parameters zero for the caller's loop."""
-    probs = np.exp(h_last @ model.W + model.B)
-    probs /= probs.sum(axis=1, keepdims=True)
-    dy = (probs - case.Y) / case.Y.shape[0]
-    grads = {name: np.zeros_like(value) for name, value in case.params.items()}
-    grads["W"], grads["B"] = h_last.T @ dy, dy.sum(axis=0, keepdims=True)
-    return dy, grads
+    """d(last-step mean cross-entropy)/d(parameter) of the LSTM or Multi_Layer_LSTM by float64 central
+    differences, keyed dW_f, ..."""
+    return _finite_differences(case, _lstm_loss)
 
 
 def lstm_mistaken_gradients(case, mistake: str) -> dict[str, np.ndarray]:
-    """The gradients of an LSTM BPTT with ``mistake``: "reinjects-output" (dy W^T added to dh at every
-    step, as the course's did) or "skips-first-step" (the loop stops before t = 0)."""
+    """The gradients of an LSTM's or Multi_Layer_LSTM's BPTT with ``mistake``: "reinjects-output" (the
+    read-out's gradient at h added to dh at every step, as the course's did), "skips-first-step" (the
+    loop stops before t = 0) or "relu-grad-x" (the dense layer's derivative z on (0, 1])."""
     lstm = case.reference()
     z, f, i, c_bar, o, C, h = lstm._steps(case.X)
     steps = case.X.shape[1]
-    dy, grads = _output_layer_gradients(case, lstm, h[steps])
+    grads, dh_out = _read_out_gradients(case, h[steps], mistake)
     dh_next, dC_next = np.zeros_like(h[0]), np.zeros_like(h[0])
     for t in range(steps - 1, 0 if mistake == "skips-first-step" else -1, -1):
-        dh = dy @ lstm.W.T + dh_next if (mistake == "reinjects-output" or t == steps - 1) else dh_next
+        dh = dh_out + dh_next if (mistake == "reinjects-output" or t == steps - 1) else dh_next
         tanh_C = np.tanh(C[t + 1])
         d = {"o": dh * tanh_C * o[t] * (1.0 - o[t])}
         dC = dC_next + dh * o[t] * (1.0 - tanh_C ** 2)
@@ -225,9 +259,6 @@ def lstm_mistaken_gradients(case, mistake: str) -> dict[str, np.ndarray]:
 
 
 # --- RNN, dense ReLU, softmax ---------------------------------------------------------------------------------
-MULTI_PARAMETERS = (*PARAMETERS, "W3", "B3")
-
-
 def multi_forward(case):
     """The reference Multi_Layer_RNN's (X_state, hidden_state, probs) for ``case``."""
     return case.reference().forward(case.X)
@@ -237,15 +268,12 @@ def _multi_loss(case, params) -> float:
     h = np.zeros((case.X.shape[0], params["W1"].shape[1]))
     for t in range(case.X.shape[1]):
         h = np.tanh(case.X[:, t] @ params["W1"] + h @ params["W1_rec"] + params["B1"])
-    scores = np.maximum(h @ params["W2"] + params["B2"], 0.0) @ params["W3"] + params["B3"]
-    scores = scores - scores.max(axis=1, keepdims=True)
-    return float(-np.sum(case.Y * (scores - np.log(np.exp(scores).sum(axis=1, keepdims=True)))) / case.X.shape[0])
+    return _last_step_cross_entropy(case, np.maximum(h @ params["W2"] + params["B2"], 0.0) @ params["W3"] + params["B3"])
 
 
 def multi_finite_differences(case) -> dict[str, np.ndarray]:
     """d(last-step mean cross-entropy)/d(parameter) of the Multi_Layer_RNN by float64 central differences."""
-    grads = finite_difference_gradients(lambda params: _multi_loss(case, params), case.params)
-    return {f"d{name}": grads[name] for name in MULTI_PARAMETERS}
+    return _finite_differences(case, _multi_loss)
 
 
 def multi_mistaken_gradients(case, mistake: str) -> dict[str, np.ndarray]:
@@ -273,23 +301,22 @@ def multi_mistaken_gradients(case, mistake: str) -> dict[str, np.ndarray]:
     return grads
 
 
-# --- the GRU ------------------------------------------------------------------------------------------------
+# --- the GRU, alone or with a dense ReLU layer -----------------------------------------------------------------
 GRU_PARAMETERS = ("W", "B", "W_z", "U_z", "B_z", "W_r", "U_r", "B_r", "W_h", "U_h", "B_h")
 
 
 def gru_forward(case):
-    """The reference GRU's (hidden_state, probs) for ``case``."""
+    """The reference model's (hidden_state, probs) for ``case`` (a GRU or a Multi_layer_GRU)."""
     return case.reference().forward(case.X)
 
 
-def _gru_probs(case, params, variant: str = "") -> list[np.ndarray]:
-    """Every step's probabilities of a GRU holding ``params``, from scratch in float64. ``variant``:
-    "" (the README's GRU), "swapped" (h = (1 - z) h_prev + z h~) or "reset-after" (h~ = tanh(x W_h +
-    r * (h_prev U_h) + B_h))."""
-    batch, hidden = case.X.shape[0], params["W"].shape[0]
-    h = np.zeros((batch, hidden))
+def _gru_scores(case, params, variant: str = "") -> list[np.ndarray]:
+    """Every step's softmax input of a GRU (and its read-out) holding ``params``, from scratch in
+    float64. ``variant``: "" (the README's GRU), "swapped" (h = (1 - z) h_prev + z h~) or
+    "reset-after" (h~ = tanh(x W_h + r * (h_prev U_h) + B_h))."""
+    h = np.zeros((case.X.shape[0], params["U_z"].shape[0]))
     sigmoid = lambda a: 1.0 / (1.0 + np.exp(-a))  # noqa: E731
-    probs = []
+    scores = []
     for t in range(case.X.shape[1]):
         x = case.X[:, t]
         z = sigmoid(x @ params["W_z"] + h @ params["U_z"] + params["B_z"])
@@ -297,37 +324,37 @@ def _gru_probs(case, params, variant: str = "") -> list[np.ndarray]:
         recurrent = r * (h @ params["U_h"]) if variant == "reset-after" else (r * h) @ params["U_h"]
         candidate = np.tanh(x @ params["W_h"] + recurrent + params["B_h"])
         h = (1.0 - z) * h + z * candidate if variant == "swapped" else z * h + (1.0 - z) * candidate
-        scores = h @ params["W"] + params["B"]
-        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
-        probs.append(scores / scores.sum(axis=1, keepdims=True))
-    return probs
+        scores.append(_read_out_scores(params, h))
+    return scores
 
 
 def gru_mistaken_probs(case, variant: str) -> list[np.ndarray]:
     """The probs of a GRU forward with ``variant`` ("swapped" or "reset-after"), the case's parameters."""
-    return _gru_probs(case, case.params, variant)
+    return [_softmax(scores) for scores in _gru_scores(case, case.params, variant)]
 
 
 def _gru_loss(case, params) -> float:
-    """Mean over the batch of -log p_T[label] of a GRU holding ``params``."""
-    return float(-np.sum(case.Y * np.log(_gru_probs(case, params)[-1])) / case.X.shape[0])
+    return _last_step_cross_entropy(case, _gru_scores(case, params)[-1])
 
 
 def gru_finite_differences(case) -> dict[str, np.ndarray]:
-    """d(last-step mean cross-entropy)/d(parameter) of the GRU by float64 central differences, keyed dW, dB, ..."""
-    grads = finite_difference_gradients(lambda params: _gru_loss(case, params), case.params)
-    return {f"d{name}": grads[name] for name in GRU_PARAMETERS}
+    """d(last-step mean cross-entropy)/d(parameter) of the GRU or Multi_layer_GRU by float64 central
+    differences, keyed dW, dB, ..."""
+    return _finite_differences(case, _gru_loss)
 
 
-def gru_reinjected_gradients(case) -> dict[str, np.ndarray]:
-    """The gradients of the course's GRU BPTT: dy W^T added to dh at every step (t = 0 included)."""
+def gru_mistaken_gradients(case, mistake: str) -> dict[str, np.ndarray]:
+    """The gradients of a GRU's or Multi_layer_GRU's BPTT with ``mistake``: "reinjects-output" (the
+    read-out's gradient at h added to dh at every step, t = 0 included: the course's) or "relu-grad-x"
+    (the dense layer's derivative z on (0, 1])."""
     gru = case.reference()
     z, r, h_bar, h = gru._steps(case.X)
     steps = case.X.shape[1]
-    dy, grads = _output_layer_gradients(case, gru, h[steps])
+    grads, dh_out = _read_out_gradients(case, h[steps], mistake)
     dh_next = np.zeros_like(h[0])
     for t in range(steps - 1, -1, -1):
-        x, h_prev, dh = case.X[:, t], h[t], dy @ gru.W.T + dh_next
+        x, h_prev = case.X[:, t], h[t]
+        dh = dh_out + dh_next if (mistake == "reinjects-output" or t == steps - 1) else dh_next
         d = {"h": dh * (1.0 - z[t]) * (1.0 - h_bar[t] ** 2), "z": dh * (h_prev - h_bar[t]) * z[t] * (1.0 - z[t])}
         d_rh = d["h"] @ gru.U_h.T
         d["r"] = d_rh * h_prev * r[t] * (1.0 - r[t])

@@ -8,7 +8,10 @@ Adam without its bias correction, RMSprop's decay swapped, Xavier's bound with t
 summed cross-entropy, a forward without B1, predict from the first step, and a BPTT whose gradients
 point uphill (the model cannot learn). The GRU's: the course's momentum list one entry short (B_h
 never updated), z and 1 - z swapped, the reset gate applied after the product, and the course's
-re-injected output gradient. Each mutant is the reference with a line or two changed,
+re-injected output gradient. Multi_Layer_LSTM and Multi_layer_GRU run the LSTM's and the GRU's layer:
+the mistakes there reach them too (the re-injected gradient is the course's bug in all its BPTTs);
+theirs are the dense layer's ReLU left out or differentiated as the course's ReLU_grad, and the course's
+order of the multi-layer LSTM's gradients. Each mutant is the reference with a line or two changed,
 written the way a student would. The alternatives, which must score 100 %, are in
 activity_rnn_alternatives.
 """
@@ -34,6 +37,8 @@ _VANILLA = definition(REFERENCE, "VanillaAdam")
 _LSTM = definition(REFERENCE, "LSTM")
 _MULTI = definition(REFERENCE, "Multi_Layer_RNN")
 _GRU = definition(REFERENCE, "GRU")
+_DENSE = definition(REFERENCE, "_DenseReLUReadOut")
+_MULTI_LSTM_ORDER = definition(REFERENCE, "MULTI_LSTM_PARAMETERS")
 _GRADIENTS = ("bptt.gradients", "bptt.finite-differences")
 
 # The course's BPTT, its three bugs together: dy W2^T added at every step, t = 0 skipped, summed over the batch.
@@ -130,26 +135,41 @@ MUTANTS: tuple[Variant, ...] = (
     _mutant("multi_forward_without_relu", "the dense layer's ReLU left out of the forward", ("multi-layer.forward",),
             Multi_Layer_RNN=_edit(_MULTI, "act.softmax(act.ReLU(hidden_state[t] @ self.W2 + self.B2) @ self.W3",
                                   "act.softmax((hidden_state[t] @ self.W2 + self.B2) @ self.W3")),
-    # --- the LSTM ---
-    _mutant("lstm_reinjects_output", "the course's LSTM BPTT: dh = dy W^T + dh_next at every step", ("lstm.bptt",),
+    # --- the LSTM (whose layer Multi_Layer_LSTM runs too) ---
+    _mutant("lstm_reinjects_output", "the course's LSTM BPTT: dh = dy W^T + dh_next at every step (in "
+            "Multi_Layer_LSTM, the dense layer's gradient at h)", ("lstm.bptt", "multi-lstm.bptt"),
             LSTM=_edit(_LSTM, "        for t in reversed(range(steps)):\n",
                        "        for t in reversed(range(steps)):\n"
-                       "            if t < steps - 1:\n                dh = dh + dy @ self.W.T\n")),
+                       "            if t < steps - 1:\n                dh = dh + dh_out\n")),
     _mutant("lstm_forget_gate_derivative", "df = dC * C_prev * f: the sigmoid's derivative f (1 - f) cut short",
-            ("lstm.bptt",), LSTM=_edit(_LSTM, 'd["f"] = dC * C[t] * f[t] * (1.0 - f[t])', 'd["f"] = dC * C[t] * f[t]')),
+            ("lstm.bptt",), touches=("multi-lstm.bptt",),
+            LSTM=_edit(_LSTM, 'd["f"] = dC * C[t] * f[t] * (1.0 - f[t])', 'd["f"] = dC * C[t] * f[t]')),
     _mutant("lstm_cell_gradient_not_gated", "dC_next = dC: the cell's gradient skips the forget gate on its way back",
-            ("lstm.bptt",), LSTM=_edit(_LSTM, "dC_next = dz[:, inputs:], f[t] * dC", "dC_next = dz[:, inputs:], dC")),
+            ("lstm.bptt",), touches=("multi-lstm.bptt",),
+            LSTM=_edit(_LSTM, "dC_next = dz[:, inputs:], f[t] * dC", "dC_next = dz[:, inputs:], dC")),
     _mutant("lstm_stacks_h_first", "z = [h_(t-1), x_t]: the stacking order of the README reversed",
-            ("lstm.forward", "lstm.bptt"),
+            ("lstm.forward", "lstm.bptt"), touches=("multi-lstm.forward", "multi-lstm.bptt"),
             LSTM=_edits(_LSTM, ("z.append(np.concatenate([X[:, t], h[-1]], axis=1))",
                                 "z.append(np.concatenate([h[-1], X[:, t]], axis=1))"),
                         ("dh, dC_next = dz[:, inputs:], f[t] * dC", "dh, dC_next = dz[:, :-inputs], f[t] * dC"))),
-    # --- the GRU ---
+    # --- the dense ReLU layer of Multi_Layer_LSTM and Multi_layer_GRU ---
+    _mutant("dense_relu_derivative_is_z", "the dense layer's derivative min(max(z, 0), 1): the course's ReLU_grad "
+            "written inline", ("multi-lstm.bptt", "multi-gru.bptt"),
+            _DenseReLUReadOut=_edit(_DENSE, "* act.dReLU(dense_in)", "* np.clip(dense_in, 0.0, 1.0)")),
+    _mutant("dense_forward_without_relu", "softmax((h W_hid + B_hid) W + B): the dense layer's ReLU left out of the "
+            "forward", ("multi-lstm.forward", "multi-gru.forward"), touches=("multi-lstm.bptt", "multi-gru.bptt"),
+            _DenseReLUReadOut=_edit(_DENSE, "return Activations().ReLU(h @ self.W_hid + self.B_hid) @ self.W + self.B",
+                                    "return (h @ self.W_hid + self.B_hid) @ self.W + self.B")),
+    _mutant("multi_lstm_course_gradient_order", "the course's Multi_Layer_LSTM order: [dW, dB, dW_hid, dB_hid, dW_o, "
+            "dB_o, ..., dW_f, dB_f]", ("multi-lstm.bptt",),
+            MULTI_LSTM_PARAMETERS=_edit(_MULTI_LSTM_ORDER, '(*LSTM_PARAMETERS[:-2], "W_hid", "B_hid", "W", "B")',
+                                        '("W", "B", "W_hid", "B_hid", "W_o", "B_o", "W_c", "B_c", "W_i", "B_i", "W_f", "B_f")')),
+    # --- the GRU (whose layer Multi_layer_GRU runs too) ---
     _mutant("gru_momentum_list_short", "the course's GRU: previous_updates = [0.0] * 10 for eleven parameters, so "
             "zip stops early and B_h is never updated", ("gru.step",),
-            GRU=_edit(_GRU, "self.previous_updates = [0.0] * len(GRU_PARAMETERS)", "self.previous_updates = [0.0] * 10")),
+            GRU=_edit(_GRU, "self.previous_updates = [0.0] * len(self.PARAMETERS)", "self.previous_updates = [0.0] * 10")),
     _mutant("gru_update_gate_swapped", "h = (1 - z) h_prev + z h~ in the forward and its BPTT: z and 1 - z swapped",
-            ("gru.forward", "gru.bptt"),
+            ("gru.forward", "gru.bptt"), touches=("multi-gru.forward", "multi-gru.bptt"),
             GRU=_edits(_GRU, ("h.append(z[t] * h_prev + (1.0 - z[t]) * h_bar[t])",
                               "h.append((1.0 - z[t]) * h_prev + z[t] * h_bar[t])"),
                        ("d_cand = dh * (1.0 - z[t]) * (1.0 - h_bar[t] ** 2)", "d_cand = dh * z[t] * (1.0 - h_bar[t] ** 2)"),
@@ -157,12 +177,13 @@ MUTANTS: tuple[Variant, ...] = (
                         "d_update = dh * (h_bar[t] - h_prev) * z[t] * (1.0 - z[t])"),
                        ("dh = dh * z[t] + d_reset_in", "dh = dh * (1.0 - z[t]) + d_reset_in"))),
     _mutant("gru_reset_after_product", "h~ = tanh(x W_h + r * (h_prev U_h) + B_h): the reset gate applied after the "
-            "product", ("gru.forward", "gru.bptt"),
+            "product", ("gru.forward", "gru.bptt"), touches=("multi-gru.forward", "multi-gru.bptt"),
             GRU=_edit(_GRU, "(r[t] * h_prev) @ self.U_h + self.B_h", "r[t] * (h_prev @ self.U_h) + self.B_h")),
-    _mutant("gru_reinjects_output", "the course's GRU BPTT: dh = dy W^T + dh_next at every step", ("gru.bptt",),
+    _mutant("gru_reinjects_output", "the course's GRU BPTT: dh = dy W^T + dh_next at every step (in Multi_layer_GRU, "
+            "the dense layer's gradient at h)", ("gru.bptt", "multi-gru.bptt"),
             GRU=_edit(_GRU, "        for t in reversed(range(steps)):\n            x, h_prev = X[:, t], h[t]\n",
                       "        for t in reversed(range(steps)):\n            x, h_prev = X[:, t], h[t]\n"
-                      "            if t < steps - 1:\n                dh = dh + dy @ self.W.T\n")),
+                      "            if t < steps - 1:\n                dh = dh + dh_out\n")),
     _mutant("predict_from_first_step", "argmax of probs[0]: the first step's guess", ("predict.last-step",),
             RNN=_edit(_RNN, "return np.argmax(probs[X.shape[1] - 1], axis=1)", "return np.argmax(probs[0], axis=1)")),
 )

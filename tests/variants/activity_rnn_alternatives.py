@@ -8,7 +8,9 @@ right rather than what looks like the reference:
   returned as a dict; optimizers that update in place and return the same lists;
 - a float32 model (parameters and computation in float32, as on a GPU), static-method activations;
 - every one with the same LSTM, GRU and Multi_Layer_RNN, written differently from the reference (a tape of per-step dicts,
-  lists from forward, a dict of gradients from BPTT; a dense layer whose ReLU derivative is z > 0);
+  lists from forward, a dict of gradients from BPTT; a dense layer whose ReLU derivative is z > 0), and the same
+  Multi_Layer_LSTM (the four gates in one product, lists of states, einsum over time, gradients keyed by the
+  parameters' names) and Multi_layer_GRU (dict states with the zero start at -1, a tuple of gradients);
 - an RNN that stores its weights transposed inside (``Wxh`` (H, D), ...) and exposes the README's
   names through properties, with the course's double-epsilon cross-entropy.
 """
@@ -263,6 +265,146 @@ class Multi_Layer_RNN:
         return g
 '''
 
+_MULTI_LSTM_ALT = '''
+
+
+class Multi_Layer_LSTM:
+    """The four gates in one (D + H, 4H) product per step, split f | i | c | o; states in lists with the
+    zero start first; the weight gradients summed over time at the end (einsum); a dict of gradients
+    keyed by the parameters' own names."""
+
+    GATES = "fico"
+
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, output_class=6, seq_len=150, batch_size=30,
+                 learning_rate=1e-1, mom_coeff=0.85):
+        rng = np.random.default_rng(5)
+        lim = lambda a, b: np.sqrt(6 / (a + b))
+        for g in self.GATES:
+            setattr(self, "W_" + g, rng.uniform(-1, 1, (input_dim + hidden_dim_1, hidden_dim_1)) * lim(input_dim, hidden_dim_1))
+            setattr(self, "B_" + g, np.zeros((1, hidden_dim_1)))
+        self.W_hid = rng.uniform(-1, 1, (hidden_dim_1, hidden_dim_2)) * lim(hidden_dim_1, hidden_dim_2)
+        self.W = rng.uniform(-1, 1, (hidden_dim_2, output_class)) * lim(hidden_dim_2, output_class)
+        self.B_hid, self.B = np.zeros((1, hidden_dim_2)), np.zeros((1, output_class))
+
+    def _joint(self):
+        return (np.concatenate([getattr(self, "W_" + g) for g in self.GATES], axis=1),
+                np.concatenate([getattr(self, "B_" + g) for g in self.GATES], axis=1))
+
+    def _run(self, X):
+        W, b = self._joint()
+        H = self.W_f.shape[1]
+        hs, cs, zs, gates = [np.zeros((len(X), H))], [np.zeros((len(X), H))], [], []
+        for t in range(X.shape[1]):
+            z = np.concatenate([X[:, t], hs[-1]], axis=1)
+            f, i, c, o = np.split(z @ W + b, 4, axis=1)
+            f, i, o, c = 1 / (1 + np.exp(-f)), 1 / (1 + np.exp(-i)), 1 / (1 + np.exp(-o)), np.tanh(c)
+            cs.append(f * cs[-1] + i * c)
+            hs.append(o * np.tanh(cs[-1]))
+            zs.append(z)
+            gates.append((f, i, c, o))
+        return np.stack(zs), gates, hs, cs
+
+    def _head(self, h):
+        a = h @ self.W_hid + self.B_hid
+        s = np.maximum(a, 0) @ self.W + self.B
+        e = np.exp(s - s.max(-1, keepdims=True))
+        return a, e / e.sum(-1, keepdims=True)
+
+    def forward(self, X):
+        _, _, hs, cs = self._run(X)
+        return hs, cs, [self._head(h)[1] for h in hs[1:]]
+
+    def BPTT(self, X, Y):
+        Z, gates, hs, cs = self._run(X)
+        T, n, H = X.shape[1], len(Y), self.W_f.shape[1]
+        a, p = self._head(hs[-1])
+        dy = (p - Y) / n
+        out = {"W": np.maximum(a, 0).T @ dy, "B": dy.sum(0, keepdims=True)}
+        da = (dy @ self.W.T) * (a > 0)
+        out["W_hid"], out["B_hid"] = hs[-1].T @ da, da.sum(0, keepdims=True)
+        W, _ = self._joint()
+        dgates = np.zeros((T, n, 4 * H))
+        dh, dc = da @ self.W_hid.T, np.zeros((n, H))
+        for t in range(T - 1, -1, -1):
+            f, i, c, o = gates[t]
+            tc = np.tanh(cs[t + 1])
+            dc = dc + dh * o * (1 - tc ** 2)
+            dgates[t] = np.hstack([dc * cs[t] * f * (1 - f), dc * c * i * (1 - i), dc * i * (1 - c ** 2),
+                                   dh * tc * o * (1 - o)])
+            dh, dc = (dgates[t] @ W.T)[:, X.shape[2]:], dc * f
+        dW, db = np.einsum("tbk,tbg->kg", Z, dgates), dgates.sum(axis=(0, 1))[None, :]
+        for k, g in enumerate(self.GATES):
+            out["W_" + g], out["B_" + g] = dW[:, k * H:(k + 1) * H], db[:, k * H:(k + 1) * H]
+        return {name: np.clip(v, -15, 15) for name, v in out.items()}
+'''
+
+_MULTI_GRU_ALT = '''
+
+
+class Multi_layer_GRU:
+    """States in dicts keyed by t (h[-1] the zero start), the gates kept on the object by forward; the
+    gate gradients summed over time at the end; a tuple of gradients."""
+
+    ORDER = ("W", "B", "W_hid", "B_hid", "W_z", "U_z", "B_z", "W_r", "U_r", "B_r", "W_h", "U_h", "B_h")
+
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, output_class=6, seq_len=150, batch_size=32,
+                 learning_rate=1e-1, mom_coeff=0.85):
+        rng = np.random.default_rng(9)
+
+        def glorot(a, b):
+            r = np.sqrt(6 / (a + b))
+            return rng.uniform(-r, r, (a, b))
+        self.W, self.B = glorot(hidden_dim_2, output_class), np.zeros((1, output_class))
+        self.W_hid, self.B_hid = glorot(hidden_dim_1, hidden_dim_2), np.zeros((1, hidden_dim_2))
+        for g in "zrh":
+            setattr(self, "W_" + g, glorot(input_dim, hidden_dim_1))
+            setattr(self, "U_" + g, glorot(hidden_dim_1, hidden_dim_1))
+            setattr(self, "B_" + g, np.zeros((1, hidden_dim_1)))
+
+    def forward(self, X):
+        s = lambda v: np.exp(-np.logaddexp(0, -v))
+        h, probs, self.gates = {-1: np.zeros((len(X), self.U_z.shape[0]))}, {}, {}
+        for t in range(X.shape[1]):
+            x, hp = X[:, t], h[t - 1]
+            z = s(x @ self.W_z + hp @ self.U_z + self.B_z)
+            r = s(x @ self.W_r + hp @ self.U_r + self.B_r)
+            cand = np.tanh(x @ self.W_h + (r * hp) @ self.U_h + self.B_h)
+            h[t] = cand + z * (hp - cand)
+            self.gates[t] = z, r, cand
+            scores = np.maximum(h[t] @ self.W_hid + self.B_hid, 0) @ self.W + self.B
+            probs[t] = np.exp(scores - np.logaddexp.reduce(scores, axis=1, keepdims=True))
+        return h, probs
+
+    def BPTT(self, X, Y):
+        h, probs = self.forward(X)
+        T = X.shape[1]
+        pre = h[T - 1] @ self.W_hid + self.B_hid
+        e = (probs[T - 1] - Y) / Y.shape[0]
+        g = {"W": np.maximum(pre, 0).T @ e, "B": e.sum(0, keepdims=True)}
+        e_hid = np.heaviside(pre, 0) * (e @ self.W.T)
+        g["W_hid"], g["B_hid"] = h[T - 1].T @ e_hid, e_hid.sum(0, keepdims=True)
+        per_step = {k: [None] * T for k in "zrh"}
+        dh = e_hid @ self.W_hid.T
+        for t in reversed(range(T)):
+            z, r, cand = self.gates[t]
+            hp = h[t - 1]
+            dc = dh * (1 - z) * (1 - cand ** 2)
+            dz = dh * (hp - cand) * z * (1 - z)
+            drh = dc @ self.U_h.T
+            dr = drh * hp * r * (1 - r)
+            per_step["z"][t], per_step["r"][t], per_step["h"][t] = (dz, hp), (dr, hp), (dc, r * hp)
+            dh = dh * z + drh * r + dz @ self.U_z.T + dr @ self.U_r.T
+        xs = X.transpose(1, 0, 2)
+        for k, steps in per_step.items():
+            D, R = np.stack([d for d, _ in steps]), np.stack([rec for _, rec in steps])
+            g["W_" + k] = np.einsum("tbi,tbj->ij", xs, D)
+            g["U_" + k] = np.einsum("tbi,tbj->ij", R, D)
+            g["B_" + k] = D.sum(axis=(0, 1))[None, :]
+        return tuple(g[k] for k in self.ORDER)
+'''
+
+_STACKED_ALT = _MULTI_LSTM_ALT + _MULTI_GRU_ALT
+
 VECTORISED_LISTS = "import numpy as np\n" + _ACTIVATIONS + '''
 
 class RNN:
@@ -320,7 +462,7 @@ class RNN:
 
     def predict(self, X):
         return np.argmax(self.forward(X)[2][-1], axis=-1)
-''' + _OPTIMIZERS_IN_PLACE + _LSTM_ALT + _GRU_ALT + _MULTI_ALT
+''' + _OPTIMIZERS_IN_PLACE + _LSTM_ALT + _GRU_ALT + _MULTI_ALT + _STACKED_ALT
 
 FLOAT32 = "import numpy as np\n" + '''
 class Activations:
@@ -412,7 +554,7 @@ class RNN:
     def predict(self, X):
         _, _, ps = self.forward(X)
         return ps[X.shape[1] - 1].argmax(axis=1)
-''' + _OPTIMIZERS_IN_PLACE.replace("mom_coeff * velocities[i]", "velocities[i] * mom_coeff") + _LSTM_ALT + _GRU_ALT + _MULTI_ALT
+''' + _OPTIMIZERS_IN_PLACE.replace("mom_coeff * velocities[i]", "velocities[i] * mom_coeff") + _LSTM_ALT + _GRU_ALT + _MULTI_ALT + _STACKED_ALT
 
 TRANSPOSED = "import numpy as np\n" + _ACTIVATIONS.replace(
     "    preds = np.clip(preds, 1e-12, 1 - 1e-12)\n    return -np.sum(labels * np.log(preds)) / len(labels)",
@@ -473,7 +615,7 @@ class RNN:
     def predict(self, X):
         probs = self.forward(X)[2]
         return np.argmax(probs[max(probs)], axis=1)
-''' + _OPTIMIZERS_IN_PLACE + _LSTM_ALT + _GRU_ALT + _MULTI_ALT
+''' + _OPTIMIZERS_IN_PLACE + _LSTM_ALT + _GRU_ALT + _MULTI_ALT + _STACKED_ALT
 
 ALTERNATIVES: tuple[Variant, ...] = (
     whole_module(REFERENCE, "vectorised_bptt_lists", VECTORISED_LISTS,

@@ -137,6 +137,7 @@ def VanillaAdam(params, grads, m, v, learning_rate, beta1=0.9, beta2=0.999):
 
 class LSTM:
     GATES = ("f", "i", "c", "o")
+    ORDER = ("W_f", "B_f", "W_i", "B_i", "W_c", "B_c", "W_o", "B_o", "W", "B")
 
     def __init__(self, input_dim=3, hidden_dim=100, output_class=6, seq_len=150, batch_size=30,
                  learning_rate=1e-1, mom_coeff=0.85):
@@ -161,18 +162,25 @@ class LSTM:
             a = self._gates(z)
             cs.append(a["f"] * cs[-1] + a["i"] * a["c"])
             hs.append(a["o"] * np.tanh(cs[-1]))
-            ps.append(Activations.softmax(hs[-1].dot(self.W) + self.B))
+            ps.append(Activations.softmax(self._read(hs[-1])))
             self.trace.append((z, a))
         return hs, cs, ps      # states with the zero initial state first
 
+    def _read(self, h):
+        return h.dot(self.W) + self.B
+
+    def _read_back(self, h, delta, grads):
+        """The read-out's gradients into grads; returns d loss / d h."""
+        grads["W"], grads["B"] = h.T.dot(delta), delta.sum(0, keepdims=True)
+        return delta.dot(self.W.T)
+
     def BPTT(self, X, Y):
         hs, cs, ps = self.forward(X)
-        delta = (ps[-1] - Y) / len(Y)
-        grads = {"W": hs[-1].T.dot(delta), "B": delta.sum(0, keepdims=True)}
+        grads = {}
         for g in self.GATES:
             grads["W_" + g] = np.zeros_like(self.W_f)
             grads["B_" + g] = np.zeros_like(self.B_f)
-        dh, dc = delta.dot(self.W.T), np.zeros_like(hs[0])
+        dh, dc = self._read_back(hs[-1], (ps[-1] - Y) / len(Y), grads), np.zeros_like(hs[0])
         for t in range(X.shape[1] - 1, -1, -1):
             z, a = self.trace[t]
             tc = np.tanh(cs[t + 1])
@@ -184,7 +192,7 @@ class LSTM:
                 grads["W_" + g] += z.T.dot(d[g])
                 grads["B_" + g] += d[g].sum(0, keepdims=True)
             dh, dc = dz[:, X.shape[2]:], dc * a["f"]
-        return [grads[k] for k in ("W_f", "B_f", "W_i", "B_i", "W_c", "B_c", "W_o", "B_o", "W", "B")]
+        return [grads[k] for k in self.ORDER]
 
 
 class Multi_Layer_RNN(RNN):
@@ -238,7 +246,7 @@ class GRU:
             setattr(self, "B_" + g, np.zeros((1, hidden_dim)))
         r = np.sqrt(6.0 / (hidden_dim + output_class))
         self.W, self.B = rng.uniform(-r, r, (hidden_dim, output_class)), np.zeros((1, output_class))
-        self.moments = [np.zeros_like(getattr(self, n)) for n in self.ORDER]
+        self.moments = [0.0] * len(self.ORDER)
 
     @staticmethod
     def _s(a):
@@ -255,19 +263,24 @@ class GRU:
             hs.append(zs[-1] * hp + (1.0 - zs[-1]) * cs[-1])
         return hs, zs, rs, cs
 
+    def _read(self, h):
+        return h @ self.W + self.B
+
+    def _read_back(self, h, e, out):
+        out["W"], out["B"] = h.T @ e, e.sum(0, keepdims=True)
+        return e @ self.W.T
+
     def forward(self, X):
         hs = self._unroll(X)[0]
-        scores = [h @ self.W + self.B for h in hs[1:]]
+        scores = [self._read(h) for h in hs[1:]]
         return hs, [np.exp(s - s.max(1, keepdims=True)) / np.exp(s - s.max(1, keepdims=True)).sum(1, keepdims=True)
                     for s in scores]
 
     def BPTT(self, X, Y):
         hs, zs, rs, cs = self._unroll(X)
         p = self.forward(X)[1][-1]
-        e = (p - Y) / Y.shape[0]
         out = {n: np.zeros_like(getattr(self, n)) for n in self.ORDER}
-        out["W"], out["B"] = hs[-1].T @ e, e.sum(0, keepdims=True)
-        g = e @ self.W.T
+        g = self._read_back(hs[-1], (p - Y) / Y.shape[0], out)
         for t in range(X.shape[1] - 1, -1, -1):
             x, hp, z, r, c = X[:, t, :], hs[t], zs[t], rs[t], cs[t]
             ac = g * (1.0 - z) * (1.0 - c ** 2)
@@ -285,3 +298,41 @@ class GRU:
         for k, (n, gr) in enumerate(zip(self.ORDER, grads)):
             self.moments[k] = self.mu * self.moments[k] - self.lr * np.asarray(gr)
             setattr(self, n, getattr(self, n) + self.moments[k])
+
+
+class DenseHead:
+    """A dense ReLU layer (W_hid, B_hid) before the read-out (W, B), for the LSTM and the GRU below."""
+
+    def _make_head(self, n_hidden, n_dense, n_out, seed):
+        rng = np.random.default_rng(seed)
+        r1, r2 = np.sqrt(6.0 / (n_hidden + n_dense)), np.sqrt(6.0 / (n_dense + n_out))
+        self.W_hid, self.B_hid = rng.uniform(-r1, r1, (n_hidden, n_dense)), np.zeros((1, n_dense))
+        self.W, self.B = rng.uniform(-r2, r2, (n_dense, n_out)), np.zeros((1, n_out))
+
+    def _read(self, h):
+        return Activations.ReLU(h.dot(self.W_hid) + self.B_hid).dot(self.W) + self.B
+
+    def _read_back(self, h, delta, grads):
+        pre = h.dot(self.W_hid) + self.B_hid
+        grads["W"], grads["B"] = Activations.ReLU(pre).T.dot(delta), delta.sum(0, keepdims=True)
+        back = delta.dot(self.W.T) * Activations.dReLU(pre)
+        grads["W_hid"], grads["B_hid"] = h.T.dot(back), back.sum(0, keepdims=True)
+        return back.dot(self.W_hid.T)
+
+
+class Multi_Layer_LSTM(DenseHead, LSTM):
+    ORDER = LSTM.ORDER[:-2] + ("W_hid", "B_hid", "W", "B")
+
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, output_class=6, seq_len=150, batch_size=30,
+                 learning_rate=1e-1, mom_coeff=0.85):
+        LSTM.__init__(self, input_dim, hidden_dim_1, output_class, seq_len, batch_size, learning_rate, mom_coeff)
+        self._make_head(hidden_dim_1, hidden_dim_2, output_class, seed=12)
+
+
+class Multi_layer_GRU(DenseHead, GRU):
+    ORDER = GRU.ORDER[:2] + ("W_hid", "B_hid") + GRU.ORDER[2:]
+
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, output_class=6, seq_len=150, batch_size=32,
+                 learning_rate=1e-1, mom_coeff=0.85):
+        GRU.__init__(self, input_dim, hidden_dim_1, output_class, seq_len, batch_size, learning_rate, mom_coeff)
+        self._make_head(hidden_dim_1, hidden_dim_2, output_class, seed=33)
