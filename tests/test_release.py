@@ -58,6 +58,10 @@ RELEASED = {
     "cs231n-pytorch": ("examples/oseikwame_52291_7730144_pytorch.py",
                        "examples/Ferreira Lucas_215530_assignsubmission_file_PyTorch.ipynb",
                        {"cs231n-pytorch.open-ended.learns-cifar-like"}),
+    "lab2-autograd": ("examples/mehtaanika_61204_3385127_lab2.py",
+                      "examples/Rao Vikram_287415_assignsubmission_file_Lab2.ipynb", set()),
+    "lab1-tensors": ("examples/raoananya_61842_7730551_lab1.py",
+                     "examples/Menon Kiran_204518_assignsubmission_file_Lab1.ipynb", set()),
 }
 
 
