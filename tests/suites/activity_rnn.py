@@ -13,7 +13,6 @@ from __future__ import annotations
 
 __release__ = "student"   # may go to students (grader release): what computes answers is in activity_rnn_private.py
 
-import time
 from typing import Any, Mapping
 
 import numpy as np
@@ -356,14 +355,15 @@ def rnn_learns_the_activities(sub, seed):
                   output_class=Y.shape[1])
     for name in PARAMETERS:
         rnn.set(name, start[name].copy())
-    began, steps = time.monotonic(), 0
+    cpu_seconds = sub.harness("cpu_seconds")   # the budget is the student's CPU time: a busy machine does not cut it
+    began, steps = cpu_seconds(), 0
     before = private.accuracy(start, X_held, Y_held)
     for _ in range(sizes["epochs"]):
         for i in range(0, sizes["train"], sizes["batch"]):
             cache = rnn.call("forward", X=X[i:i + sizes["batch"]])
             rnn.call("step", grads=rnn.call("BPTT", cache=cache, Y=Y[i:i + sizes["batch"]]))
             steps += 1
-        if time.monotonic() - began > sizes["budget_s"]:
+        if cpu_seconds() - began > sizes["budget_s"]:
             break
     trained = {}
     for name in PARAMETERS:
