@@ -62,6 +62,8 @@ RELEASED = {
                       "examples/Rao Vikram_287415_assignsubmission_file_Lab2.ipynb", set()),
     "lab1-tensors": ("examples/raoananya_61842_7730551_lab1.py",
                      "examples/Menon Kiran_204518_assignsubmission_file_Lab1.ipynb", set()),
+    "lab3-regression": ("examples/okaforchidi_52817_4410923_lab3.py",
+                        "examples/Lindqvist Maja_318840_assignsubmission_file_Lab3.ipynb", set()),
 }
 
 
