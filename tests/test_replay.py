@@ -27,6 +27,17 @@ from variants.contract import Subject
 
 pytestmark = pytest.mark.slow
 
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """The students' code runs here, in-process: on one torch thread, as in a worker. With more, a
+    training budget's CPU time would grow with the threads' spinning, which depends on the load."""
+    import torch
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
 SUBJECTS = {"cnn-numpy": "cnn_numpy", "rnn-scratch": "rnn_scratch", "seq-models": "seq_models", "pa3-rnn": "pa3_rnn",
             "sparse-autoencoder": "sparse_autoencoder", "cs231n-layers": "cs231n_layers",
             "cs231n-convnet": "cs231n_convnet", "activity-rnn": "activity_rnn", "cs231n-pytorch": "cs231n_pytorch",
