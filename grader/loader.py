@@ -18,8 +18,10 @@ Cells are numbered by their position in the notebook (markdown cells count), fro
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,10 +116,22 @@ def _read_module_text(path: Path) -> str:
         raise SubmissionUnreadable(f"{path.name}: cannot be read ({exc.strerror or exc}).") from exc
 
 
+@contextlib.contextmanager
+def quiet_nbformat():
+    """Reading a notebook without nbformat's MissingIDFieldWarning: cells without ids (saved before
+    nbformat 4.5, or by a tool that drops them) are common in a class and harmless here, and the
+    warning, printed by every grading process, only cluttered the instructor's terminal."""
+    from nbformat.warnings import MissingIDFieldWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MissingIDFieldWarning)
+        yield
+
+
 def _read_notebook(path: Path) -> list[_Cell]:
     """The notebook's code cells; anything that is not a readable v4 notebook raises."""
     try:
-        notebook = nbformat.read(path, as_version=4, capture_validation_error={})
+        with quiet_nbformat():
+            notebook = nbformat.read(path, as_version=4, capture_validation_error={})
         cells = [(number, cell) for number, cell in enumerate(notebook["cells"], 1)
                  if cell.get("cell_type") == "code"]
         return [_Cell(_normalise_newlines(_cell_text(cell.get("source", ""))), number) for number, cell in cells]

@@ -37,6 +37,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
+from grader.loader import quiet_nbformat
 from grader.layout import ReportsFolder
 
 
@@ -108,7 +109,9 @@ def render_submission(path: Path, student: str, sha256: str, root: Path | None =
     data = read_inside(path, root)
     formatter = HtmlFormatter(cssclass="highlight")
     if path.suffix.lower() == ".ipynb":
-        body = _notebook_body(nbformat.reads(data.decode("utf-8"), as_version=4))
+        with quiet_nbformat():
+            notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
+        body = _notebook_body(notebook)
         kind = "notebook"
     else:
         source = data.decode("utf-8", errors="replace")

@@ -421,3 +421,21 @@ def test_a_model_built_at_the_top_level_is_kept_without_its_move_to_the_notebook
             "device") in notes(prepared)
     namespace = run_units([u for u in prepared.units if not u.source.startswith("device")])
     assert namespace["model"](namespace["torch"].ones(2, 3, 4)).shape == (2, 10)
+
+
+def test_a_notebook_without_cell_ids_loads_and_is_shown_without_nbformats_warning(tmp_path):
+    """Cells without ids in a 4.5 notebook (a tool that drops them): loading and the as-submitted
+    page say nothing about it on the instructor's terminal."""
+    import json
+    import warnings
+
+    from grader.source_view import render_submission
+    page = tmp_path / "no_ids.ipynb"
+    page.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": "def f(x):\n    return x"},
+        {"cell_type": "markdown", "metadata": {}, "source": "notes"}]}))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert [u.source for u in prepare_source(page).units] == ["def f(x):\n    return x"]
+        assert "def" in render_submission(page, "tova_quill", "ab" * 32)
+    assert not [w for w in caught if "missing an id" in str(w.message)], [str(w.message) for w in caught]
