@@ -64,6 +64,10 @@ RELEASED = {
                      "examples/Menon Kiran_204518_assignsubmission_file_Lab1.ipynb", set()),
     "lab3-regression": ("examples/okaforchidi_52817_4410923_lab3.py",
                         "examples/Lindqvist Maja_318840_assignsubmission_file_Lab3.ipynb", set()),
+    # the grader's loop trains the student's own MNISTFFN (its own initial weights) on the digits stand-in
+    "lab4-feedforward": ("examples/adebayotunde_53102_6620841_lab4.py",
+                         "examples/Nakamura Rei_318877_assignsubmission_file_Lab4.ipynb",
+                         {"lab4-feedforward.mnist.learns-digits", "lab4-feedforward.confusion.value"}),
 }
 
 

@@ -42,7 +42,7 @@ SUBJECTS = {"cnn-numpy": "cnn_numpy", "rnn-scratch": "rnn_scratch", "seq-models"
             "sparse-autoencoder": "sparse_autoencoder", "cs231n-layers": "cs231n_layers",
             "cs231n-convnet": "cs231n_convnet", "activity-rnn": "activity_rnn", "cs231n-pytorch": "cs231n_pytorch",
             "lab2-autograd": "lab2_autograd", "lab1-tensors": "lab1_tensors",
-            "lab3-regression": "lab3_regression"}
+            "lab3-regression": "lab3_regression", "lab4-feedforward": "lab4_feedforward"}
 
 
 def graded(subject: Subject, module, recorded: cases.Recorded | None) -> dict[str, tuple]:
