@@ -66,7 +66,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 def _warm(assignment: Assignment) -> tuple[str, ...]:
     """The packages the assignment's workers import first (torch: its students' code is torch)."""
     from grader.sandbox import warm_imports
-    return assignment.release.warm if assignment.release is not None else warm_imports(assignment.reference)
+    return assignment.release.warm if assignment.release is not None else warm_imports(assignment.reference, assignment.suite)
 
 
 def _broken_checks_said(results: list[SubmissionResult]) -> int:

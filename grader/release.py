@@ -177,7 +177,7 @@ def gradescope_autograder(assignment: Assignment, out: Path, *, wheel: Path | No
 
 def warm_of(assignment: Assignment) -> tuple[str, ...]:
     from grader.sandbox import warm_imports
-    return assignment.release.warm if assignment.release is not None else warm_imports(assignment.reference)
+    return assignment.release.warm if assignment.release is not None else warm_imports(assignment.reference, assignment.suite)
 
 
 # Gradescope runs setup.sh once, as root, when it builds the image (the zip is unpacked in

@@ -114,7 +114,8 @@ class Grader:
             try:
                 release = self.assignment.release
                 self._zygote = Zygote(Path(self._scratch.name), self._hidden,
-                                      warm=release.warm if release is not None else warm_imports(self.assignment.reference),
+                                      warm=release.warm if release is not None else warm_imports(self.assignment.reference,
+                                                                                              self.assignment.suite),
                                       gpu=self.device == "cuda")
             except SandboxUnavailable:
                 raise

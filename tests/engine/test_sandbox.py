@@ -526,3 +526,24 @@ class _Lying:
 
     def _call(self, target, method, args, kwargs, arguments_after=False):
         return self.sub._call(target, method, args, kwargs)
+
+
+def test_the_zygote_warms_torch_dynamo_only_where_optimizers_are_built(tmp_path):
+    """The first optimizer a process builds imports torch._dynamo (seconds): the zygote does it once
+    for assignments that train, and not for numpy-only or torch-without-training ones."""
+    from grader.sandbox import warm_imports
+    reference = tmp_path / "ref.py"
+    suite = tmp_path / "suite.py"
+    suite.write_text("def check(sub):\n    return sub.function('f')()\n")
+    reference.write_text("import numpy as np\n")
+    assert warm_imports(reference, suite) == ("numpy",)
+    reference.write_text("import torch\nfrom torch import nn\n\ndef f():\n    return nn.Linear(2, 1)\n")
+    assert warm_imports(reference, suite) == ("numpy", "torch")
+    for trains in ("import torch\nfrom torch import optim\n", "import torch\n\ndef f(m):\n    return torch.optim.SGD(m, lr=1)\n"):
+        reference.write_text(trains)
+        assert warm_imports(reference, suite) == ("numpy", "torch", "torch._dynamo")
+    reference.write_text("import torch\n")
+    suite.write_text("def check(sub):\n    return sub.harness('train_steps')()\n")
+    assert "torch._dynamo" in warm_imports(reference, suite)
+    reference.write_text("import numpy as np\n")   # a numpy assignment whose optimizers are the student's own
+    assert warm_imports(reference, suite) == ("numpy",)
