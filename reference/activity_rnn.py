@@ -38,6 +38,16 @@ the GRU's; BPTT returns the gradients in the order of ``MULTI_LSTM_PARAMETERS`` 
 B_hid, W, B) and ``MULTI_GRU_PARAMETERS`` (W, B, W_hid, B_hid, the gates: the course's order). Their
 dense layer's derivative is exactly 0 or 1 (``dReLU``, as the course's multi-layer LSTM and GRU had it).
 
+``Three_Hidden_Layer_RNN`` (hidden_dim_1..3) and ``Five_Hidden_Layer_RNN`` (hidden_dim_1..5) are the RNN's
+recurrent layer (W1, B1, W1_rec), then dense ReLU layers W2, B2, ..., then the softmax read-out (W4, B4 and W6,
+B6): p_t = softmax(ReLU(... ReLU(h_t W2 + B2) ...) W_last + B_last) at every step. Their ``forward`` and
+``BPTT(cache, Y)`` follow Multi_Layer_RNN's: the loss is still the mean cross-entropy of the LAST step
+(many-to-one, as for every model here, not the course's per-step loss), the gradients come in the order of the
+parameters, and the dense layers' derivative is ``Activations().ReLU_grad``.
+
+``Multi_Layer_LSTM`` and the GRUs have ``step(grads)``, SGD with momentum over all their parameters in the
+order of BPTT's gradients, as the RNN's ``step``.
+
 The optimizers are plain functions of (parameters, gradients, state) that return the new
 parameters and state, one list entry per parameter.
 """
@@ -202,6 +212,108 @@ class Multi_Layer_RNN:
         return [np.clip(g, -CLIP, CLIP) for g in (dW1, dB1, dW1_rec, dW2, dB2, dW3, dB3)]
 
 
+# --- RNN, then a stack of dense ReLU layers, then softmax ------------------------------------------------
+class _DenseStackRNN:
+    """The RNN's recurrent layer (W1, B1, W1_rec; hidden_dims[0] units), then a dense ReLU layer
+    W_k (H_(k-1), H_k), B_k (1, H_k) for k = 2 .. len(hidden_dims), then the softmax read-out W_L, B_L
+    (L = len(hidden_dims) + 1); the class is read at the last step. ``PARAMETERS`` is the order of
+    BPTT's gradients: W1, B1, W1_rec, W2, B2, ..., W_L, B_L."""
+
+    PARAMETERS: tuple[str, ...] = ()
+
+    def _init_layers(self, input_dim, hidden_dims, output_class, seq_len, learning_rate, mom_coeff, batch_size):
+        self.seq_len, self.batch_size = seq_len, batch_size
+        self.learning_rate, self.mom_coeff = learning_rate, mom_coeff
+        self.W1, self.B1 = _xavier_uniform(input_dim, hidden_dims[0]), np.zeros((1, hidden_dims[0]))
+        self.W1_rec = _xavier_uniform(hidden_dims[0], hidden_dims[0])
+        sizes = (*hidden_dims, output_class)
+        for k, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:]), start=2):
+            setattr(self, f"W{k}", _xavier_uniform(fan_in, fan_out))
+            setattr(self, f"B{k}", np.zeros((1, fan_out)))
+
+    def _layers(self):
+        """(W_k, B_k) for k = 2 .. L: the dense layers, then the read-out."""
+        return [(getattr(self, f"W{k}"), getattr(self, f"B{k}")) for k in range(2, len(self.PARAMETERS) // 2 + 1)]
+
+    def _dense_inputs(self, h):
+        """The dense layers' pre-activations for states h, and the softmax's input."""
+        act, inputs, a = Activations(), [], h
+        *dense, (W_out, B_out) = self._layers()
+        for W, B in dense:
+            inputs.append(a @ W + B)
+            a = act.ReLU(inputs[-1])
+        return inputs, a @ W_out + B_out
+
+    def forward(self, X):
+        """X (B, T, D) -> (X_state, hidden_state, probs), dicts keyed by t; the dense layers and the softmax
+        are applied at every step, hidden_state[-1] = 0."""
+        act = Activations()
+        X_state, hidden_state, probs = {}, {-1: np.zeros((X.shape[0], self.W1.shape[1]))}, {}
+        for t in range(X.shape[1]):
+            X_state[t] = X[:, t]
+            hidden_state[t] = np.tanh(X_state[t] @ self.W1 + hidden_state[t - 1] @ self.W1_rec + self.B1)
+            probs[t] = act.softmax(self._dense_inputs(hidden_state[t])[1])
+        return X_state, hidden_state, probs
+
+    def BPTT(self, cache, Y):
+        """The gradients of the mean cross-entropy of the LAST step, in the order of ``PARAMETERS``."""
+        act = Activations()
+        X_state, hidden_state, probs = cache
+        last = len(X_state) - 1
+        inputs, _ = self._dense_inputs(hidden_state[last])
+        below = [hidden_state[last], *(act.ReLU(z) for z in inputs)]     # what each layer multiplies
+        grads, delta = {}, (probs[last] - Y) / Y.shape[0]
+        for k in range(len(below) + 1, 1, -1):                          # read-out first, then the dense layers
+            grads[f"W{k}"], grads[f"B{k}"] = below[k - 2].T @ delta, np.sum(delta, axis=0, keepdims=True)
+            delta = delta @ getattr(self, f"W{k}").T
+            if k > 2:
+                delta = delta * act.ReLU_grad(inputs[k - 3])
+        grads["W1"], grads["B1"], grads["W1_rec"] = np.zeros_like(self.W1), np.zeros_like(self.B1), np.zeros_like(self.W1_rec)
+        dh = delta                                                      # only h_last sees the dense layers
+        for t in reversed(range(last + 1)):
+            draw = (1.0 - hidden_state[t] ** 2) * dh
+            grads["B1"] += np.sum(draw, axis=0, keepdims=True)
+            grads["W1"] += X_state[t].T @ draw
+            grads["W1_rec"] += hidden_state[t - 1].T @ draw
+            dh = draw @ self.W1_rec.T
+        return [np.clip(grads[name], -CLIP, CLIP) for name in self.PARAMETERS]
+
+
+def _stack_parameters(dense_layers):
+    """W1, B1, W1_rec, then W_k, B_k for the ``dense_layers`` and the read-out."""
+    return ("W1", "B1", "W1_rec", *(f"{kind}{k}" for k in range(2, dense_layers + 3) for kind in "WB"))
+
+
+THREE_LAYER_PARAMETERS = _stack_parameters(2)
+FIVE_LAYER_PARAMETERS = _stack_parameters(4)
+
+
+class Three_Hidden_Layer_RNN(_DenseStackRNN):
+    """The recurrent layer (hidden_dim_1), dense ReLU layers of hidden_dim_2 and hidden_dim_3 units (W2, B2,
+    W3, B3), then the softmax W4 (H3, K), B4 (1, K); ``BPTT`` returns its nine gradients in the order of
+    ``THREE_LAYER_PARAMETERS``."""
+
+    PARAMETERS = THREE_LAYER_PARAMETERS
+
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, hidden_dim_3=32, seq_len=150,
+                 learning_rate=1e-1, mom_coeff=0.85, batch_size=32, output_class=6):
+        self._init_layers(input_dim, (hidden_dim_1, hidden_dim_2, hidden_dim_3), output_class, seq_len,
+                          learning_rate, mom_coeff, batch_size)
+
+
+class Five_Hidden_Layer_RNN(_DenseStackRNN):
+    """The recurrent layer (hidden_dim_1), four dense ReLU layers (hidden_dim_2 .. hidden_dim_5; W2, B2 .. W5,
+    B5), then the softmax W6 (H5, K), B6 (1, K); ``BPTT`` returns its thirteen gradients in the order of
+    ``FIVE_LAYER_PARAMETERS``."""
+
+    PARAMETERS = FIVE_LAYER_PARAMETERS
+
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, hidden_dim_3=32, hidden_dim_4=16,
+                 hidden_dim_5=8, seq_len=150, learning_rate=1e-1, mom_coeff=0.85, batch_size=32, output_class=6):
+        self._init_layers(input_dim, (hidden_dim_1, hidden_dim_2, hidden_dim_3, hidden_dim_4, hidden_dim_5),
+                          output_class, seq_len, learning_rate, mom_coeff, batch_size)
+
+
 # --- what the LSTM, the GRU and their multi-layer versions share -------------------------------------------
 LSTM_CLIP = 15.0
 
@@ -249,6 +361,23 @@ class _LastStepClassifier:
         dh_out = self._read_out_backward(h_last, dy, grads)     # only h_last sees the output
         self._through_time(X, cache, grads, dh_out)
         return [np.clip(grads[name], -LSTM_CLIP, LSTM_CLIP) for name in self.PARAMETERS]
+
+
+class _MomentumStep:
+    """``step(grads)`` for a model whose __init__ sets ``previous_updates``, one zero per parameter."""
+
+    PARAMETERS: tuple[str, ...]
+    learning_rate: float
+    mom_coeff: float
+    previous_updates: list
+
+    def step(self, grads):
+        """SGD with momentum on the parameters in the order of ``PARAMETERS`` (BPTT's order), in place:
+        delta = -learning_rate * g + mom_coeff * delta_prev; theta += delta."""
+        self.previous_updates = [-self.learning_rate * g + self.mom_coeff * v
+                                 for g, v in zip(grads, self.previous_updates)]
+        for name, delta in zip(self.PARAMETERS, self.previous_updates):
+            setattr(self, name, getattr(self, name) + delta)
 
 
 class _DenseReLUReadOut(_LastStepClassifier):
@@ -341,10 +470,10 @@ class LSTM(_LastStepClassifier):
 MULTI_LSTM_PARAMETERS = (*LSTM_PARAMETERS[:-2], "W_hid", "B_hid", "W", "B")
 
 
-class Multi_Layer_LSTM(_DenseReLUReadOut, LSTM):
+class Multi_Layer_LSTM(_MomentumStep, _DenseReLUReadOut, LSTM):
     """The LSTM's layer (hidden_dim_1), then the dense ReLU layer W_hid, B_hid (hidden_dim_2), then the
     softmax W, B; ``forward`` and ``BPTT(X, Y)`` as the LSTM's, the twelve gradients in the order of
-    ``MULTI_LSTM_PARAMETERS``."""
+    ``MULTI_LSTM_PARAMETERS``; ``step(grads)`` SGD with momentum on the twelve parameters in that order."""
 
     PARAMETERS = MULTI_LSTM_PARAMETERS
 
@@ -352,13 +481,14 @@ class Multi_Layer_LSTM(_DenseReLUReadOut, LSTM):
                  learning_rate=1e-1, mom_coeff=0.85):
         self.hidden_dim_2 = hidden_dim_2
         super().__init__(input_dim, hidden_dim_1, output_class, seq_len, batch_size, learning_rate, mom_coeff)
+        self.previous_updates = [0.0] * len(self.PARAMETERS)
 
 
 # --- GRU -----------------------------------------------------------------------------------------------
 GRU_PARAMETERS = ("W", "B", "W_z", "U_z", "B_z", "W_r", "U_r", "B_r", "W_h", "U_h", "B_h")
 
 
-class GRU(_LastStepClassifier):
+class GRU(_MomentumStep, _LastStepClassifier):
     """One GRU layer read by a softmax at the last step. Input weights W_z, W_r, W_h (D, H), recurrent
     weights U_z, U_r, U_h (H, H), biases B_* (1, H); the read-out W (H, K), B (1, K).
 
@@ -417,14 +547,6 @@ class GRU(_LastStepClassifier):
                 grads[f"U_{gate}"] += recurrent_input.T @ delta
                 grads[f"B_{gate}"] += delta.sum(axis=0, keepdims=True)
             dh = dh * z[t] + d_reset_in * r[t] + d_update @ self.U_z.T + d_reset @ self.U_r.T
-
-    def step(self, grads):
-        """SGD with momentum on the parameters in the order of ``PARAMETERS``, in place:
-        delta = -learning_rate * g + mom_coeff * delta_prev; theta += delta."""
-        self.previous_updates = [-self.learning_rate * g + self.mom_coeff * v
-                                 for g, v in zip(grads, self.previous_updates)]
-        for name, delta in zip(self.PARAMETERS, self.previous_updates):
-            setattr(self, name, getattr(self, name) + delta)
 
     def predict(self, X):
         """The class of each sequence: the argmax of the last step's probabilities."""

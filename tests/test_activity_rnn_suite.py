@@ -61,9 +61,11 @@ def test_the_example_class_is_graded_by_the_cli_in_seconds(tmp_path: Path):
     assert graded[module] == (100, set()), graded[module]
     # the course's BPTT (re-injected output gradient, t = 0 skipped, summed over the batch), the same
     # re-injection in its Multi_Layer_RNN (which also uses its ReLU_grad), its LSTM, its GRU and their
-    # multi-layer versions, its ReLU_grad, and the GRU's momentum list one entry short (B_h never updated)
-    lost = {"bptt.gradients": 7, "bptt.finite-differences": 4, "relu-grad.values": 4, "relu-grad.keeps-input": 2,
-            "multi-layer.bptt": 6, "lstm.bptt": 5, "gru.bptt": 5, "gru.step": 3, "multi-lstm.bptt": 3,
-            "multi-gru.bptt": 3}
+    # multi-layer versions, its Three_Hidden_Layer_RNN's loss at every step and its Five_Hidden_Layer_RNN's
+    # last output pushed back at every step, its ReLU_grad, the GRU's momentum list one entry short (B_h
+    # never updated), and its Multi_Layer_LSTM.SGD with the momentum's sign flipped
+    lost = {"bptt.gradients": 6, "bptt.finite-differences": 3, "relu-grad.values": 3, "relu-grad.keeps-input": 2,
+            "multi-layer.bptt": 5, "three-layer.bptt": 3, "five-layer.bptt": 3, "lstm.bptt": 4, "gru.bptt": 4,
+            "gru.step": 3, "multi-lstm.bptt": 3, "multi-lstm.step": 2, "multi-gru.bptt": 3}
     assert graded[buggy] == (100 - sum(lost.values()), set(lost)), graded[buggy]
     assert max(durations.values()) < 120, durations

@@ -49,6 +49,14 @@ multi_lstm_forward_matches_the_reference = _stacked.multi_lstm_forward_matches_t
 multi_lstm_bptt_matches_finite_differences = _stacked.multi_lstm_bptt_matches_finite_differences
 multi_gru_forward_matches_the_reference = _stacked.multi_gru_forward_matches_the_reference
 multi_gru_bptt_matches_finite_differences = _stacked.multi_gru_bptt_matches_finite_differences
+multi_lstm_step_is_sgd_with_momentum = _stacked.multi_lstm_step_is_sgd_with_momentum
+multi_gru_step_is_sgd_with_momentum = _stacked.multi_gru_step_is_sgd_with_momentum
+# Three_Hidden_Layer_RNN's and Five_Hidden_Layer_RNN's, the RNN with a stack of dense ReLU layers: next door too
+_deep = load_sibling(__file__, "activity_rnn_deep")
+three_layer_forward_matches_the_reference = _deep.three_layer_forward_matches_the_reference
+three_layer_bptt_matches_finite_differences = _deep.three_layer_bptt_matches_finite_differences
+five_layer_forward_matches_the_reference = _deep.five_layer_forward_matches_the_reference
+five_layer_bptt_matches_finite_differences = _deep.five_layer_bptt_matches_finite_differences
 
 # Training: the grader's loop, SGD with momentum through the student's step. Measured on the
 # reference over 20 data seeds x starting points (H = 12, 4 epochs of 20 batches of 32): held-out

@@ -13,7 +13,7 @@ from __future__ import annotations
 __release__ = "student"   # may go to students (grader release): what computes answers is in activity_rnn_private.py
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from hypothesis import strategies as st
@@ -271,6 +271,8 @@ MULTI_PARAMETERS = (*PARAMETERS, "W3", "B3")
 class MultiCase:
     """A batch through a Multi_Layer_RNN whose parameters the grader sets."""
 
+    model: ClassVar[str] = "Multi_Layer_RNN"
+
     params: dict[str, np.ndarray]      # W1 (D, H1), B1, W1_rec (H1, H1), W2 (H1, H2), B2, W3 (H2, K), B3
     X: np.ndarray
     Y: np.ndarray
@@ -314,6 +316,76 @@ def multi_cases() -> st.SearchStrategy[MultiCase]:
     return build().filter(usable)
 
 
+# --- RNN, a stack of dense ReLU layers, softmax (Three_Hidden_Layer_RNN, Five_Hidden_Layer_RNN) ---------------
+DENSE_LAYERS = {"Three_Hidden_Layer_RNN": 2, "Five_Hidden_Layer_RNN": 4}
+
+
+def stack_parameters(dense_layers: int) -> tuple[str, ...]:
+    """W1, B1, W1_rec, then W_k, B_k for the ``dense_layers`` and the read-out."""
+    layers = [(f"W{k}", f"B{k}") for k in range(2, 3 + dense_layers)]
+    return ("W1", "B1", "W1_rec", *(name for layer in layers for name in layer))
+
+
+@dataclass(frozen=True)
+class DeepCase:
+    """A batch through a Three_Hidden_Layer_RNN or a Five_Hidden_Layer_RNN (``model``) whose parameters the
+    grader sets."""
+
+    model: str
+    params: dict[str, np.ndarray]      # W1 (D, H1), B1, W1_rec (H1, H1), W_k (H_(k-1), H_k), B_k, ..., read-out (H_last, K)
+    X: np.ndarray
+    Y: np.ndarray
+
+    def hidden_dims(self) -> tuple[int, ...]:
+        return tuple(self.params[f"W{k}"].shape[0] for k in range(2, DENSE_LAYERS[self.model] + 3))
+
+    def constructor(self) -> dict[str, Any]:
+        batch, steps, inputs = self.X.shape
+        sizes = {f"hidden_dim_{k}": size for k, size in enumerate(self.hidden_dims(), start=1)}
+        return {"input_dim": inputs, **sizes, "seq_len": steps, "learning_rate": 0.1, "mom_coeff": 0.85,
+                "batch_size": batch, "output_class": self.Y.shape[1]}
+
+    def label(self) -> str:
+        sizes = ", ".join(f"hidden_dim_{k}={size}" for k, size in enumerate(self.hidden_dims(), start=1))
+        return f"{self.model}(input_dim={self.X.shape[2]}, {sizes}, output_class={self.Y.shape[1]})"
+
+    def as_inputs(self) -> dict[str, Any]:
+        return {**self.params, "X": self.X, "Y": self.Y}
+
+    def reference(self) -> Any:
+        return reference_model(self.model, self.constructor(), self.params)
+
+
+def deep_cases(model: str) -> st.SearchStrategy[DeepCase]:
+    """``model`` with B in 2..3, T in 2..4, D = 3, H1 in 1..3, dense layers of 2..3 units, K in 2..4; at the
+    last step every dense layer has a unit above 0 and all its inputs at least 1e-3 away from ReLU's kink
+    (finite differences are exact there), some of them in (0, 1] (where ReLU's derivative and the course's
+    ReLU_grad differ); gradients below CLIP."""
+    dense_layers = DENSE_LAYERS[model]
+
+    @st.composite
+    def build(draw: st.DrawFn) -> DeepCase:
+        batch, steps, classes = draw(st.integers(2, 3)), draw(st.integers(2, 4)), draw(st.integers(2, 4))
+        sizes = (draw(st.integers(1, 3)), *(draw(st.integers(2, 3)) for _ in range(dense_layers)), classes)
+        rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+        shapes = {"W1": (3, sizes[0]), "B1": (1, sizes[0]), "W1_rec": (sizes[0], sizes[0])}
+        for k in range(2, len(sizes) + 1):
+            shapes[f"W{k}"], shapes[f"B{k}"] = (sizes[k - 2], sizes[k - 1]), (1, sizes[k - 1])
+        params = {name: 0.7 * rng.standard_normal(shapes[name]) + (0.3 if name[0] == "B" else 0.0)
+                  for name in stack_parameters(dense_layers)}
+        return DeepCase(model, params, rng.standard_normal((batch, steps, 3)),
+                        np.eye(classes)[rng.integers(0, classes, batch)])
+
+    def usable(case: DeepCase) -> bool:
+        model = case.reference()
+        cache = model.forward(case.X)
+        inputs, _ = model._dense_inputs(cache[1][case.X.shape[1] - 1])
+        return bool(all(np.min(np.abs(z)) > 1e-3 and np.any(z > 0) for z in inputs)
+                    and any(np.any((z > 0) & (z < 1)) for z in inputs)
+                    and all(np.max(np.abs(g)) < CLIP for g in model.BPTT(cache, case.Y)))
+    return build().filter(usable)
+
+
 # --- the GRU ------------------------------------------------------------------------------------------------
 GRU_PARAMETERS = ("W", "B", *(f"{kind}_{gate}" for gate in "zrh" for kind in ("W", "U", "B")))
 
@@ -327,6 +399,8 @@ def gru_gate_shapes(inputs: int, hidden: int) -> dict[str, tuple[int, int]]:
 @dataclass(frozen=True)
 class GruCase:
     """A batch through a GRU whose parameters the grader sets, and three sets of gradients for step()."""
+
+    model: ClassVar[str] = "GRU"
 
     params: dict[str, np.ndarray]      # W_* (D, H), U_* (H, H), B_* (1, H) for z, r, h; W (H, K), B (1, K)
     X: np.ndarray
@@ -384,11 +458,15 @@ class StackedCase:
     params: dict[str, np.ndarray]      # the LSTM's or the GRU's gates, W_hid (H1, H2), B_hid (1, H2), W (H2, K), B (1, K)
     X: np.ndarray
     Y: np.ndarray
+    grads: tuple[dict[str, np.ndarray], ...] = ()   # for step(): keyed dW_f, ... (or dW, ...), one per step
+    learning_rate: float = 0.1
+    mom_coeff: float = 0.85
 
     def constructor(self) -> dict[str, Any]:
         (batch, steps, inputs), (first, second) = self.X.shape, self.params["W_hid"].shape
         return {"input_dim": inputs, "hidden_dim_1": first, "hidden_dim_2": second, "output_class": self.Y.shape[1],
-                "seq_len": steps, "batch_size": batch, "learning_rate": 0.1, "mom_coeff": 0.85}
+                "seq_len": steps, "batch_size": batch, "learning_rate": self.learning_rate,
+                "mom_coeff": self.mom_coeff}
 
     def label(self) -> str:
         first, second = self.params["W_hid"].shape
@@ -402,23 +480,28 @@ class StackedCase:
         return reference_model(self.model, self.constructor(), self.params)
 
 
-def stacked_cases(model: str) -> st.SearchStrategy[StackedCase]:
+def stacked_cases(model: str, steps: bool = False) -> st.SearchStrategy[StackedCase]:
     """``model`` (Multi_Layer_LSTM or Multi_layer_GRU) with B in 2..3, T in 2..4, D = 3, H1 in 1..4,
     H2 in 2..4, K in 2..5; the dense layer's inputs at the last step at least 1e-3 away from ReLU's
     kink (finite differences are exact there), some of them in (0, 1] (where ReLU's derivative and
-    the course's ReLU_grad differ); gradients below LSTM_CLIP."""
+    the course's ReLU_grad differ); gradients below LSTM_CLIP. With ``steps``, three sets of gradients
+    for step() too, a learning rate and a momentum drawn (B = 2, T = 2)."""
     names, gate_shapes = _STACKED[model]
 
     @st.composite
     def build(draw: st.DrawFn) -> StackedCase:
-        batch, steps = draw(st.integers(2, 3)), draw(st.integers(2, 4))
+        batch, length = (2, 2) if steps else (draw(st.integers(2, 3)), draw(st.integers(2, 4)))
         first, second, classes = draw(st.integers(1, 4)), draw(st.integers(2, 4)), draw(st.integers(2, 5))
         rng = np.random.default_rng(draw(st.integers(0, 2**16)))
         shapes = {**gate_shapes(3, first), "W_hid": (first, second), "B_hid": (1, second), "W": (second, classes),
                   "B": (1, classes)}
         params = {name: 0.5 * rng.standard_normal(shapes[name]) for name in names}
-        return StackedCase(model, params, rng.standard_normal((batch, steps, 3)),
-                           np.eye(classes)[rng.integers(0, classes, batch)])
+        X, Y = rng.standard_normal((batch, length, 3)), np.eye(classes)[rng.integers(0, classes, batch)]
+        if not steps:
+            return StackedCase(model, params, X, Y)
+        grads = tuple({f"d{name}": rng.uniform(-2, 2, shapes[name]) for name in names} for _ in range(3))
+        return StackedCase(model, params, X, Y, grads, draw(st.sampled_from([0.5, 0.1, 0.01])),
+                           draw(st.sampled_from([0.85, 0.5, 0.9])))
 
     def usable(case: StackedCase) -> bool:
         model = case.reference()

@@ -113,7 +113,6 @@ def vanilla_adam_steps(sub, case):
 
 # --- RNN, dense ReLU, softmax ---------------------------------------------------------------------------------
 MULTI_PARAMETERS = cases.MULTI_PARAMETERS
-MULTI_GRADIENTS = tuple(f"d{name}" for name in MULTI_PARAMETERS)
 MULTI_MISTAKES = {
     "relu-grad-x": "the dense layer's ReLU derivative is z itself where 0 < z <= 1 (the course's ReLU_grad: "
                    "X[X <= 0] = 0; X[X > 1] = 1). It is exactly 1 wherever z > 0 (see relu-grad.values)",
@@ -124,7 +123,7 @@ MULTI_MISTAKES = {
 
 
 def student_multi(sub, case):
-    return student_model(sub, "Multi_Layer_RNN", case, MULTI_PARAMETERS)
+    return student_model(sub, case.model, case, MULTI_PARAMETERS)
 
 
 @check("multi-layer.forward")
@@ -148,9 +147,17 @@ def multi_layer_forward_matches_the_reference(sub, case):
 @check("multi-layer.bptt")
 @given(case=cases.multi_cases())
 def multi_layer_bptt_matches_finite_differences(sub, case):
-    model = student_multi(sub, case)
+    expect_stack_bptt(sub, case, MULTI_MISTAKES)
+
+
+def expect_stack_bptt(sub, case, causes: dict[str, str]) -> None:
+    """The student's ``case.model`` (an RNN with dense ReLU layers) returns from BPTT(cache, Y) the gradients
+    of float64 finite differences of the last step's mean cross-entropy, in the order of the case's
+    parameters; ``cache`` is what their own forward returned when it is right, the reference's dicts
+    otherwise. A known wrong BPTT (``causes``: private.multi_mistaken_gradients' mistakes) is named."""
+    model = student_model(sub, case.model, case, tuple(case.params))
     cache = private.multi_forward(case)
-    wrongs = {mistake: private.multi_mistaken_gradients(case, mistake) for mistake in MULTI_MISTAKES}
+    wrongs = {mistake: private.multi_mistaken_gradients(case, mistake) for mistake in causes}
     expected = private.multi_finite_differences(case)
     try:
         returned = model.call("forward", X=case.X.copy())
@@ -159,12 +166,12 @@ def multi_layer_bptt_matches_finite_differences(sub, case):
         if all(matches(states[t], cache[1][t]) and matches(probs[t], cache[2][t]) for t in steps):
             cache = tuple(returned)
     except (CheckFailed, TypeError, IndexError, KeyError):
-        pass   # multi-layer.forward charges a forward that does not give the per-step values
+        pass   # the forward check charges a forward that does not give the per-step values
     returned = model.call("BPTT", cache=cache, Y=case.Y.copy())
     what = f"{case.label()}.BPTT(cache, Y) (B={case.X.shape[0]}, T={case.X.shape[1]})"
-    actual = returned_gradients(returned, MULTI_GRADIENTS, what, case.as_inputs())
+    actual = returned_gradients(returned, tuple(f"d{name}" for name in case.params), what, case.as_inputs())
     expect_gradients_naming_mistakes(actual, expected, f"The gradients from {what} {FINITE_DIFFERENCES}",
-                                     case.as_inputs(), MULTI_MISTAKES, wrongs, clip=10)
+                                     case.as_inputs(), causes, wrongs, clip=10)
 
 
 # --- the LSTM -------------------------------------------------------------------------------------------
@@ -265,21 +272,35 @@ def gru_bptt_matches_finite_differences(sub, case):
 @check("gru.step")
 @given(case=cases.gru_cases(max_batch=2, lengths=(2, 2)))
 def gru_step_is_sgd_with_momentum(sub, case):
-    gru = student_gru(sub, case)
-    expected = private.gru_momentum_trajectory(case)
+    expect_momentum_steps(sub, case)
+
+
+def expect_momentum_steps(sub, case) -> None:
+    """Three calls of the student's ``case.model``'s step(grads), grads in the order of its parameters
+    (BPTT's), move every parameter as SGD with momentum does from delta = 0; momentum with the wrong sign
+    and a parameter never updated are named."""
+    names = tuple(case.params)
+    model = student_model(sub, case.model, case, names)
+    expected = private.momentum_trajectory(case)
+    flipped = private.momentum_trajectory(case, sign=-1.0)
     inputs = {"learning_rate": case.learning_rate, "mom_coeff": case.mom_coeff, **case.params}
     for k, grads in enumerate(case.grads):
-        gru.call("step", grads=[grads[g].copy() for g in GRU_GRADIENTS])
+        model.call("step", grads=[grads[f"d{name}"].copy() for name in names])
         what = f"{case.label()}: the parameters after step {k + 1} of 3"
-        actual = {name: gru.get(name) for name in GRU_PARAMETERS}
-        if all(same(actual[n], expected[k][n]) for n in GRU_PARAMETERS):
+        actual = {name: model.get(name) for name in names}
+        if all(same(actual[n], expected[k][n]) for n in names):
             continue
-        still = [n for n in GRU_PARAMETERS if same(actual[n], case.params[n])]
-        if still and all(same(actual[n], expected[k][n]) for n in GRU_PARAMETERS if n not in still):
+        if k and all(same(actual[n], flipped[k][n]) for n in names):
+            fail(f"{what} are what delta = -lr * g - mom_coeff * delta_prev gives (the same as delta = lr * g - "
+                 f"mom_coeff * delta_prev; theta -= delta): the momentum term has the wrong sign, so it brakes "
+                 f"instead of carrying on. delta = -learning_rate * g + mom_coeff * delta_prev; theta += delta.",
+                 inputs=inputs)
+        still = [n for n in names if same(actual[n], case.params[n])]
+        if still and all(same(actual[n], expected[k][n]) for n in names if n not in still):
             fail(f"{what}: {', '.join(still)} never changed while the other parameters follow SGD with momentum. "
                  f"Is a list (of previous updates, of parameters) one entry short? zip stops at the shortest list, "
-                 f"silently; keep one previous update per parameter, all {len(GRU_PARAMETERS)} of them.",
+                 f"silently; keep one previous update per parameter, all {len(names)} of them.",
                  inputs=inputs)
-        for name in GRU_PARAMETERS:
+        for name in names:
             expect_close(actual[name], expected[k][name], what=f"{name} after step {k + 1} of {case.label()}",
                          inputs=inputs)

@@ -84,13 +84,14 @@ def mistaken_gradients(case, mistakes: tuple[str, ...]) -> dict[str, np.ndarray]
 
 
 def momentum_trajectory(case, sign: float = 1.0, decay: float = 1.0) -> list[dict[str, np.ndarray]]:
-    """The parameters after each step of ``case`` (a StepCase): delta = -lr * g + sign * mom * delta_prev,
+    """The parameters after each step of ``case`` (its ``params`` in the order of the gradients, its
+    ``grads``, ``learning_rate`` and ``mom_coeff``): delta = -lr * g + sign * mom * delta_prev,
     theta += delta, and lr *= decay after every step."""
     params = {k: v.copy() for k, v in case.params.items()}
     deltas = {k: np.zeros_like(v) for k, v in params.items()}
     lr, out = case.learning_rate, []
     for grads in case.grads:
-        for name in PARAMETERS:
+        for name in params:
             deltas[name] = -lr * grads[f"d{name}"] + sign * case.mom_coeff * deltas[name]
             params[name] = params[name] + deltas[name]
         lr *= decay
@@ -258,53 +259,90 @@ def lstm_mistaken_gradients(case, mistake: str) -> dict[str, np.ndarray]:
     return {f"d{name}": g for name, g in grads.items()}
 
 
-# --- RNN, dense ReLU, softmax ---------------------------------------------------------------------------------
+# --- RNN, then dense ReLU layers, then softmax (Multi_Layer_RNN, Three_ and Five_Hidden_Layer_RNN) -----------
 def multi_forward(case):
-    """The reference Multi_Layer_RNN's (X_state, hidden_state, probs) for ``case``."""
+    """The reference model's (X_state, hidden_state, probs) for ``case`` (a Multi_Layer_RNN, a
+    Three_Hidden_Layer_RNN or a Five_Hidden_Layer_RNN)."""
     return case.reference().forward(case.X)
 
 
-def _multi_loss(case, params) -> float:
+def _stack_layers(params) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(W_k, B_k) for k = 2, 3, ...: the dense ReLU layers, the last one the softmax's read-out."""
+    count = sum(1 for name in params if name[0] == "W" and name[1:].isdigit())
+    return [(params[f"W{k}"], params[f"B{k}"]) for k in range(2, count + 1)]
+
+
+def _through_stack(params, h, derivative=lambda z: (z > 0).astype(float), linear: int = -1):
+    """For states h: what each layer multiplies (h, then the ReLU outputs), the derivative of each dense
+    layer at its input, and the softmax's input; the dense layer ``linear`` (0 the first) without its ReLU."""
+    below, slopes = [h], []
+    *dense, (W_out, B_out) = _stack_layers(params)
+    for index, (W, B) in enumerate(dense):
+        z = below[-1] @ W + B
+        below.append(z if index == linear else np.maximum(z, 0.0))
+        slopes.append(derivative(z))
+    return below, slopes, below[-1] @ W_out + B_out
+
+
+def _stack_loss(case, params) -> float:
     h = np.zeros((case.X.shape[0], params["W1"].shape[1]))
     for t in range(case.X.shape[1]):
         h = np.tanh(case.X[:, t] @ params["W1"] + h @ params["W1_rec"] + params["B1"])
-    return _last_step_cross_entropy(case, np.maximum(h @ params["W2"] + params["B2"], 0.0) @ params["W3"] + params["B3"])
+    return _last_step_cross_entropy(case, _through_stack(params, h)[2])
 
 
 def multi_finite_differences(case) -> dict[str, np.ndarray]:
-    """d(last-step mean cross-entropy)/d(parameter) of the Multi_Layer_RNN by float64 central differences."""
-    return _finite_differences(case, _multi_loss)
+    """d(last-step mean cross-entropy)/d(parameter) of a Multi_Layer_RNN, Three_ or Five_Hidden_Layer_RNN
+    by float64 central differences."""
+    return _finite_differences(case, _stack_loss)
+
+
+def stack_probs_without_relu(case, layer: int) -> list[np.ndarray]:
+    """Every step's probs of a forward whose dense layer ``layer`` (0 the first) has no ReLU."""
+    hidden_state = multi_forward(case)[1]
+    return [_softmax(_through_stack(case.params, hidden_state[t], linear=layer)[2]) for t in range(case.X.shape[1])]
 
 
 def multi_mistaken_gradients(case, mistake: str) -> dict[str, np.ndarray]:
-    """The gradients of a Multi_Layer_RNN BPTT with ``mistake``: "relu-grad-x" (the dense layer's
-    derivative taken as min(max(z, 0), 1), the course's ReLU_grad) or "reinjects-output" (the dense
-    layer's gradient added to dh at every step)."""
-    model = case.reference()
-    xs, hs, ps = model.forward(case.X)
-    last = case.X.shape[1] - 1
-    dense = hs[last] @ model.W2 + model.B2
-    dy = (ps[last] - case.Y) / case.Y.shape[0]
-    derivative = np.clip(dense, 0.0, 1.0) if mistake == "relu-grad-x" else (dense > 0).astype(float)
-    d_dense = (dy @ model.W3.T) * derivative
-    grads = {"dW3": np.maximum(dense, 0.0).T @ dy, "dB3": dy.sum(axis=0, keepdims=True),
-             "dW2": hs[last].T @ d_dense, "dB2": d_dense.sum(axis=0, keepdims=True),
-             "dW1": np.zeros_like(model.W1), "dB1": np.zeros_like(model.B1), "dW1_rec": np.zeros_like(model.W1_rec)}
+    """The gradients of a BPTT of an RNN with dense ReLU layers (Multi_Layer_RNN, Three_ or
+    Five_Hidden_Layer_RNN) with ``mistake``: "relu-grad-x" (the dense layers' derivative taken as
+    min(max(z, 0), 1), the course's ReLU_grad), "reinjects-output" (the gradient at h_(T-1) added to dh
+    at every step), "last-output-every-step" (the last step's output error pushed through the dense
+    layers with each step's values and into dh at every step, the course's Five_Hidden_Layer_RNN) or
+    "loss-every-step" (every step's own error p_t - Y, the course's Three_Hidden_Layer_RNN)."""
+    xs, hs, ps = multi_forward(case)
+    params, last, batch = case.params, case.X.shape[1] - 1, case.X.shape[0]
+    clipped = mistake == "relu-grad-x"
+    grads = {f"d{name}": np.zeros_like(value) for name, value in params.items()}
+    layers = len(_stack_layers(params))
+
+    def into_stack(t, dy):
+        """Adds the dense layers' and the read-out's gradients at step t; the gradient at h_t."""
+        below, slopes, _ = _through_stack(params, hs[t], (lambda z: np.clip(z, 0.0, 1.0)) if clipped else
+                                          (lambda z: (z > 0).astype(float)))
+        for k in range(layers + 1, 1, -1):
+            grads[f"dW{k}"] += below[k - 2].T @ dy
+            grads[f"dB{k}"] += dy.sum(axis=0, keepdims=True)
+            dy = dy @ params[f"W{k}"].T * (slopes[k - 3] if k > 2 else 1.0)
+        return dy
+
+    every_step = mistake in ("last-output-every-step", "loss-every-step")
+    dh_out = None if every_step else into_stack(last, (ps[last] - case.Y) / batch)
     dh_next = np.zeros_like(hs[last])
     for t in range(last, -1, -1):
-        dh = d_dense @ model.W2.T + dh_next if (mistake == "reinjects-output" or t == last) else dh_next
+        if every_step:
+            dh = into_stack(t, (ps[t if mistake == "loss-every-step" else last] - case.Y) / batch) + dh_next
+        else:
+            dh = dh_out + dh_next if (mistake == "reinjects-output" or t == last) else dh_next
         draw = (1.0 - hs[t] ** 2) * dh
         grads["dB1"] += draw.sum(axis=0, keepdims=True)
         grads["dW1"] += xs[t].T @ draw
         grads["dW1_rec"] += hs[t - 1].T @ draw
-        dh_next = draw @ model.W1_rec.T
+        dh_next = draw @ params["W1_rec"].T
     return grads
 
 
 # --- the GRU, alone or with a dense ReLU layer -----------------------------------------------------------------
-GRU_PARAMETERS = ("W", "B", "W_z", "U_z", "B_z", "W_r", "U_r", "B_r", "W_h", "U_h", "B_h")
-
-
 def gru_forward(case):
     """The reference model's (hidden_state, probs) for ``case`` (a GRU or a Multi_layer_GRU)."""
     return case.reference().forward(case.X)
@@ -364,17 +402,3 @@ def gru_mistaken_gradients(case, mistake: str) -> dict[str, np.ndarray]:
             grads[f"B_{gate}"] += delta.sum(axis=0, keepdims=True)
         dh_next = dh * z[t] + d_rh * r[t] + d["z"] @ gru.U_z.T + d["r"] @ gru.U_r.T
     return {f"d{name}": g for name, g in grads.items()}
-
-
-def gru_momentum_trajectory(case, frozen: tuple[str, ...] = ()) -> list[dict[str, np.ndarray]]:
-    """The GRU's parameters after each of the case's three momentum steps, ``frozen`` ones never updated."""
-    params = {name: value.copy() for name, value in case.params.items()}
-    velocity = {name: 0.0 for name in GRU_PARAMETERS}
-    trajectory = []
-    for grads in case.grads:
-        for name in GRU_PARAMETERS:
-            if name not in frozen:
-                velocity[name] = -case.learning_rate * grads[f"d{name}"] + case.mom_coeff * velocity[name]
-                params[name] = params[name] + velocity[name]
-        trajectory.append({name: value.copy() for name, value in params.items()})
-    return trajectory

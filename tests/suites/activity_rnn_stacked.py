@@ -1,6 +1,7 @@
 """activity-rnn checks of the LSTM and the GRU with a dense ReLU layer before their softmax
 (Multi_Layer_LSTM, Multi_layer_GRU): forward and BPTT, graded as the LSTM's and the GRU's are, with
-the mistakes of those and of the dense layer named where the student's values are exactly theirs.
+the mistakes of those and of the dense layer named where the student's values are exactly theirs, and
+their momentum step, graded as the GRU's (the course's Multi_Layer_LSTM.SGD flipped the momentum's sign).
 Loaded by tests/suites/activity_rnn.py, which registers these checks with its own.
 """
 
@@ -87,3 +88,15 @@ def multi_gru_forward_matches_the_reference(sub, case):
 def multi_gru_bptt_matches_finite_differences(sub, case):
     wrongs = {mistake: private.gru_mistaken_gradients(case, mistake) for mistake in DENSE_MISTAKES}
     expect_stacked_gradients(sub, case, private.gru_finite_differences(case), DENSE_MISTAKES, wrongs)
+
+
+@check("multi-lstm.step")
+@given(case=cases.stacked_cases("Multi_Layer_LSTM", steps=True))
+def multi_lstm_step_is_sgd_with_momentum(sub, case):
+    _models.expect_momentum_steps(sub, case)
+
+
+@check("multi-gru.step")
+@given(case=cases.stacked_cases("Multi_layer_GRU", steps=True))
+def multi_gru_step_is_sgd_with_momentum(sub, case):
+    _models.expect_momentum_steps(sub, case)

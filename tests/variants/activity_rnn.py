@@ -11,7 +11,11 @@ never updated), z and 1 - z swapped, the reset gate applied after the product, a
 re-injected output gradient. Multi_Layer_LSTM and Multi_layer_GRU run the LSTM's and the GRU's layer:
 the mistakes there reach them too (the re-injected gradient is the course's bug in all its BPTTs);
 theirs are the dense layer's ReLU left out or differentiated as the course's ReLU_grad, and the course's
-order of the multi-layer LSTM's gradients. Each mutant is the reference with a line or two changed,
+order of the multi-layer LSTM's gradients, and (the seed's, inert there at momentum 0) the multi-layer
+LSTM's SGD with the momentum's sign flipped. Three_Hidden_Layer_RNN and Five_Hidden_Layer_RNN: the course's
+loss at every step (Three's), the course's last output pushed back through the dense layers at every step
+(Five's), ReLU's derivative as the course's ReLU_grad, the dense layers' gradient re-injected at every step,
+and the last dense layer without its ReLU. Each mutant is the reference with a line or two changed,
 written the way a student would. The alternatives, which must score 100 %, are in
 activity_rnn_alternatives.
 """
@@ -39,6 +43,38 @@ _MULTI = definition(REFERENCE, "Multi_Layer_RNN")
 _GRU = definition(REFERENCE, "GRU")
 _DENSE = definition(REFERENCE, "_DenseReLUReadOut")
 _MULTI_LSTM_ORDER = definition(REFERENCE, "MULTI_LSTM_PARAMETERS")
+_MULTI_LSTM = definition(REFERENCE, "Multi_Layer_LSTM")
+_STACK = definition(REFERENCE, "_DenseStackRNN")
+_THREE = definition(REFERENCE, "Three_Hidden_Layer_RNN")
+_FIVE = definition(REFERENCE, "Five_Hidden_Layer_RNN")
+_DEEP_BPTT = ("three-layer.bptt", "five-layer.bptt")
+
+# The course's deep RNNs push an output error back through the dense layers at EVERY step, with that step's
+# values: Three_Hidden_Layer_RNN each step's own p_t - Y (a per-step loss), Five_Hidden_Layer_RNN the last
+# step's p_(T-1) - Y. Written as a BPTT of the class's own (the reference's shared one left alone).
+_EVERY_STEP_BPTT = """
+    def BPTT(self, cache, Y):
+        act = Activations()
+        X_state, hidden_state, probs = cache
+        grads = {name: np.zeros_like(getattr(self, name)) for name in self.PARAMETERS}
+        dh_next = np.zeros_like(hidden_state[0])
+        for t in reversed(range(len(X_state))):
+            inputs, _ = self._dense_inputs(hidden_state[t])
+            below = [hidden_state[t], *(act.ReLU(z) for z in inputs)]
+            delta = (probs[STEP] - Y) / Y.shape[0]
+            for k in range(len(below) + 1, 1, -1):
+                grads[f"W{k}"] += below[k - 2].T @ delta
+                grads[f"B{k}"] += np.sum(delta, axis=0, keepdims=True)
+                delta = delta @ getattr(self, f"W{k}").T
+                if k > 2:
+                    delta = delta * act.ReLU_grad(inputs[k - 3])
+            draw = (1.0 - hidden_state[t] ** 2) * (delta + dh_next)
+            grads["B1"] += np.sum(draw, axis=0, keepdims=True)
+            grads["W1"] += X_state[t].T @ draw
+            grads["W1_rec"] += hidden_state[t - 1].T @ draw
+            dh_next = draw @ self.W1_rec.T
+        return [np.clip(grads[name], -CLIP, CLIP) for name in self.PARAMETERS]
+"""
 _GRADIENTS = ("bptt.gradients", "bptt.finite-differences")
 
 # The course's BPTT, its three bugs together: dy W2^T added at every step, t = 0 skipped, summed over the batch.
@@ -72,7 +108,8 @@ MUTANTS: tuple[Variant, ...] = (
             RNN=_edit(_RNN, "dy = (probs[last] - Y) / batch", "dy = probs[last] - Y")),
     _mutant("relu_grad_course", "X[X <= 0] = 0; X[X > 1] = 1; return X: x on (0, 1], and the cache overwritten",
             ("relu-grad.values", "relu-grad.keeps-input"),
-            touches=("multi-layer.bptt",),     # Multi_Layer_RNN's BPTT uses ReLU_grad: the same fault
+            # Multi_Layer_RNN's and the deep RNNs' BPTTs use ReLU_grad: the same fault
+            touches=("multi-layer.bptt", *_DEEP_BPTT),
             Activations=_edit(_ACT, "        return (np.asarray(X) > 0).astype(np.float64)\n",
                               "        X[X <= 0] = 0\n        X[X > 1] = 1\n        return X\n")),
     _mutant("relu_grad_in_place", "X[X <= 0] = 0; X[X > 0] = 1: right values, written into the cache",
@@ -162,11 +199,12 @@ MUTANTS: tuple[Variant, ...] = (
                                     "return (h @ self.W_hid + self.B_hid) @ self.W + self.B")),
     _mutant("multi_lstm_course_gradient_order", "the course's Multi_Layer_LSTM order: [dW, dB, dW_hid, dB_hid, dW_o, "
             "dB_o, ..., dW_f, dB_f]", ("multi-lstm.bptt",),
+            touches=("multi-lstm.step",),     # step takes the gradients in BPTT's order: the same convention
             MULTI_LSTM_PARAMETERS=_edit(_MULTI_LSTM_ORDER, '(*LSTM_PARAMETERS[:-2], "W_hid", "B_hid", "W", "B")',
                                         '("W", "B", "W_hid", "B_hid", "W_o", "B_o", "W_c", "B_c", "W_i", "B_i", "W_f", "B_f")')),
     # --- the GRU (whose layer Multi_layer_GRU runs too) ---
     _mutant("gru_momentum_list_short", "the course's GRU: previous_updates = [0.0] * 10 for eleven parameters, so "
-            "zip stops early and B_h is never updated", ("gru.step",),
+            "zip stops early and B_h is never updated (W_h, U_h, B_h in Multi_layer_GRU)", ("gru.step", "multi-gru.step"),
             GRU=_edit(_GRU, "self.previous_updates = [0.0] * len(self.PARAMETERS)", "self.previous_updates = [0.0] * 10")),
     _mutant("gru_update_gate_swapped", "h = (1 - z) h_prev + z h~ in the forward and its BPTT: z and 1 - z swapped",
             ("gru.forward", "gru.bptt"), touches=("multi-gru.forward", "multi-gru.bptt"),
@@ -184,6 +222,37 @@ MUTANTS: tuple[Variant, ...] = (
             GRU=_edit(_GRU, "        for t in reversed(range(steps)):\n            x, h_prev = X[:, t], h[t]\n",
                       "        for t in reversed(range(steps)):\n            x, h_prev = X[:, t], h[t]\n"
                       "            if t < steps - 1:\n                dh = dh + dh_out\n")),
+    # --- RNN, then a stack of dense ReLU layers, then softmax (Three_ and Five_Hidden_Layer_RNN) ---
+    _mutant("three_layer_loss_every_step", "the course's Three_Hidden_Layer_RNN: dy = p_t - Y at every step, "
+            "a many-to-many loss with the same label", ("three-layer.bptt",),
+            Three_Hidden_Layer_RNN=_THREE + _EVERY_STEP_BPTT.replace("STEP", "t")),
+    _mutant("five_layer_last_output_every_step", "the course's Five_Hidden_Layer_RNN: p_(T-1) - Y pushed through "
+            "the dense layers with each step's values at every step", ("five-layer.bptt",),
+            Five_Hidden_Layer_RNN=_FIVE + _EVERY_STEP_BPTT.replace("STEP", "len(X_state) - 1")),
+    _mutant("deep_relu_derivative_is_z", "the dense layers' derivative min(max(z, 0), 1): the course's ReLU_grad "
+            "written inline", _DEEP_BPTT,
+            _DenseStackRNN=_edit(_STACK, "* act.ReLU_grad(inputs[k - 3])", "* np.clip(inputs[k - 3], 0.0, 1.0)")),
+    _mutant("deep_reinjects_output", "the dense layers' gradient at h_(T-1) added to dh at every step", _DEEP_BPTT,
+            _DenseStackRNN=_edits(_STACK, ("        dh = delta                                                      "
+                                           "# only h_last sees the dense layers\n",
+                                           "        dh = dh_out = delta\n"),
+                                  ("            draw = (1.0 - hidden_state[t] ** 2) * dh\n",
+                                   "            if t < last:\n                dh = dh + dh_out\n"
+                                   "            draw = (1.0 - hidden_state[t] ** 2) * dh\n"))),
+    _mutant("deep_last_dense_layer_without_relu", "the last dense layer's ReLU left out of the forward",
+            ("three-layer.forward", "five-layer.forward"), touches=_DEEP_BPTT,
+            _DenseStackRNN=_edits(_STACK, ("for W, B in dense:", "for index, (W, B) in enumerate(dense):"),
+                                  ("            a = act.ReLU(inputs[-1])\n",
+                                   "            a = act.ReLU(inputs[-1]) if index < len(dense) - 1 else inputs[-1]\n"))),
+    _mutant("multi_lstm_sgd_momentum_sign", "the course's Multi_Layer_LSTM.SGD: delta = lr * g - mom * delta_prev; "
+            "theta -= delta (anti-momentum)", ("multi-lstm.step",),
+            Multi_Layer_LSTM=_MULTI_LSTM + """
+    def step(self, grads):
+        for i, (name, grad) in enumerate(zip(self.PARAMETERS, grads)):
+            delta = self.learning_rate * grad - self.mom_coeff * self.previous_updates[i]
+            setattr(self, name, getattr(self, name) - delta)
+            self.previous_updates[i] = delta
+"""),
     _mutant("predict_from_first_step", "argmax of probs[0]: the first step's guess", ("predict.last-step",),
             RNN=_edit(_RNN, "return np.argmax(probs[X.shape[1] - 1], axis=1)", "return np.argmax(probs[0], axis=1)")),
 )

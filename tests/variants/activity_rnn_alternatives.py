@@ -10,7 +10,11 @@ right rather than what looks like the reference:
 - every one with the same LSTM, GRU and Multi_Layer_RNN, written differently from the reference (a tape of per-step dicts,
   lists from forward, a dict of gradients from BPTT; a dense layer whose ReLU derivative is z > 0), and the same
   Multi_Layer_LSTM (the four gates in one product, lists of states, einsum over time, gradients keyed by the
-  parameters' names) and Multi_layer_GRU (dict states with the zero start at -1, a tuple of gradients);
+  parameters' names, its own momentum list) and Multi_layer_GRU (dict states with the zero start at -1, a tuple
+  of gradients, velocities in a dict);
+- Three_Hidden_Layer_RNN and Five_Hidden_Layer_RNN as one class that loops over its dense layers (lists from
+  forward, a dict of gradients; in the first and the third alternative), and written out layer by layer in
+  float32 (dicts from forward, a tuple and a list of gradients; in the float32 alternative);
 - an RNN that stores its weights transposed inside (``Wxh`` (H, D), ...) and exposes the README's
   names through properties, with the course's double-epsilon cross-entropy.
 """
@@ -285,6 +289,15 @@ class Multi_Layer_LSTM:
         self.W_hid = rng.uniform(-1, 1, (hidden_dim_1, hidden_dim_2)) * lim(hidden_dim_1, hidden_dim_2)
         self.W = rng.uniform(-1, 1, (hidden_dim_2, output_class)) * lim(hidden_dim_2, output_class)
         self.B_hid, self.B = np.zeros((1, hidden_dim_2)), np.zeros((1, output_class))
+        self.lr, self.mom, self.moves = learning_rate, mom_coeff, None
+
+    def step(self, grads):
+        names = [k + "_" + g for g in self.GATES for k in "WB"] + ["W_hid", "B_hid", "W", "B"]
+        if isinstance(grads, dict):
+            grads = [grads[n] for n in names]
+        self.moves = [self.mom * m - self.lr * g for m, g in zip(self.moves or [0.0] * len(names), grads)]
+        for n, m in zip(names, self.moves):
+            setattr(self, n, getattr(self, n) + m)
 
     def _joint(self):
         return (np.concatenate([getattr(self, "W_" + g) for g in self.GATES], axis=1),
@@ -360,6 +373,12 @@ class Multi_layer_GRU:
             setattr(self, "W_" + g, glorot(input_dim, hidden_dim_1))
             setattr(self, "U_" + g, glorot(hidden_dim_1, hidden_dim_1))
             setattr(self, "B_" + g, np.zeros((1, hidden_dim_1)))
+        self.rate, self.keep, self.velocity = learning_rate, mom_coeff, {}
+
+    def step(self, grads):
+        for k, grad in zip(self.ORDER, grads):
+            self.velocity[k] = self.keep * self.velocity.get(k, 0) - self.rate * np.asarray(grad)
+            setattr(self, k, getattr(self, k) + self.velocity[k])
 
     def forward(self, X):
         s = lambda v: np.exp(-np.logaddexp(0, -v))
@@ -404,6 +423,186 @@ class Multi_layer_GRU:
 '''
 
 _STACKED_ALT = _MULTI_LSTM_ALT + _MULTI_GRU_ALT
+
+_DEEP_LOOP_ALT = '''
+
+
+class _Stacked:
+    """The dense layers and the read-out looped over (W2, B2, ..., Wn, Bn); lists from forward, a dict of
+    gradients from BPTT."""
+
+    def _build(self, input_dim, sizes, output_class):
+        rng = np.random.default_rng(7)
+        glorot = lambda a, b: rng.uniform(-1, 1, (a, b)) * np.sqrt(6 / (a + b))
+        self.W1, self.B1, self.W1_rec = glorot(input_dim, sizes[0]), np.zeros((1, sizes[0])), glorot(sizes[0], sizes[0])
+        dims = list(sizes) + [output_class]
+        self.n = len(dims)
+        for k in range(1, len(dims)):
+            setattr(self, "W%d" % (k + 1), glorot(dims[k - 1], dims[k]))
+            setattr(self, "B%d" % (k + 1), np.zeros((1, dims[k])))
+
+    def _head(self, h):
+        acts, pre = [h], []
+        for k in range(2, self.n):
+            pre.append(acts[-1] @ getattr(self, "W%d" % k) + getattr(self, "B%d" % k))
+            acts.append(np.maximum(pre[-1], 0))
+        return acts, pre, acts[-1] @ getattr(self, "W%d" % self.n) + getattr(self, "B%d" % self.n)
+
+    def forward(self, X):
+        xs, hs, ps = [], [], []
+        h = np.zeros((len(X), self.W1.shape[1]))
+        for t in range(X.shape[1]):
+            h = np.tanh(X[:, t] @ self.W1 + h @ self.W1_rec + self.B1)
+            s = self._head(h)[2]
+            e = np.exp(s - s.max(1, keepdims=True))
+            xs.append(X[:, t])
+            hs.append(h)
+            ps.append(e / e.sum(1, keepdims=True))
+        return xs, hs, ps
+
+    def BPTT(self, cache, Y):
+        xs, hs, ps = ([c[t] for t in range(len(c) - (1 if -1 in c else 0))] if isinstance(c, dict) else list(c)
+                      for c in cache)
+        acts, pre, _ = self._head(hs[-1])
+        g, d = {}, (ps[-1] - Y) / len(Y)
+        for k in range(self.n, 1, -1):
+            g["dW%d" % k], g["dB%d" % k] = acts[k - 2].T @ d, d.sum(0, keepdims=True)
+            d = d @ getattr(self, "W%d" % k).T
+            if k > 2:
+                d = d * (pre[k - 3] > 0)
+        g["dW1"], g["dB1"], g["dW1_rec"] = 0 * self.W1, 0 * self.B1, 0 * self.W1_rec
+        for t in reversed(range(len(xs))):
+            d = d * (1 - hs[t] ** 2)
+            g["dW1"] = g["dW1"] + xs[t].T @ d
+            g["dB1"] = g["dB1"] + d.sum(0, keepdims=True)
+            if t:
+                g["dW1_rec"] = g["dW1_rec"] + hs[t - 1].T @ d
+            d = d @ self.W1_rec.T
+        return g
+
+
+class Three_Hidden_Layer_RNN(_Stacked):
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, hidden_dim_3=32, seq_len=150,
+                 learning_rate=1e-1, mom_coeff=0.85, batch_size=32, output_class=6):
+        self._build(input_dim, (hidden_dim_1, hidden_dim_2, hidden_dim_3), output_class)
+
+
+class Five_Hidden_Layer_RNN(_Stacked):
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, hidden_dim_3=32, hidden_dim_4=16,
+                 hidden_dim_5=8, seq_len=150, learning_rate=1e-1, mom_coeff=0.85, batch_size=32, output_class=6):
+        self._build(input_dim, (hidden_dim_1, hidden_dim_2, hidden_dim_3, hidden_dim_4, hidden_dim_5), output_class)
+'''
+
+_DEEP_UNROLLED_F32 = '''
+
+
+def _xavier32(a, b):
+    lim = np.sqrt(6.0 / (a + b))
+    return np.random.uniform(-lim, lim, (a, b)).astype(np.float32)
+
+
+def _as32(model, names):
+    return [np.asarray(getattr(model, n), np.float32) for n in names]
+
+
+def _last_step32(model, cache, Y, names):
+    """(xs, hs, the weights ``names`` in float32, the last state, the error at the last step's scores)."""
+    xs, hs, ps = cache
+    T = len(xs)
+    return xs, hs, _as32(model, names), np.asarray(hs[T - 1], np.float32), ((ps[T - 1] - Y) / len(Y)).astype(np.float32)
+
+
+def _recurrent_back32(xs, hs, dh, W1_rec, shapes):
+    """dW1, dB1, dW1_rec from dh, the gradient at the last state, float32."""
+    dW1, dB1, dW1_rec = (np.zeros(s, np.float32) for s in shapes)
+    for t in range(len(xs) - 1, -1, -1):
+        d = (dh * (1 - hs[t] ** 2)).astype(np.float32)
+        dW1 += xs[t].T.astype(np.float32) @ d
+        dB1 += d.sum(0, keepdims=True)
+        dW1_rec += hs[t - 1].T.astype(np.float32) @ d
+        dh = d @ W1_rec.T
+    return dW1, dB1, dW1_rec
+
+
+class Three_Hidden_Layer_RNN:
+    """Every layer written out, float32."""
+
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, hidden_dim_3=32, seq_len=150,
+                 learning_rate=1e-1, mom_coeff=0.85, batch_size=32, output_class=6):
+        self.W1, self.W1_rec = _xavier32(input_dim, hidden_dim_1), _xavier32(hidden_dim_1, hidden_dim_1)
+        self.W2, self.W3 = _xavier32(hidden_dim_1, hidden_dim_2), _xavier32(hidden_dim_2, hidden_dim_3)
+        self.W4 = _xavier32(hidden_dim_3, output_class)
+        self.B1, self.B2, self.B3, self.B4 = (np.zeros((1, n), np.float32)
+                                              for n in (hidden_dim_1, hidden_dim_2, hidden_dim_3, output_class))
+
+    def forward(self, X):
+        W1, W1_rec, B1, W2, B2, W3, B3, W4, B4 = _as32(self, ("W1", "W1_rec", "B1", "W2", "B2", "W3", "B3", "W4", "B4"))
+        xs, hs, ps = {}, {-1: np.zeros((len(X), W1.shape[1]), np.float32)}, {}
+        for t in range(X.shape[1]):
+            xs[t] = X[:, t].astype(np.float32)
+            hs[t] = np.tanh(xs[t] @ W1 + hs[t - 1] @ W1_rec + B1)
+            a2 = np.maximum(hs[t] @ W2 + B2, 0)
+            a3 = np.maximum(a2 @ W3 + B3, 0)
+            ps[t] = Activations.softmax(a3 @ W4 + B4)
+        return xs, hs, ps
+
+    def BPTT(self, cache, Y):
+        xs, hs, (W1_rec, W2, B2, W3, B3, W4), h, d4 = _last_step32(self, cache, Y,
+                                                                 ("W1_rec", "W2", "B2", "W3", "B3", "W4"))
+        z2 = h @ W2 + B2
+        a2 = np.maximum(z2, 0)
+        z3 = a2 @ W3 + B3
+        d3 = (d4 @ W4.T) * (z3 > 0)
+        d2 = (d3 @ W3.T) * (z2 > 0)
+        dW1, dB1, dW1_rec = _recurrent_back32(xs, hs, d2 @ W2.T, W1_rec, (self.W1.shape, self.B1.shape, W1_rec.shape))
+        return (dW1, dB1, dW1_rec, h.T @ d2, d2.sum(0, keepdims=True), a2.T @ d3, d3.sum(0, keepdims=True),
+                np.maximum(z3, 0).T @ d4, d4.sum(0, keepdims=True))
+
+
+class Five_Hidden_Layer_RNN:
+    """Every layer written out, float32."""
+
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, hidden_dim_3=32, hidden_dim_4=16,
+                 hidden_dim_5=8, seq_len=150, learning_rate=1e-1, mom_coeff=0.85, batch_size=32, output_class=6):
+        self.W1, self.W1_rec = _xavier32(input_dim, hidden_dim_1), _xavier32(hidden_dim_1, hidden_dim_1)
+        self.W2, self.W3 = _xavier32(hidden_dim_1, hidden_dim_2), _xavier32(hidden_dim_2, hidden_dim_3)
+        self.W4, self.W5 = _xavier32(hidden_dim_3, hidden_dim_4), _xavier32(hidden_dim_4, hidden_dim_5)
+        self.W6 = _xavier32(hidden_dim_5, output_class)
+        self.B1, self.B2, self.B3, self.B4, self.B5, self.B6 = (
+            np.zeros((1, n), np.float32)
+            for n in (hidden_dim_1, hidden_dim_2, hidden_dim_3, hidden_dim_4, hidden_dim_5, output_class))
+
+    def _dense(self, h):
+        W2, B2, W3, B3, W4, B4, W5, B5 = _as32(self, ("W2", "B2", "W3", "B3", "W4", "B4", "W5", "B5"))
+        z2 = h @ W2 + B2
+        z3 = np.maximum(z2, 0) @ W3 + B3
+        z4 = np.maximum(z3, 0) @ W4 + B4
+        z5 = np.maximum(z4, 0) @ W5 + B5
+        return z2, z3, z4, z5
+
+    def forward(self, X):
+        W1, W1_rec, B1, W6, B6 = _as32(self, ("W1", "W1_rec", "B1", "W6", "B6"))
+        xs, hs, ps = {}, {-1: np.zeros((len(X), W1.shape[1]), np.float32)}, {}
+        for t in range(X.shape[1]):
+            xs[t] = X[:, t].astype(np.float32)
+            hs[t] = np.tanh(xs[t] @ W1 + hs[t - 1] @ W1_rec + B1)
+            ps[t] = Activations.softmax(np.maximum(self._dense(hs[t])[3], 0) @ W6 + B6)
+        return xs, hs, ps
+
+    def BPTT(self, cache, Y):
+        xs, hs, (W1_rec, W2, W3, W4, W5, W6), h, d6 = _last_step32(self, cache, Y,
+                                                                 ("W1_rec", "W2", "W3", "W4", "W5", "W6"))
+        z2, z3, z4, z5 = self._dense(h)
+        a2, a3, a4, a5 = (np.maximum(z, 0) for z in (z2, z3, z4, z5))
+        d5 = (d6 @ W6.T) * (z5 > 0)
+        d4 = (d5 @ W5.T) * (z4 > 0)
+        d3 = (d4 @ W4.T) * (z3 > 0)
+        d2 = (d3 @ W3.T) * (z2 > 0)
+        dW1, dB1, dW1_rec = _recurrent_back32(xs, hs, d2 @ W2.T, W1_rec, (self.W1.shape, self.B1.shape, W1_rec.shape))
+        return [dW1, dB1, dW1_rec, h.T @ d2, d2.sum(0, keepdims=True), a2.T @ d3, d3.sum(0, keepdims=True),
+                a3.T @ d4, d4.sum(0, keepdims=True), a4.T @ d5, d5.sum(0, keepdims=True), a5.T @ d6,
+                d6.sum(0, keepdims=True)]
+'''
 
 VECTORISED_LISTS = "import numpy as np\n" + _ACTIVATIONS + '''
 
@@ -462,7 +661,7 @@ class RNN:
 
     def predict(self, X):
         return np.argmax(self.forward(X)[2][-1], axis=-1)
-''' + _OPTIMIZERS_IN_PLACE + _LSTM_ALT + _GRU_ALT + _MULTI_ALT + _STACKED_ALT
+''' + _OPTIMIZERS_IN_PLACE + _LSTM_ALT + _GRU_ALT + _MULTI_ALT + _STACKED_ALT + _DEEP_LOOP_ALT
 
 FLOAT32 = "import numpy as np\n" + '''
 class Activations:
@@ -554,7 +753,8 @@ class RNN:
     def predict(self, X):
         _, _, ps = self.forward(X)
         return ps[X.shape[1] - 1].argmax(axis=1)
-''' + _OPTIMIZERS_IN_PLACE.replace("mom_coeff * velocities[i]", "velocities[i] * mom_coeff") + _LSTM_ALT + _GRU_ALT + _MULTI_ALT + _STACKED_ALT
+''' + _OPTIMIZERS_IN_PLACE.replace("mom_coeff * velocities[i]", "velocities[i] * mom_coeff") + _LSTM_ALT + _GRU_ALT + _MULTI_ALT + _STACKED_ALT \
+    + _DEEP_UNROLLED_F32
 
 TRANSPOSED = "import numpy as np\n" + _ACTIVATIONS.replace(
     "    preds = np.clip(preds, 1e-12, 1 - 1e-12)\n    return -np.sum(labels * np.log(preds)) / len(labels)",
@@ -615,7 +815,7 @@ class RNN:
     def predict(self, X):
         probs = self.forward(X)[2]
         return np.argmax(probs[max(probs)], axis=1)
-''' + _OPTIMIZERS_IN_PLACE + _LSTM_ALT + _GRU_ALT + _MULTI_ALT + _STACKED_ALT
+''' + _OPTIMIZERS_IN_PLACE + _LSTM_ALT + _GRU_ALT + _MULTI_ALT + _STACKED_ALT + _DEEP_LOOP_ALT
 
 ALTERNATIVES: tuple[Variant, ...] = (
     whole_module(REFERENCE, "vectorised_bptt_lists", VECTORISED_LISTS,

@@ -43,6 +43,12 @@ def CategoricalCrossEntropy(labels, preds):
     return float(np.mean(-np.sum(labels * np.log(p), axis=1)))
 
 
+def as_lists(cache):
+    """(xs, hs, ps) as lists indexed by t, from lists or from dicts keyed by t (hs[-1] the start)."""
+    return ([c[t] for t in range(len(c) - (1 if -1 in c else 0))] if isinstance(c, dict) else list(c)
+            for c in cache)
+
+
 class RNN:
     def __init__(self, input_dim=3, hidden_dim=128, seq_len=150, learning_rate=1e-1, mom_coeff=0.85,
                  batch_size=32, output_class=6):
@@ -71,21 +77,22 @@ class RNN:
         return xs, hs, ps
 
     def BPTT(self, cache, Y):
-        xs, hs, ps = ([c[t] for t in range(len(c) - (1 if -1 in c else 0))] if isinstance(c, dict) else list(c)
-                      for c in cache)
-        n, T = len(Y), len(xs)
-        delta_out = (ps[-1] - Y) / n
-        grads = {"W2": hs[-1].T.dot(delta_out), "B2": delta_out.sum(0, keepdims=True),
-                 "W1": 0.0, "B1": 0.0, "W1_rec": 0.0}
-        dh = delta_out.dot(self.W2.T)
-        for t in range(T - 1, -1, -1):
+        xs, hs, ps = as_lists(cache)
+        delta_out = (ps[-1] - Y) / len(Y)
+        grads = {"W2": hs[-1].T.dot(delta_out), "B2": delta_out.sum(0, keepdims=True)}
+        self.through_time(xs, hs, delta_out.dot(self.W2.T), grads)
+        return [grads[k] for k in ("W1", "B1", "W1_rec", "W2", "B2")]
+
+    def through_time(self, xs, hs, dh, grads):
+        """dW1, dB1, dW1_rec into grads, from dh, the loss's gradient at the last state."""
+        grads.update(W1=0.0, B1=0.0, W1_rec=0.0)
+        for t in range(len(xs) - 1, -1, -1):
             dz = dh * (1.0 - hs[t] * hs[t])
             h_prev = hs[t - 1] if t > 0 else np.zeros_like(hs[0])
             grads["W1"] = grads["W1"] + xs[t].T.dot(dz)
             grads["W1_rec"] = grads["W1_rec"] + h_prev.T.dot(dz)
             grads["B1"] = grads["B1"] + dz.sum(0, keepdims=True)
             dh = dz.dot(self.W1_rec.T)
-        return [grads[k] for k in ("W1", "B1", "W1_rec", "W2", "B2")]
 
     def step(self, grads):
         for name, g in zip(("W1", "B1", "W1_rec", "W2", "B2"), grads):
@@ -135,7 +142,16 @@ def VanillaAdam(params, grads, m, v, learning_rate, beta1=0.9, beta2=0.999):
     return params, m, v
 
 
-class LSTM:
+class Momentum:
+    """step(grads): SGD with momentum on the parameters named in ORDER, the order of BPTT's gradients."""
+
+    def step(self, grads):
+        for k, (n, gr) in enumerate(zip(self.ORDER, grads)):
+            self.moments[k] = self.mu * self.moments[k] - self.lr * np.asarray(gr)
+            setattr(self, n, getattr(self, n) + self.moments[k])
+
+
+class LSTM(Momentum):
     GATES = ("f", "i", "c", "o")
     ORDER = ("W_f", "B_f", "W_i", "B_i", "W_c", "B_c", "W_o", "B_o", "W", "B")
 
@@ -148,6 +164,7 @@ class LSTM:
             setattr(self, "B_" + g, np.zeros((1, hidden_dim)))
         r = np.sqrt(6.0 / (hidden_dim + output_class))
         self.W, self.B = rng.uniform(-r, r, (hidden_dim, output_class)), np.zeros((1, output_class))
+        self.lr, self.mu, self.moments = learning_rate, mom_coeff, [0.0] * len(self.ORDER)
 
     def _gates(self, z):
         pre = {g: z.dot(getattr(self, "W_" + g)) + getattr(self, "B_" + g) for g in self.GATES}
@@ -211,25 +228,71 @@ class Multi_Layer_RNN(RNN):
         return xs, hs, ps
 
     def BPTT(self, cache, Y):
-        xs, hs, ps = ([c[t] for t in range(len(c) - (1 if -1 in c else 0))] if isinstance(c, dict) else list(c)
-                      for c in cache)
+        xs, hs, ps = as_lists(cache)
         z = hs[-1].dot(self.W2) + self.B2
         delta3 = (ps[-1] - Y) / len(Y)
         delta2 = delta3.dot(self.W3.T) * Activations.ReLU_grad(z)
         out = {"W3": Activations.ReLU(z).T.dot(delta3), "B3": delta3.sum(0, keepdims=True),
-               "W2": hs[-1].T.dot(delta2), "B2": delta2.sum(0, keepdims=True), "W1": 0.0, "B1": 0.0, "W1_rec": 0.0}
-        dh = delta2.dot(self.W2.T)
-        for t in range(len(xs) - 1, -1, -1):
-            dz = dh * (1.0 - hs[t] ** 2)
-            h_prev = hs[t - 1] if t > 0 else np.zeros_like(hs[0])
-            out["W1"] = out["W1"] + xs[t].T.dot(dz)
-            out["W1_rec"] = out["W1_rec"] + h_prev.T.dot(dz)
-            out["B1"] = out["B1"] + dz.sum(0, keepdims=True)
-            dh = dz.dot(self.W1_rec.T)
+               "W2": hs[-1].T.dot(delta2), "B2": delta2.sum(0, keepdims=True)}
+        self.through_time(xs, hs, delta2.dot(self.W2.T), out)
         return [out[k] for k in ("W1", "B1", "W1_rec", "W2", "B2", "W3", "B3")]
 
 
-class GRU:
+class DeepRNN(RNN):
+    """The RNN's layer, then dense ReLU layers W2 .. W(depth - 1), then the read-out W(depth), B(depth)."""
+
+    def make(self, input_dim, widths, output_class, seed):
+        rng = np.random.default_rng(seed)
+        sizes = [input_dim, *widths, output_class]
+        limits = [np.sqrt(6.0 / (a + b)) for a, b in zip(sizes, sizes[1:])]
+        self.W1, self.B1 = rng.uniform(-limits[0], limits[0], (input_dim, widths[0])), np.zeros((1, widths[0]))
+        r = np.sqrt(3.0 / widths[0])
+        self.W1_rec = rng.uniform(-r, r, (widths[0], widths[0]))
+        self.depth = len(sizes) - 1
+        for k in range(2, self.depth + 1):
+            setattr(self, "W%d" % k, rng.uniform(-limits[k - 1], limits[k - 1], (sizes[k - 1], sizes[k])))
+            setattr(self, "B%d" % k, np.zeros((1, sizes[k])))
+
+    def mlp(self, h):
+        """The dense layers' inputs, and what each layer multiplies (h first), for states h."""
+        zs, acts = [], [h]
+        for k in range(2, self.depth):
+            zs.append(acts[-1].dot(getattr(self, "W%d" % k)) + getattr(self, "B%d" % k))
+            acts.append(Activations.ReLU(zs[-1]))
+        return zs, acts
+
+    def forward(self, X):
+        xs, hs, _ = RNN.forward(self, X)
+        W, B = getattr(self, "W%d" % self.depth), getattr(self, "B%d" % self.depth)
+        return xs, hs, [Activations.softmax(self.mlp(h)[1][-1].dot(W) + B) for h in hs]
+
+    def BPTT(self, cache, Y):
+        xs, hs, ps = as_lists(cache)
+        zs, acts = self.mlp(hs[-1])
+        delta, out = (ps[-1] - Y) / len(Y), {}
+        for k in range(self.depth, 1, -1):
+            out["W%d" % k], out["B%d" % k] = acts[k - 2].T.dot(delta), delta.sum(0, keepdims=True)
+            delta = delta.dot(getattr(self, "W%d" % k).T)
+            if k > 2:
+                delta = delta * Activations.ReLU_grad(zs[k - 3])
+        self.through_time(xs, hs, delta, out)
+        return [out[k] for k in ["W1", "B1", "W1_rec"] + ["%s%d" % (w, k) for k in range(2, self.depth + 1) for w in "WB"]]
+
+
+class Three_Hidden_Layer_RNN(DeepRNN):
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, hidden_dim_3=32, seq_len=150,
+                 learning_rate=1e-1, mom_coeff=0.85, batch_size=32, output_class=6):
+        self.make(input_dim, (hidden_dim_1, hidden_dim_2, hidden_dim_3), output_class, seed=3)
+
+
+class Five_Hidden_Layer_RNN(DeepRNN):
+    def __init__(self, input_dim=3, hidden_dim_1=128, hidden_dim_2=64, hidden_dim_3=32, hidden_dim_4=16,
+                 hidden_dim_5=8, seq_len=150, learning_rate=1e-1, mom_coeff=0.85, batch_size=32, output_class=6):
+        self.make(input_dim, (hidden_dim_1, hidden_dim_2, hidden_dim_3, hidden_dim_4, hidden_dim_5), output_class,
+                  seed=5)
+
+
+class GRU(Momentum):
     """z keeps the old state, r scales it before U_h."""
 
     ORDER = ("W", "B", "W_z", "U_z", "B_z", "W_r", "U_r", "B_r", "W_h", "U_h", "B_h")
@@ -293,11 +356,6 @@ class GRU:
                 out["B_" + k] += a.sum(0, keepdims=True)
             g = g * z + back * r + az @ self.U_z.T + ar @ self.U_r.T
         return [out[n] for n in self.ORDER]
-
-    def step(self, grads):
-        for k, (n, gr) in enumerate(zip(self.ORDER, grads)):
-            self.moments[k] = self.mu * self.moments[k] - self.lr * np.asarray(gr)
-            setattr(self, n, getattr(self, n) + self.moments[k])
 
 
 class DenseHead:
