@@ -300,6 +300,17 @@ class Instance:
         args, kw = plan.apply(sub._resolve(kwargs))
         return sub._traced(f"{self._class_name}.{method}", kwargs, sub._call, self._handle, bound, args, kw)
 
+    def invoke(self, *args: Any, label: str | None = None, **shown: Any) -> Any:
+        """``obj(*args)``: the object called as a function, as a course calls a transform, a loss or
+        a module (its ``__call__``, which :meth:`call` does not look up: it binds the methods the
+        assignment names). Positional arguments only; ``shown`` names them for the report when the
+        call raises, and ``label`` is how the report writes the call (``GaussianNoise(...)(img)``)."""
+        sub = self._submission
+        label = label or f"{self._class_name}(...)"
+        described = shown or {f"argument {i + 1}": a for i, a in enumerate(args)}
+        resolved = [sub._resolved(a) for a in args]
+        return sub._traced(label, described, sub._call, self._handle, "__call__", resolved, {})
+
     def call_keeping_inputs(self, method: str, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
         """:meth:`call`, returning the result and each argument as the call left it (canonical name
         -> value), as :meth:`Submission.call_keeping_inputs` does for a function."""
