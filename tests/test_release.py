@@ -68,6 +68,29 @@ RELEASED = {
     "lab4-feedforward": ("examples/adebayotunde_53102_6620841_lab4.py",
                          "examples/Nakamura Rei_318877_assignsubmission_file_Lab4.ipynb",
                          {"lab4-feedforward.mnist.learns-digits", "lab4-feedforward.confusion.value"}),
+    # the grader's loop trains the student's own make_cnn on the generated FashionMNIST stand-in; the
+    # confusion matrix is the one the student's own network's scores imply
+    "lab5-cnn": ("examples/kulkarniaditya_61377_5520418_lab5.py",
+                 "examples/Bhat Sneha_204733_assignsubmission_file_Lab5.ipynb",
+                 {"lab5-cnn.fashion.learns", "lab5-cnn.confusion.value"}),
+    # accuracies and validation losses of the student's own trained CNN are computed by the private module
+    "lab6-transfer": ("examples/okonkwochidi_61207_7731502_lab6.py",
+                      "examples/Lindqvist Maja_402913_assignsubmission_file_Lab6.ipynb",
+                      {"lab6-transfer.evaluate.accuracy", "lab6-transfer.full.fine-tune",
+                       "lab6-transfer.best.min-val-loss"}),
+    "lab12-vae": ("examples/okonkwochidi_40417_8823106_lab12.py",
+                  "examples/Lindqvist Astrid_402713_assignsubmission_file_Lab12.ipynb", set()),
+    # the penalties and the SGD step are measured on the student's own network (its shapes, its gradients)
+    "lab8-regularization": ("examples/fernandesmaya_53318_7731024_lab8.py",
+                            "examples/Iyer Rohan_318902_assignsubmission_file_Lab8.ipynb",
+                            {"lab8-regularization.l2.value", "lab8-regularization.l1.value",
+                             "lab8-regularization.train.l2-weight-decay", "lab8-regularization.train.l2-manual",
+                             "lab8-regularization.dropout-net.eval"}),
+    # every answer the public checks need is recorded: the grader's own weights, data and training starts
+    "lab9-rnn": ("examples/okoroemeka_53417_6620912_lab9.py",
+                 "examples/Haugen Sigrid_318951_assignsubmission_file_Lab9.ipynb", set()),
+    "lab10-lstm": ("examples/Farouk Amal_319004_assignsubmission_file_Lab10.ipynb",
+                   "examples/brennanliam_53502_6620977_lab10.py", set()),
 }
 
 

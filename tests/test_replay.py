@@ -42,7 +42,10 @@ SUBJECTS = {"cnn-numpy": "cnn_numpy", "rnn-scratch": "rnn_scratch", "seq-models"
             "sparse-autoencoder": "sparse_autoencoder", "cs231n-layers": "cs231n_layers",
             "cs231n-convnet": "cs231n_convnet", "activity-rnn": "activity_rnn", "cs231n-pytorch": "cs231n_pytorch",
             "lab2-autograd": "lab2_autograd", "lab1-tensors": "lab1_tensors",
-            "lab3-regression": "lab3_regression", "lab4-feedforward": "lab4_feedforward"}
+            "lab3-regression": "lab3_regression", "lab4-feedforward": "lab4_feedforward", "lab5-cnn": "lab5_cnn",
+            "lab12-vae": "lab12_vae", "lab8-regularization": "lab8_regularization",
+            "lab6-transfer": "lab6_transfer",
+            "lab9-rnn": "lab9_rnn", "lab10-lstm": "lab10_lstm"}
 
 
 def graded(subject: Subject, module, recorded: cases.Recorded | None) -> dict[str, tuple]:
