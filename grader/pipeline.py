@@ -158,7 +158,7 @@ def grade_folder(assignment: Assignment, submissions: Path, out: Path, *, jobs: 
                 if entry.problem is None:   # only a regular file inside the submission is ever shown
                     write_submission_view(entry.path, entry.student, entry.sha256, folder.root,
                                           root=entry.root or entry.origin)
-                    prints.add(entry.student, entry.path)
+                    prints.add(entry.student, entry.path, result.fingerprint)
                 write_student_files(adjusted(result), folder)
                 results.append(result)
         finally:

@@ -143,6 +143,9 @@ class SubmissionResult:
     late_penalty_percent: float = 0.0  # from the assignment's [late] policy, of the points earned
     late_policy: str | None = None     # the assignment's [late] policy in words; None: it has none
     override: Override | None = None   # a person's total (before the late penalty), instead of the checks' sum
+    # The normalized token stream of the code graded (grader.similarity), taken by the grading process
+    # from the parse it grades, for the class's near-duplicate pairs; not part of any file written.
+    fingerprint: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def earned(self) -> float:

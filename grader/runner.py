@@ -36,10 +36,11 @@ from grader.checks import CONNECTION_BROKE, LiveRun, run_check, run_live, settle
 from grader.discovery import SubmissionFile, submission_files
 from grader.errors import (AuthorError, MalformedReply, SpecError, StudentCodeRaised, StudentError,
                            SubmissionUnreadable, WorkerLost)
-from grader.loader import prepare_source
+from grader.loader import PreparedSource, prepare_source
 from grader.oracle import load_reference, provided, standin_module
 from grader.results import Binding, CheckResult, ExerciseResult, LoadNote, Status, SubmissionResult
 from grader.sandbox import SandboxUnavailable, WorkerSubmission, Zygote, warm_imports
+from grader.similarity import fingerprint, starter_statements
 from grader.spec import Assignment, Exercise, load_assignment
 from grader.suite import load_suite, seed_for
 
@@ -105,6 +106,7 @@ class Grader:
         # Each check's requests as the last replay that passed here sent them: the next submission's
         # worker gets them ahead of need (grader.sandbox, scripts), so it is never idle between calls.
         self.scripts: dict[str, list[list[bytes]]] = {}
+        self._starter_statements: frozenset[tuple[str, ...]] | None = None   # see _fingerprint
 
     @property
     def zygote(self) -> Zygote:
@@ -245,7 +247,18 @@ class Grader:
                               for index, ex in enumerate(self.assignment.exercises))
         finally:
             _quietly(submission.close)
-        return self._result(entry, exercises, tuple(dict.fromkeys(notes)), None, started)
+        return replace(self._result(entry, exercises, tuple(dict.fromkeys(notes)), None, started),
+                       fingerprint=self._fingerprint(prepared))
+
+    def _fingerprint(self, prepared: PreparedSource) -> tuple[str, ...] | None:
+        """The submission's fingerprint for the class's near-duplicates (grader.similarity), from
+        the parse just graded, so that the command need not read and parse every file again."""
+        try:
+            if self._starter_statements is None:
+                self._starter_statements = starter_statements(self.assignment.starter)
+            return tuple(fingerprint(prepared, self._starter_statements))
+        except Exception:  # noqa: BLE001 - a courtesy: the command takes it from the file instead
+            return None
 
     def _grade_exercise(self, exercise: Exercise, submission: WorkerSubmission,
                         notes: list[LoadNote], index: int = 0) -> ExerciseResult:

@@ -18,11 +18,11 @@ import ast
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from rapidfuzz.distance import Indel
 
-from grader.loader import prepare_source
+from grader.loader import PreparedSource, prepare_source
 
 DEFAULT_THRESHOLD = 0.9
 MIN_TOKENS = 40          # tiny submissions (a stub, a syntax error) look alike without being copies
@@ -63,10 +63,10 @@ def _tokens(tree: ast.AST) -> list[str]:
     return tokens
 
 
-def _statements(path: Path) -> list[tuple[str, ...]]:
+def _statements(prepared: PreparedSource) -> list[tuple[str, ...]]:
     """The normalized token stream of each top-level statement grading would load, docstrings aside."""
     statements = []
-    for unit in prepare_source(path).units:
+    for unit in prepared.units:
         if unit.node is not None:
             nodes = [unit.node]
         else:
@@ -81,17 +81,19 @@ def _statements(path: Path) -> list[tuple[str, ...]]:
     return statements
 
 
-def fingerprint(path: Path, given: frozenset[tuple[str, ...]] = frozenset()) -> list[str]:
+def fingerprint(source: Path | PreparedSource, given: frozenset[tuple[str, ...]] = frozenset()) -> list[str]:
     """The normalized token stream of the submission's definitions (what grading would load),
-    without the statements in ``given`` (see :func:`starter_statements`)."""
-    return [token for statement in _statements(path) if statement not in given for token in statement]
+    without the statements in ``given`` (see :func:`starter_statements`). ``source``: the file, or
+    what :func:`grader.loader.prepare_source` made of it (grading has it already: no second parse)."""
+    prepared = prepare_source(source) if isinstance(source, Path) else source
+    return [token for statement in _statements(prepared) if statement not in given for token in statement]
 
 
 def starter_statements(starter: Path | None) -> frozenset[tuple[str, ...]]:
     """The starter's statements, normalized: what a submission that left them unchanged shares
     with every other. Empty when there is no starter or it cannot be read (then all code counts)."""
     try:
-        return frozenset(_statements(starter)) if starter is not None else frozenset()
+        return frozenset(_statements(prepare_source(starter))) if starter is not None else frozenset()
     except Exception:   # noqa: BLE001 - an unreadable starter is the author's to fix
         return frozenset()
 
@@ -122,11 +124,15 @@ class Fingerprints:
         self._groups: dict[tuple[str, ...], set[str]] = {}          # fingerprint -> its students
         self._close: list[tuple[tuple[str, ...], tuple[str, ...], float]] = []   # groups at least threshold alike
 
-    def add(self, student: str, path: Path) -> None:
-        try:
-            tokens = fingerprint(path, self.given)
-        except Exception:   # noqa: BLE001 - an unreadable file has no fingerprint; grading says why
-            return
+    def add(self, student: str, path: Path, tokens: Sequence[str] | None = None) -> None:
+        """Take ``student``'s fingerprint: ``tokens`` when the grading process took it already
+        (:attr:`grader.results.SubmissionResult.fingerprint`), else from the file at ``path``."""
+        if tokens is None:
+            try:
+                tokens = fingerprint(path, self.given)
+            except Exception:   # noqa: BLE001 - an unreadable file has no fingerprint; grading says why
+                return
+        tokens = list(tokens)
         if student in self.prints:
             self._groups[tuple(self.prints.pop(student))].discard(student)
         if len(tokens) < MIN_TOKENS:

@@ -231,3 +231,14 @@ def test_students_get_their_own_report_without_hidden_details(reports, graded):
     page = (reports / "student" / f"{buggy}.html").read_text()
     assert "hidden check" in page and "softmax-stable" not in page
     assert "softmax-stable" in (reports / f"{buggy}.html").read_text()
+
+
+def test_grading_takes_the_fingerprint_the_file_gives():
+    """The class's near-duplicate pairs use the fingerprint the grading process takes from the parse
+    it graded (the command no longer parses every file again): it is the file's own."""
+    from grader.pipeline import grade_one
+    from grader.similarity import fingerprint, starter_statements
+    spec = load_assignment(find_assignment("cnn-numpy"))
+    path = EXAMPLES / "student_a.ipynb"
+    result = grade_one(spec, path, public_only=True)
+    assert result.fingerprint and list(result.fingerprint) == fingerprint(path, starter_statements(spec.starter))
