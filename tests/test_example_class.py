@@ -242,3 +242,26 @@ def test_grading_takes_the_fingerprint_the_file_gives():
     path = EXAMPLES / "student_a.ipynb"
     result = grade_one(spec, path, public_only=True)
     assert result.fingerprint and list(result.fingerprint) == fingerprint(path, starter_statements(spec.starter))
+
+
+def test_near_duplicates_of_a_class_come_from_the_grading_processes(tmp_path, monkeypatch):
+    """Through ``grader grade -j 2``: a renamed copy is paired with its original in the class summary,
+    from the fingerprints the grading processes returned: the command reads no file to take them."""
+    import shutil
+
+    import grader.similarity
+
+    def no_second_parse(*args, **kwargs):
+        raise AssertionError("the command parsed a submission again for its fingerprint")
+
+    monkeypatch.setattr(grader.similarity, "fingerprint", no_second_parse)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "student_a.ipynb", folder / "student_a.ipynb")
+    shutil.copy(EXAMPLES / "student_a.ipynb", folder / "copy_of_a.ipynb")
+    shutil.copy(EXAMPLES / "patches_numpy.py", folder / "someone_else.py")
+    out = tmp_path / "reports"
+    assert main(["grade", str(folder), "-a", "cnn-numpy", "-o", str(out), "-j", "2"]) == 0
+    section = (out / "index.html").read_text().split("<h2>Near-duplicate submissions</h2>", 1)[1].split("</section>", 1)[0]
+    rows = re.findall(r"<tr><td>(.*?)</td>", section, flags=re.S)
+    assert len(rows) == 1 and "copy_of_a" in rows[0] and "student_a" in rows[0], section
