@@ -17,15 +17,17 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from grader.discovery import SubmissionFile
 from grader.errors import AuthorError, GraderError
-from grader.pipeline import grade_folder, grade_one
-from grader.report import write_student_report
-from grader.results import SubmissionResult
-from grader.sandbox import FALLBACK_ENV
 from grader.spec import Assignment, find_assignment, load_assignment
+
+# The grading code (numpy, hypothesis, nbformat, the sandbox) is imported by the commands that
+# use it: `grader grade` starts the forkserver of its grading processes before it imports any of
+# it (grader.processes), so that the two import at once.
+if TYPE_CHECKING:
+    from grader.discovery import SubmissionFile
+    from grader.results import SubmissionResult
 
 
 def _assignment(name: str | None) -> Assignment:
@@ -43,7 +45,11 @@ def _assignment(name: str | None) -> Assignment:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    if args.dask is None:
+        from grader.processes import start_early
+        start_early()
     from grader.devices import DeviceUnavailable, choose
+    from grader.pipeline import grade_folder
     assignment = _assignment(args.assignment)
     try:
         device = choose(args.device, uses_torch="torch" in _warm(assignment), allowed=assignment.gpu)
@@ -116,6 +122,9 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from grader.pipeline import grade_one
+    from grader.report import write_student_report
+    from grader.sandbox import FALLBACK_ENV
     from grader.terminal import Paint, check_summary, colour_enabled
     os.environ.setdefault(FALLBACK_ENV, "rlimits")   # the student's own machine: a weaker sandbox is theirs to accept
     assignment = _assignment(args.assignment)
@@ -136,6 +145,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_ci(args: argparse.Namespace) -> int:
     from grader import ci
+    from grader.pipeline import grade_one
+    from grader.report import write_student_report
+    from grader.sandbox import FALLBACK_ENV
     os.environ.setdefault(FALLBACK_ENV, "rlimits")   # the student's own repository and runner
     assignment = _assignment(args.assignment)
     repo = Path(args.path).resolve()
@@ -207,6 +219,8 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_gradescope(args: argparse.Namespace) -> int:
     """Gradescope's run_autograder: every check on the submission, into results.json."""
     from grader.export import write_gradescope_json
+    from grader.pipeline import grade_one
+    from grader.sandbox import FALLBACK_ENV
     os.environ.setdefault(FALLBACK_ENV, "rlimits")   # a container that may not allow bubblewrap: student code as nobody
     assignment = _assignment(args.assignment)
     result = grade_one(assignment, Path(args.submission), public_only=False)

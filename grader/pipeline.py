@@ -149,8 +149,8 @@ def grade_folder(assignment: Assignment, submissions: Path, out: Path, *, jobs: 
         results = list(reused)
         # isolate: even with one job, the class is graded in a process of its own session, which
         # student code that kills its grading process (or that process's group) cannot reach past
-        graded = grade_class(assignment, todo, jobs=jobs, hidden=[Path(submissions)], dask=dask, isolate=True,
-                             live=live, device=device)
+        graded = grade_class(assignment, todo, jobs=jobs, hidden=[Path(submissions).resolve()], dask=dask,
+                             isolate=True, live=live, device=device)
         try:
             for result in (progress(graded, len(todo)) if progress else graded):
                 entry = by_student[result.student]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as futures
-import multiprocessing
 import os
 import signal
 import tempfile
@@ -38,6 +37,7 @@ from grader.errors import (AuthorError, MalformedReply, SpecError, StudentCodeRa
                            SubmissionUnreadable, WorkerLost)
 from grader.loader import PreparedSource, prepare_source
 from grader.oracle import load_reference, provided, standin_module
+from grader.processes import pool_context
 from grader.results import Binding, CheckResult, ExerciseResult, LoadNote, Status, SubmissionResult
 from grader.sandbox import SandboxUnavailable, WorkerSubmission, Zygote, warm_imports
 from grader.similarity import fingerprint, starter_statements
@@ -415,18 +415,40 @@ _process_setup_error: BaseException | None = None
 PROCESS_DEATHS_ALLOWED = 2
 
 
+def _command_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:   # gone, or the number is someone else's process now
+        return False
+    return True
+
+
 def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scratch_dir: str | None = None,
-                  live: bool = False, defer: bool = True, parent: int | None = None, device: str = "cpu") -> None:
+                  live: bool = False, defer: bool = True, parent: int | None = None, device: str = "cpu",
+                  environment: dict[str, str] | None = None, cwd: str | None = None) -> None:
     """Set up one grading process of the pool.
 
     It starts its own session first, so that student code which signals "its parent's process
     group" reaches at most this process and its zygote, never the command that runs the class.
     Being in a session of its own, a signal to the command's group does not reach it either: it
-    dies with ``parent`` (the command) instead, however that ends (kill -9 included), and its
-    zygote with it. A setup that fails is remembered and raised by the first task, so it reaches
-    the caller as what it is (a broken assignment) instead of as a pool that keeps dying."""
+    dies with its parent instead, however that ends (kill -9 included), and its zygote with it.
+    Its parent is ``parent`` (the command), or the forkserver the command started (pool_context),
+    which ends when the command does. A forked process has the forkserver's environment and working
+    folder, from when the forkserver started: ``environment`` and ``cwd`` are the command's now, as
+    a process started afresh would have them. A setup that fails is remembered and raised by the
+    first task, so it reaches the caller as what it is (a broken assignment) instead of as a pool
+    that keeps dying."""
     global _process_grader, _process_setup_error, _process_defers
     _process_defers = defer
+    forked_by = os.getppid()
+    if environment is not None:
+        os.environ.clear()
+        os.environ.update(environment)
+    if cwd is not None:
+        try:
+            os.chdir(cwd)
+        except OSError:
+            pass
     try:
         os.setsid()
     except OSError:   # already a session leader
@@ -437,7 +459,8 @@ def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scr
             confine.prctl(confine.PR_SET_PDEATHSIG, signal.SIGKILL)
         except confine.ConfineError:   # not Linux: the pool's own shutdown is all there is
             pass
-        if os.getppid() != parent:     # the command died before the signal was armed
+        # the command, or the forkserver, died before the signal was armed
+        if os.getppid() != forked_by or not _command_alive(parent):
             os._exit(70)
     try:
         _process_grader = Grader(load_assignment(Path(assignment_dir)), public_only=public_only,
@@ -489,10 +512,10 @@ def grade_in_pool(assignment: Assignment, entries: list[SubmissionFile], *, jobs
         os.chmod(scratch, 0o711)   # each process's scratch folder inside must stay reachable for workers
         while queue:
             pool = futures.ProcessPoolExecutor(
-                max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded process
+                max_workers=jobs, mp_context=pool_context(),
                 initializer=_init_process,
                 initargs=(str(assignment.root), public_only, [str(h) for h in hidden], scratch, live, jobs > 1,
-                          os.getpid(), device))
+                          os.getpid(), device, dict(os.environ), os.getcwd()))
             finished = False
             try:
                 yield from _run_pool(pool, assignment, queue, deaths, jobs, public_only, held)

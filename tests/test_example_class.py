@@ -265,3 +265,25 @@ def test_near_duplicates_of_a_class_come_from_the_grading_processes(tmp_path, mo
     section = (out / "index.html").read_text().split("<h2>Near-duplicate submissions</h2>", 1)[1].split("</section>", 1)[0]
     rows = re.findall(r"<tr><td>(.*?)</td>", section, flags=re.S)
     assert len(rows) == 1 and "copy_of_a" in rows[0] and "student_a" in rows[0], section
+
+
+def test_grading_processes_run_with_the_command_as_it_is_when_it_grades(tmp_path, monkeypatch, capsys):
+    """Grading processes are forked from a forkserver (grader.processes) that may have started long
+    before, in a caller that has since changed its environment and folder: they take the command's
+    as they are when the pool starts, as processes started afresh would. Seen from inside one: the
+    sandbox it is told to use (this process is made to ignore the variable; the grading process
+    cannot be, and refuses the mode it names)."""
+    import shutil
+
+    import grader.sandbox
+    from grader.processes import start_early
+
+    start_early()   # running before the variable is set (a no-op when an earlier test started it)
+    monkeypatch.setattr(grader.sandbox, "_modes_to_try", lambda: ["bubblewrap", "namespaces"])
+    monkeypatch.setenv(grader.sandbox.SANDBOX_ENV, "no-such-sandbox")
+    (tmp_path / "class").mkdir()
+    shutil.copy(EXAMPLES / "student_a.ipynb", tmp_path / "class" / "student_a.ipynb")
+    shutil.copy(EXAMPLES / "patches_numpy.py", tmp_path / "class" / "someone_else.py")
+    monkeypatch.chdir(tmp_path)
+    assert main(["grade", "class", "-a", "cnn-numpy", "-o", "reports", "-j", "2"]) == 2
+    assert "GRADER_SANDBOX='no-such-sandbox' is not a sandbox" in capsys.readouterr().err

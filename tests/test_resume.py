@@ -40,10 +40,11 @@ def totals(out: Path) -> dict[str, float]:
 
 
 def grading_processes() -> set[tuple[int, str]]:
-    """(pid, command) of the grading processes and zygotes running on this machine."""
+    """(pid, command) of the grading processes (forked by a forkserver, or spawned), their
+    forkserver, and zygotes running on this machine."""
     ps = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
     return {(int(line.split(None, 1)[0]), line.split(None, 1)[1][:80]) for line in ps.splitlines()
-            if "grader.zygote" in line or "spawn_main" in line}
+            if any(mark in line for mark in ("grader.zygote", "spawn_main", "multiprocessing.forkserver"))}
 
 
 @pytest.mark.slow
