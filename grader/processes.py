@@ -8,7 +8,13 @@ does the same, on the other core, instead of each grading process importing it a
 from __future__ import annotations
 
 import multiprocessing
+import os
 from multiprocessing.context import BaseContext
+
+from grader.confine import FALLBACK_ENV, SANDBOX_ENV
+
+# Sandboxes whose workers may reach the forkserver's socket (see pool_context).
+WEAK_SANDBOXES = ("rlimits", "none")
 
 # What the forkserver imports before it forks a grading process: the grader's grading code and
 # what it imports (numpy, hypothesis, nbformat), about half a second of CPU per process otherwise.
@@ -19,8 +25,14 @@ def pool_context() -> BaseContext:
     """Grading processes forked from a forkserver where the platform has one, started afresh
     (spawn) elsewhere; never forked from the command itself, which has threads (the pool's, the
     progress bar's). A forkserver ends when the command does, and the processes it forked with it
-    (grader.runner._init_process)."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    (grader.runner._init_process).
+
+    Not under a sandbox that leaves student code this machine's /tmp and the grader's uid (rlimits,
+    none, or a fallback to rlimits): a forkserver listens on a socket there and forks whatever a
+    process that connects asks for, outside the worker's limits."""
+    weak = (os.environ.get(SANDBOX_ENV, "").strip().lower() in WEAK_SANDBOXES
+            or os.environ.get(FALLBACK_ENV, "").strip().lower() in WEAK_SANDBOXES)
+    if weak or "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)

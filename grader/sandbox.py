@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 import grader
 from grader import confine, wire
 from grader.binding import Signature
-from grader.confine import View
+from grader.confine import FALLBACK_ENV, SANDBOX_ENV, View
 from grader.errors import GraderError, InternalError, MalformedReply, ScriptDiverged, StudentCodeRaised, WorkerLost
 
 from grader.spec import Assignment, Limits
@@ -54,9 +54,7 @@ from grader.suite import current_check
 if TYPE_CHECKING:
     from grader.loader import CodeUnit
 
-SANDBOX_ENV = "GRADER_SANDBOX"   # bubblewrap | namespaces | rlimits | none; unset: the strongest available
-MODES = ("bubblewrap", "namespaces", "rlimits", "none")
-FALLBACK_ENV = "GRADER_SANDBOX_FALLBACK"   # "rlimits": the automatic choice may end at rlimits (grader check/ci)
+MODES = ("bubblewrap", "namespaces", "rlimits", "none")   # what SANDBOX_ENV may name (grader.confine)
 MAX_COPIED_BYTES = 64 * 2**20     # of a submission's own files, copied into each worker's scratch folder
 MAX_COPIED_FILES = 500
 PROCESS_LIMIT = 256               # processes and threads of a worker's uid (RLIMIT_NPROC, grader.zygote)

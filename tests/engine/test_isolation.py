@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from grader.errors import StudentCodeRaised, WorkerLost
-from grader.sandbox import SANDBOX_ENV, SandboxUnavailable, Zygote
+from grader.sandbox import FALLBACK_ENV, SANDBOX_ENV, SandboxUnavailable, Zygote
 from grader.spec import Limits
 from grader.zygote import world_readable
 
@@ -210,3 +210,17 @@ def modules(x):
                "grader.runner", "grader.checks", "grader.report", "grader.export", "grader.sandbox", "reference",
                "tests"}
     assert not loaded & trusted and not any(name.startswith("grader_suite") for name in loaded), loaded & trusted
+
+
+@pytest.mark.parametrize("variable, value", [(SANDBOX_ENV, "rlimits"), (SANDBOX_ENV, "none"), (FALLBACK_ENV, "rlimits")])
+def test_no_forkserver_where_student_code_could_reach_its_socket(monkeypatch, variable, value):
+    """A forkserver listens on a socket in this machine's /tmp and forks what a process that
+    connects asks for. Bubblewrap and namespaces give the worker a /tmp of its own (the hostile case
+    net_forkserver); a sandbox that leaves it the host's /tmp and the grader's uid gets a pool of
+    processes started afresh instead."""
+    from grader.processes import pool_context
+    monkeypatch.delenv(SANDBOX_ENV, raising=False)
+    monkeypatch.delenv(FALLBACK_ENV, raising=False)
+    assert pool_context().get_start_method() == "forkserver"
+    monkeypatch.setenv(variable, value)
+    assert pool_context().get_start_method() == "spawn"

@@ -245,6 +245,9 @@ CASES: tuple[Case, ...] = (
     Case("net_localhost", CNN, "relu connects to the test's listeners on 127.0.0.1:47771, [::1]:47771 and the "
          "abstract unix socket @grader-hostile-listener", "the worker has no network: no connection arrives",
          90.0, r"hostile: tried the host's listeners"),
+    Case("net_forkserver", CNN, "relu connects to every unix socket in the host's temporary folders, the grader's "
+         "forkserver's (pymp-*) first", "none is there to see: the worker has a /tmp of its own",
+         90.0, r"hostile: tried \d+ unix sockets"),
     # ---- cnn-numpy: exhausting ----
     Case("exhaust_memory", CNN, "softmax allocates bytearray(10**11), then 256 MiB blocks until stopped",
          "the memory limit stops it: softmax's checks fail, the run goes on", 82.0, MEMORY),
