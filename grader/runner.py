@@ -103,6 +103,9 @@ class Grader:
         self._hidden = [root / "reference", root / "tests", root / "assignments", *hidden]
         self._zygote: Zygote | None = None
         self._later: list[tuple[int, int, LiveRun]] | None = None   # live runs deferred (grade_deferring)
+        # The last submission whose live runs are still to come, loaded (see _keep): run_live forks
+        # their workers from it instead of reading, parsing and loading the file again for each.
+        self._kept: tuple[tuple[str, str], WorkerSubmission] | None = None
         # Each check's requests as the last replay that passed here sent them: the next submission's
         # worker gets them ahead of need (grader.sandbox, scripts), so it is never idle between calls.
         self.scripts: dict[str, list[list[bytes]]] = {}
@@ -126,8 +129,23 @@ class Grader:
         return self._zygote
 
     def close(self) -> None:
+        self._drop_kept()
         self._drop_zygote(kill=False)
         self._scratch.cleanup()
+
+    def _keep(self, entry: SubmissionFile, submission: WorkerSubmission) -> None:
+        """Keep ``submission`` (its loaded template; its last worker ends) for the live runs of
+        ``entry`` this process may get: one at most, so one student's loaded code at a time."""
+        key = (str(entry.path), entry.sha256)
+        if self._kept is not None and self._kept[1] is not submission:
+            self._drop_kept()
+        _quietly(submission.restart)
+        self._kept = (key, submission)
+
+    def _drop_kept(self) -> None:
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            _quietly(kept[1].close)
 
     def _zygote_died(self) -> bool:
         process = getattr(self._zygote, "process", None)
@@ -188,21 +206,30 @@ class Grader:
         check = next((c for c in self.assignment.checks if c.id == pending.run.check_id), None)
         if check is None:
             return None
-        try:
-            prepared = prepare_source(pending.entry.path)
-            submission = WorkerSubmission(self.assignment, self.zygote, prepared.units, self.reference,
-                                          files=submission_files(pending.entry, self.assignment.import_as), device=self.device)
-        except SandboxUnavailable:
-            raise
-        except Exception:  # noqa: BLE001 - it loaded a moment ago; if it no longer does, the replay stands
-            return None
+        kept = self._kept
+        if kept is not None and kept[0] == (str(pending.entry.path), pending.entry.sha256):
+            submission = kept[1]   # its template is the file loaded, as a new one would be
+            submission.scripts = None
+        else:
+            self._drop_kept()
+            try:
+                prepared = prepare_source(pending.entry.path)
+                submission = WorkerSubmission(self.assignment, self.zygote, prepared.units, self.reference,
+                                              files=submission_files(pending.entry, self.assignment.import_as),
+                                              device=self.device)
+            except SandboxUnavailable:
+                raise
+            except Exception:  # noqa: BLE001 - it loaded a moment ago; if it no longer does, the replay stands
+                return None
         try:
             self._with_live_zygote(submission)
+            submission._bindings.clear()
             return run_live(self.suite, check, submission, self.assignment.limits.check_budget_s, pending.run.state)
         finally:
-            _quietly(submission.close)
+            self._keep(pending.entry, submission)   # for the submission's next live run, if it comes here
             if self._zygote is not None and self._zygote_died():
                 self._drop_zygote()
+                self._drop_kept()
 
     def _graded(self, entry: SubmissionFile, later: list[tuple[int, int, LiveRun]] | None) -> SubmissionResult:
         started = time.perf_counter()
@@ -238,6 +265,7 @@ class Grader:
             return self._result(entry, exercises, (), problem, started)
         if self._zygote is not None and self._zygote_died():
             self._drop_zygote()
+        self._drop_kept()
         submission = WorkerSubmission(self.assignment, self.zygote, prepared.units, self.reference,
                                       files=submission_files(entry, self.assignment.import_as), device=self.device)
         submission.scripts = self.scripts
@@ -246,7 +274,10 @@ class Grader:
             exercises = tuple(self._grade_exercise(ex, submission, notes, index)
                               for index, ex in enumerate(self.assignment.exercises))
         finally:
-            _quietly(submission.close)
+            if self._later:   # its live runs come next (grade_deferring): they start from it
+                self._keep(entry, submission)
+            else:
+                _quietly(submission.close)
         return replace(self._result(entry, exercises, tuple(dict.fromkeys(notes)), None, started),
                        fingerprint=self._fingerprint(prepared))
 

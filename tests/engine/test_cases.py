@@ -316,16 +316,21 @@ def test_a_verdict_does_not_depend_on_who_was_graded_before_in_the_same_process(
     assert all(status is Status.PASSED for status, _, _ in first.values())
 
 
-def test_live_runs_handed_to_other_processes_give_what_grading_in_one_process_gives(course, tmp_path):
+def test_live_runs_handed_to_other_processes_give_what_grading_in_one_process_gives(course, tmp_path, monkeypatch):
     """A grading pool defers the live run of each check whose replay failed (the shrink to the
     smallest failing input) and hands it to whichever process is free (Grader.grade_deferring,
     run_live). Put back in place, those results are what grading the submission in one go gives:
     verdicts, messages, smallest inputs, and the checks after each live run (which start from a
-    fresh worker either way, so that where the live run ran does not matter)."""
+    fresh worker either way, so that where the live run ran does not matter). A process keeps the
+    submission loaded for its next live run: the one that graded it loads it no more, another once."""
     from grader.discovery import discover
     from grader.runner import Grader, with_live_results
+    from grader.sandbox import WorkerSubmission
 
     assignment = load_assignment(course)
+    loads: list[WorkerSubmission] = []
+    load = WorkerSubmission._loaded_worker
+    monkeypatch.setattr(WorkerSubmission, "_loaded_worker", lambda self: (loads.append(self), load(self))[1])
 
     def checks(result) -> dict:
         return {c.check.id: (c.status, c.message, c.counterexample) for e in result.exercises for c in e.checks}
@@ -337,11 +342,18 @@ def test_live_runs_handed_to_other_processes_give_what_grading_in_one_process_gi
         try:
             whole = inline.grade(entry)
             provisional, pending = deferring.grade_deferring(entry)
+            loads.clear()
             done = {(p.exercise, p.check): elsewhere.run_live(p) for p in pending}
+            loaded_elsewhere = len(loads)
+            loads.clear()
+            here = {(p.exercise, p.check): deferring.run_live(p) for p in pending}
+            loaded_here = len(loads)
         finally:
             for grader in (inline, deferring, elsewhere):
                 grader.close()
         assert checks(with_live_results(provisional, done)) == checks(whole)
+        assert checks(with_live_results(provisional, here)) == checks(whole)
+        assert (loaded_elsewhere, loaded_here) == ((1, 0) if pending else (0, 0))
         if source is CORRECT:
             assert pending == []
         else:
