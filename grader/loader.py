@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import io
 import re
 import warnings
@@ -278,10 +279,23 @@ def _python_of(cell: _Cell) -> tuple[str | None, list[LoadNote], ast.Module | No
 
 
 def _parsed(source: str) -> ast.Module | None:
+    if len(source) > _SHARED_TREE_CHARS:
+        return _parse(source)
+    return _shared_tree(source)
+
+
+def _parse(source: str) -> ast.Module | None:
     try:
         return ast.parse(source)
     except _UNPARSABLE:
         return None
+
+
+# A cell's syntax tree, shared by every notebook of the grading process that has the same cell: in a
+# class most cells are the starter's (imports, given code, test cells), and parsing them again for
+# every student was most of reading a notebook. Nothing here or downstream changes a tree it is given.
+_SHARED_TREE_CHARS = 64 * 1024
+_shared_tree = functools.lru_cache(maxsize=512)(_parse)
 
 
 def _replace_ipython_lines(lines: list[str], cell: _Cell) -> tuple[list[str], list[LoadNote]]:

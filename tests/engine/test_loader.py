@@ -439,3 +439,21 @@ def test_a_notebook_without_cell_ids_loads_and_is_shown_without_nbformats_warnin
         assert [u.source for u in prepare_source(page).units] == ["def f(x):\n    return x"]
         assert "def" in render_submission(page, "tova_quill", "ab" * 32)
     assert not [w for w in caught if "missing an id" in str(w.message)], [str(w.message) for w in caught]
+
+
+def test_a_cell_two_notebooks_share_is_parsed_once_and_prepared_alike(tmp_path):
+    """The starter's cells are in every notebook of a class: the grading process parses each once.
+    What each notebook's units say (source, where, line) is its own all the same."""
+    given_code = "import math\n\ndef area(r):\n    return math.pi * r * r\n"
+    first = prepare_source(write_notebook(tmp_path / "a.ipynb", given_code, "def mine():\n    return 1\n"))
+    second = prepare_source(write_notebook(tmp_path / "b.ipynb", "x = 2\n", given_code))
+    (a_import, a_area, _), (_, b_import, b_area) = first.units, second.units
+    assert a_area.node is b_area.node and a_import.node is b_import.node
+    assert (a_area.source, a_area.lineno) == (b_area.source, b_area.lineno)
+    assert (a_area.filename, a_area.where) == ("a.ipynb, cell 1", "cell 1, line 3")
+    assert (b_area.filename, b_area.where) == ("b.ipynb, cell 2", "cell 2, line 3")
+    assert run_units(second.units)["area"](1.0) == pytest.approx(3.14159, abs=1e-5)
+    huge = "y = 0\n" * 20_000   # over the size a tree is kept for: parsed for each notebook
+    c = prepare_source(write_notebook(tmp_path / "c.ipynb", huge))
+    d = prepare_source(write_notebook(tmp_path / "d.ipynb", huge))
+    assert c.units[0].node is not d.units[0].node
