@@ -260,6 +260,9 @@ def _text(tree: dict[str, Any], key: str) -> str:
 
 
 def _dtype(name: Any) -> np.dtype:
+    known = _DTYPES.get(name) if type(name) is str else None
+    if known is not None:
+        return known
     if not isinstance(name, str) or len(name) > 16:
         raise WireError(f"bad dtype {_short(name, 40)}")
     try:
@@ -268,13 +271,25 @@ def _dtype(name: Any) -> np.dtype:
         raise WireError(f"bad dtype {name!r}") from None
     if dtype.kind not in _ARRAY_KINDS or dtype.fields is not None or dtype.subdtype is not None:
         raise WireError(f"dtype {dtype} cannot travel")
+    if len(_DTYPES) < 64:
+        _DTYPES[name] = dtype
     return dtype
 
 
+_DTYPES: dict[str, np.dtype] = {}   # dtype names that passed _dtype's checks: the same answer again
+
+
 def _shape(shape: Any) -> tuple[int, ...]:
-    if not isinstance(shape, list) or len(shape) > MAX_DIMS or not all(is_int(s) and s >= 0 for s in shape):
+    if not isinstance(shape, list) or len(shape) > MAX_DIMS or not _sizes(shape):
         raise WireError(f"bad array shape {_short(shape, 80)}: a list of at most {MAX_DIMS} sizes >= 0")
     return tuple(shape)
+
+
+def _sizes(shape: list[Any]) -> bool:
+    for size in shape:
+        if type(size) is not int or size < 0:   # a decoded header's ints are plain ints; bool is not one
+            return False
+    return True
 
 
 def _decode_array(tree: dict[str, Any], raw: bytes) -> np.ndarray:
@@ -363,29 +378,36 @@ class Reader:
         return fds
 
     def _take(self, n: int, deadline: float | None) -> bytes:
-        while len(self._buf) - self._pos < n:
-            self._fill(n - (len(self._buf) - self._pos), deadline)
-        out = bytes(self._buf[self._pos:self._pos + n])
-        self._pos += n
-        if self._pos == len(self._buf):
+        # On the hot path (several calls per message): a slice of what is already here, and only
+        # when that falls short a read (which also drops what was taken before).
+        pos = self._pos
+        end = pos + n
+        if end > len(self._buf):
+            self._fill(n, deadline)
+            pos, end = self._pos, self._pos + n
+        out = bytes(self._buf[pos:end])
+        if end == len(self._buf):   # all read: a large message's bytes are not kept until the next one
             self._buf.clear()
-            self._pos = 0
-        elif self._pos > self.CHUNK:
-            del self._buf[:self._pos]
-            self._pos = 0
+            end = 0
+        self._pos = end
         return out
 
-    def _fill(self, needed: int, deadline: float | None) -> None:
-        _arm(self.sock, deadline)
-        size = min(max(needed, self.CHUNK), 1 << 20)
-        if self._with_fds:
-            chunk, fds, _, _ = socket.recv_fds(self.sock, size, 4)
-            self._fds.extend(fds)
-        else:
-            chunk = self.sock.recv(size)
-        if not chunk:
-            raise EOFError("connection closed")
-        self._buf += chunk
+    def _fill(self, n: int, deadline: float | None) -> None:
+        """Read until ``n`` bytes past the read position are here."""
+        if self._pos:
+            del self._buf[:self._pos]
+            self._pos = 0
+        while len(self._buf) < n:
+            _arm(self.sock, deadline)
+            size = min(max(n - len(self._buf), self.CHUNK), 1 << 20)
+            if self._with_fds:
+                chunk, fds, _, _ = socket.recv_fds(self.sock, size, 4)
+                self._fds.extend(fds)
+            else:
+                chunk = self.sock.recv(size)
+            if not chunk:
+                raise EOFError("connection closed")
+            self._buf += chunk
 
 
 class _Exact:
