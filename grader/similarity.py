@@ -118,11 +118,20 @@ class Fingerprints:
     a few dozen squared comparisons, not 125,000."""
 
     def __init__(self, starter: Path | None = None, threshold: float = DEFAULT_THRESHOLD):
-        self.given = starter_statements(starter)
+        self.starter = starter
+        self._given: frozenset[tuple[str, ...]] | None = None
         self.threshold = threshold
         self.prints: dict[str, list[str]] = {}
         self._groups: dict[tuple[str, ...], set[str]] = {}          # fingerprint -> its students
         self._close: list[tuple[tuple[str, ...], tuple[str, ...], float]] = []   # groups at least threshold alike
+
+    @property
+    def given(self) -> frozenset[tuple[str, ...]]:
+        """The starter's statements, read when a fingerprint is first taken here (``grader grade``
+        gets the grading processes' fingerprints, and starts grading without reading the starter)."""
+        if self._given is None:
+            self._given = starter_statements(self.starter)
+        return self._given
 
     def add(self, student: str, path: Path, tokens: Sequence[str] | None = None) -> None:
         """Take ``student``'s fingerprint: ``tokens`` when the grading process took it already
