@@ -293,3 +293,23 @@ def test_a_reply_the_worker_corrupted_reads_as_the_students_doing(course):
     assert "your code's worker sent a malformed reply" in corrupted.message and "suite" not in corrupted.message
     unsendable = run_check(suite, check, Replies(wire.Unsendable("cannot send a socket to a worker")))
     assert unsendable.status is Status.GRADER_FAULT and "not yours" in unsendable.message
+
+
+def test_the_command_exits_with_its_code_its_output_said_and_nothing_left(course, tmp_path):
+    """``grader`` ends without tearing the interpreter down (grader.cli.run): what it printed still
+    reaches a pipe in full, its exit code is the command's, and the exit handlers still ran (the
+    temporary folders of the class run are gone)."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    write(tmp_path / "subs" / "honest.py", HONEST)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "TMPDIR": str(temporary)}
+    command = [sys.executable, "-m", "grader.cli", "grade", "-a", str(course)]
+    run = subprocess.run([*command, str(tmp_path / "subs"), "-o", str(tmp_path / "out"), "-j", "2"],
+                         capture_output=True, text=True, timeout=240, start_new_session=True, env=env)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "honest" in run.stdout and run.stdout.rstrip().endswith(f"reports: {tmp_path / 'out' / 'index.html'}")
+    assert list(temporary.iterdir()) == []
+    (tmp_path / "empty").mkdir()
+    none = subprocess.run([*command, str(tmp_path / "empty"), "-o", str(tmp_path / "out2")],
+                          capture_output=True, text=True, timeout=240, env=env)
+    assert none.returncode == 2 and "no submissions found" in none.stderr
