@@ -32,7 +32,7 @@ import numpy as np
 from grader.checks import run_check
 from grader.discovery import discover
 from grader.loader import prepare_source
-from grader.pipeline import grade_class
+from grader.pipeline import grade_class, record_cases
 from grader.runner import Grader
 from grader.spec import find_assignment, load_assignment
 from grader.submission import LocalSubmission
@@ -206,6 +206,7 @@ def floor(assignment, grader: Grader, notebooks: list[Path]) -> list[float]:
 def against_nbgrader(assignment) -> None:
     import nbgrader_class
     size = 31
+    record_cases(assignment)   # once per assignment version, as `grader record` does: not part of a class run
     grader = Grader(assignment)
     try:
         inputs = inputs_per_submission(assignment, grader)

@@ -356,6 +356,69 @@ def load(path: Path, key: str | None, *, constants_only: bool = False) -> Record
                     float(manifest.get("seconds", 0.0)), dict(signatures), values)
 
 
+# --- scripts: the requests a replay that passed sends, recorded with the cases -----------------------
+# Each check's requests to the worker as a replay of the reference, graded like a submission, sent
+# them (grader.sandbox: scripts). A grading process starts with them, so its first submission's
+# requests go ahead of need like every later one's; without them only a submission graded after one
+# that passed the same check got that. A script only ever goes ahead of a check that asks for exactly
+# its requests, in order: one that does not apply costs time, never a verdict.
+SCRIPTS_FORMAT = "grader-scripts/1"
+MAX_SCRIPT_BYTES = 256 * 1024 * 1024
+
+
+def scripts_file(assignment: Assignment, key: str) -> Path:
+    return assignment.root / FOLDER / f"{assignment.id}-{key}.scripts"
+
+
+def save_scripts(scripts: Mapping[str, Sequence[Sequence[bytes]]], path: Path) -> None:
+    """Write ``scripts`` (check id -> kinds, each a list of requests) at ``path``, atomically, and
+    remove the scripts of the assignment's other versions."""
+    index: list[str] = []
+    named: dict[str, Any] = {}
+    for cid, kinds in sorted(scripts.items()):
+        for kind in kinds:
+            named[f"d{len(index)}"] = np.frombuffer(b"".join(kind), dtype=np.uint8)
+            named[f"n{len(index)}"] = np.array([len(m) for m in kind], dtype=np.int64)
+            index.append(cid)
+    named["manifest"] = np.array(json.dumps({"format": SCRIPTS_FORMAT, "checks": index}))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=".writing-", suffix=".scripts", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **named)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    assignment_id = path.name[:path.name.rindex("-")]   # <id>-<key>.scripts; a key has no dash
+    for old in path.parent.glob(f"{assignment_id}-*.scripts"):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+def load_scripts(path: Path) -> dict[str, list[list[bytes]]] | None:
+    """The scripts at ``path``; None when there is no such file or it cannot be read as one."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            manifest = json.loads(str(data["manifest"][()]))
+            if not isinstance(manifest, dict) or manifest.get("format") != SCRIPTS_FORMAT:
+                return None
+            checks = manifest["checks"]
+            scripts: dict[str, list[list[bytes]]] = {}
+            total = 0
+            for i, cid in enumerate(checks):
+                raw, sizes = data[f"d{i}"], data[f"n{i}"]
+                total += raw.size
+                if (not isinstance(cid, str) or raw.dtype != np.uint8 or sizes.dtype != np.int64 or raw.ndim != 1
+                        or sizes.ndim != 1 or (sizes < 0).any() or int(sizes.sum()) != raw.size or total > MAX_SCRIPT_BYTES):
+                    return None
+                blob, ends = raw.tobytes(), np.cumsum(sizes)
+                scripts.setdefault(cid, []).append([blob[int(e - n):int(e)] for e, n in zip(ends, sizes)])
+            return scripts
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _content_hash(checks: Any, arrays: Sequence[np.ndarray]) -> str:
     h = hashlib.sha256(json.dumps(checks, sort_keys=True, allow_nan=False).encode())
     for a in arrays:

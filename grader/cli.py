@@ -115,10 +115,16 @@ def _print_table(assignment: Assignment, results: list[SubmissionResult]) -> Non
 def cmd_record(args: argparse.Namespace) -> int:
     from grader.cases import summary
     from grader.pipeline import record_cases
-    recorded = record_cases(_assignment(args.assignment), force=True)
+    from grader.cases import load_scripts, scripts_file
+    assignment = _assignment(args.assignment)
+    recorded = record_cases(assignment, force=True)
     assert recorded is not None
     for line in summary(recorded):
         print(line)
+    path = scripts_file(assignment, recorded.key)
+    scripts = load_scripts(path) or {}
+    print(f"scripts (the reference's requests, sent ahead for each grading process's first submission): "
+          f"{len(scripts)} of {len(recorded.cases)} recorded checks, in {path}")
     return 0
 
 

@@ -14,6 +14,7 @@ plugin, Dask) goes through here.
 from __future__ import annotations
 
 import functools
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -79,14 +80,51 @@ def grade_class(assignment: Assignment, entries: list[SubmissionFile], *, jobs: 
 
 def record_cases(assignment: Assignment, *, force: bool = False) -> Recorded | None:
     """Record the assignment's cases in this process unless its case file is current (``force``:
-    always). None when they cannot be (each grading process then tries, or grades live)."""
-    if not force and case_file(assignment).is_file():
-        return None
-    from grader.runner import load_reference
-    from grader.suite import load_suite
-    functions, reference = load_suite(assignment).functions, load_reference(assignment)
-    return ensure_cases(assignment, functions, reference, force=True) if force else \
-        available_cases(assignment, functions, reference)
+    always), and the scripts that go with them (:func:`record_scripts`) unless they are there.
+    None when the cases were current, or cannot be recorded (each grading process then tries, or
+    grades live)."""
+    from grader.cases import cases_key, scripts_file
+    key = cases_key(assignment)
+    recorded = None
+    if force or not case_file(assignment, key).is_file():
+        from grader.runner import load_reference
+        from grader.suite import load_suite
+        functions, reference = load_suite(assignment).functions, load_reference(assignment)
+        recorded = ensure_cases(assignment, functions, reference, force=True) if force else \
+            available_cases(assignment, functions, reference)
+        if recorded is None:
+            return None
+    if force or not scripts_file(assignment, key).is_file():
+        record_scripts(assignment, key)
+    return recorded
+
+
+def record_scripts(assignment: Assignment, key: str) -> None:
+    """Grade the reference like a submission and keep, next to the case file, the requests each
+    check's replay sent (grader.cases, scripts), for every grading process's first submission. A
+    reference that cannot be graded so (one that imports the project's other modules, say) leaves
+    fewer or none: the file is written all the same, so that no run tries again."""
+    from grader.cases import save_scripts, scripts_file
+    scripts: dict[str, list[list[bytes]]] = {}
+    if assignment.reference.is_file():
+        with tempfile.TemporaryDirectory(prefix="grader-scripts-") as tmp:
+            (Path(tmp) / "class").mkdir()
+            shutil.copyfile(assignment.reference, Path(tmp) / "class" / assignment.reference.name)
+            entries = discover(Path(tmp) / "class", workdir=Path(tmp) / "unpacked")
+            grader = Grader(assignment)
+            try:
+                grader.scripts.clear()   # what this run sends, not what an older file held
+                for entry in entries:
+                    grader.grade(entry)
+                scripts = dict(grader.scripts)
+            except Exception as exc:  # noqa: BLE001 - scripts only save time; grading says what is wrong
+                print(f"grader: no scripts recorded for {assignment.id} ({type(exc).__name__}: {exc})", file=sys.stderr)
+            finally:
+                grader.close()
+    try:
+        save_scripts(scripts, scripts_file(assignment, key))
+    except OSError:
+        pass   # a folder that cannot be written: every grading process learns them as it goes
 
 
 def grade_one(assignment: Assignment, path: Path, *, public_only: bool = True,

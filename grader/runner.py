@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from grader import __version__
-from grader.cases import Recorded, load_release_cases
+from grader.cases import Recorded, load_release_cases, load_scripts, scripts_file
 from grader.cases import available as available_cases
 from grader.checks import CONNECTION_BROKE, LiveRun, run_check, run_live, settle, worker_fault
 from grader.discovery import SubmissionFile, submission_files
@@ -108,7 +108,10 @@ class Grader:
         self._kept: tuple[tuple[str, str], WorkerSubmission] | None = None
         # Each check's requests as the last replay that passed here sent them: the next submission's
         # worker gets them ahead of need (grader.sandbox, scripts), so it is never idle between calls.
+        # The first submission gets those recorded with the cases (grader.cases, scripts), if any.
         self.scripts: dict[str, list[list[bytes]]] = {}
+        if self.cases is not None and assignment.release is None:
+            self.scripts.update(load_scripts(scripts_file(assignment, self.cases.key)) or {})
         self._starter_statements: frozenset[tuple[str, ...]] | None = None   # see _fingerprint
 
     @property

@@ -392,3 +392,53 @@ def test_two_modules_of_a_suite_that_load_one_sibling_share_it(course):
     assert suite.module.more.cases is suite.module.cases
     assert sys.modules["grader_suite_replayed_strategies"] is suite.module.cases
     assert load_suite(load_assignment(course)).module.cases is not suite.module.cases   # a new load loads anew
+
+
+def test_scripts_recorded_with_the_cases_go_ahead_for_a_processs_first_submission(course, tmp_path, monkeypatch):
+    """Recording the cases for a class run also grades the reference like a submission and keeps
+    the requests each check's replay sent (cases.scripts_file). A new grading process starts with
+    them: its first submission's requests go ahead of need, as a later one's do, with the verdicts,
+    messages and smallest inputs it gets without them. A file that is not a scripts file is none."""
+    from grader.discovery import discover
+    from grader.pipeline import record_cases
+    from grader.runner import Grader
+    from grader.sandbox import WorkerProcess
+
+    assignment = load_assignment(course)
+    record_cases(assignment)
+    path = cases.scripts_file(assignment, cases.cases_key(assignment))
+    recorded = cases.load(cases.case_file(assignment), cases.cases_key(assignment))
+    scripts = cases.load_scripts(path)
+    assert recorded is not None and scripts is not None and set(scripts) == set(recorded.cases)
+
+    ahead = []
+    send = WorkerProcess._send
+    monkeypatch.setattr(WorkerProcess, "_send", lambda self, messages, *a, **k: (ahead.append(len(messages) > 1),
+                                                                                  send(self, messages, *a, **k))[1])
+
+    def first_submission(source: str, name: str, with_scripts: bool) -> tuple[dict, int]:
+        write(tmp_path / name / "student.py", source)
+        (entry,) = discover(tmp_path / name, workdir=tmp_path / f"{name}-unpacked")
+        grader = Grader(assignment)
+        try:
+            if not with_scripts:
+                grader.scripts.clear()
+            ahead.clear()
+            result = grader.grade(entry)
+        finally:
+            grader.close()
+        return {c.check.id: (c.status, c.message, c.counterexample) for e in result.exercises for c in e.checks}, sum(ahead)
+
+    for source in (CORRECT, WRONG):
+        scripted, went_ahead = first_submission(source, f"with{len(source)}", True)
+        plain, none_ahead = first_submission(source, f"without{len(source)}", False)
+        assert scripted == plain and went_ahead > 0 and none_ahead == 0
+    assert all(status is Status.PASSED for status, _, _ in first_submission(CORRECT, "again", True)[0].values())
+
+    path.write_bytes(b"not a scripts file")
+    assert cases.load_scripts(path) is None
+    grader = Grader(assignment)
+    try:
+        assert grader.scripts == {}
+    finally:
+        grader.close()
