@@ -32,12 +32,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import nbformat
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from grader.loader import quiet_nbformat
+from grader.loader import quiet_nbformat, read_notebook_text
 from grader.layout import ReportsFolder
 
 
@@ -110,7 +109,7 @@ def render_submission(path: Path, student: str, sha256: str, root: Path | None =
     formatter = HtmlFormatter(cssclass="highlight")
     if path.suffix.lower() == ".ipynb":
         with quiet_nbformat():
-            notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
+            notebook = read_notebook_text(data.decode("utf-8"))
         body = _notebook_body(notebook)
         kind = "notebook"
     else:
