@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import tempfile
 from multiprocessing.context import BaseContext
 
 from grader.confine import FALLBACK_ENV, SANDBOX_ENV
@@ -32,11 +33,23 @@ def pool_context() -> BaseContext:
     process that connects asks for, outside the worker's limits."""
     weak = (os.environ.get(SANDBOX_ENV, "").strip().lower() in WEAK_SANDBOXES
             or os.environ.get(FALLBACK_ENV, "").strip().lower() in WEAK_SANDBOXES)
-    if weak or "forkserver" not in multiprocessing.get_all_start_methods():
+    if weak or "forkserver" not in multiprocessing.get_all_start_methods() or not _socket_fits():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     return context
+
+
+# A unix socket's path holds at most 107 bytes (Linux). The forkserver's is
+# <temporary folder>/pymp-XXXXXXXX/listener-XXXXXXXX: 32 bytes past the folder's own.
+_SOCKET_PATH_BYTES = 107
+_FORKSERVER_SOCKET_TAIL = 32
+
+
+def _socket_fits() -> bool:
+    """Whether the forkserver's socket fits under the temporary folder (TMPDIR): under a long one
+    it cannot listen, and the pool's processes are started afresh instead."""
+    return len(os.fsencode(tempfile.gettempdir())) + _FORKSERVER_SOCKET_TAIL <= _SOCKET_PATH_BYTES
 
 
 def start_early() -> None:

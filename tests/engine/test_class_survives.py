@@ -17,8 +17,10 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -295,12 +297,12 @@ def test_a_reply_the_worker_corrupted_reads_as_the_students_doing(course):
     assert unsendable.status is Status.GRADER_FAULT and "not yours" in unsendable.message
 
 
-def test_the_command_exits_with_its_code_its_output_said_and_nothing_left(course, tmp_path):
+def test_the_command_exits_with_its_code_its_output_said_and_nothing_left(course, tmp_path, request):
     """``grader`` ends without tearing the interpreter down (grader.cli.run): what it printed still
     reaches a pipe in full, its exit code is the command's, and the exit handlers still ran (the
     temporary folders of the class run are gone)."""
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
+    temporary = Path(tempfile.mkdtemp(prefix="gx-", dir="/tmp"))   # short: the forkserver's socket goes in it
+    request.addfinalizer(lambda: shutil.rmtree(temporary, ignore_errors=True))
     write(tmp_path / "subs" / "honest.py", HONEST)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "TMPDIR": str(temporary)}
     command = [sys.executable, "-m", "grader.cli", "grade", "-a", str(course)]

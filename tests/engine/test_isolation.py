@@ -224,3 +224,18 @@ def test_no_forkserver_where_student_code_could_reach_its_socket(monkeypatch, va
     assert pool_context().get_start_method() == "forkserver"
     monkeypatch.setenv(variable, value)
     assert pool_context().get_start_method() == "spawn"
+
+
+def test_no_forkserver_where_its_socket_would_not_fit(monkeypatch, tmp_path):
+    """A unix socket's path holds 107 bytes: under a long TMPDIR the forkserver cannot listen, and
+    a class run would stop before grading anyone. Its processes are started afresh there instead."""
+    import tempfile
+    from grader.processes import pool_context
+    monkeypatch.delenv(SANDBOX_ENV, raising=False)
+    monkeypatch.delenv(FALLBACK_ENV, raising=False)
+    long = tmp_path / ("t" * 100)
+    long.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(long))
+    assert pool_context().get_start_method() == "spawn"
+    monkeypatch.setattr(tempfile, "tempdir", "/tmp")
+    assert pool_context().get_start_method() == "forkserver"
