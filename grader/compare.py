@@ -16,6 +16,7 @@ ToleranceFor = Callable[[str], Tolerance]
 
 # Looser dtype first: comparisons happen at the looser of the two.
 _LOOSENESS = ["bfloat16", "float16", "float32", "float64"]
+_DTYPE_NAMES: dict[np.dtype, str] = {}
 
 
 def as_array(value: Any) -> np.ndarray | None:
@@ -34,7 +35,13 @@ def as_array(value: Any) -> np.ndarray | None:
 
 def dtype_name(value: Any) -> str:
     if type(value) is np.ndarray:
-        return value.dtype.name
+        dtype = value.dtype
+        name = _DTYPE_NAMES.get(dtype)
+        if name is None:   # numpy makes .name in Python each time it is asked: once per dtype here
+            name = dtype.name
+            if len(_DTYPE_NAMES) < 256:
+                _DTYPE_NAMES[dtype] = name
+        return name
     if type(value).__module__.startswith("torch") and hasattr(value, "dtype"):
         return str(value.dtype).removeprefix("torch.")
     arr = as_array(value)
