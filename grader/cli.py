@@ -113,9 +113,8 @@ def _print_table(assignment: Assignment, results: list[SubmissionResult]) -> Non
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from grader.cases import summary
+    from grader.cases import load_scripts, scripts_file, summary
     from grader.pipeline import record_cases
-    from grader.cases import load_scripts, scripts_file
     assignment = _assignment(args.assignment)
     recorded = record_cases(assignment, force=True)
     assert recorded is not None
