@@ -410,6 +410,7 @@ def test_scripts_recorded_with_the_cases_go_ahead_for_a_processs_first_submissio
     recorded = cases.load(cases.case_file(assignment), cases.cases_key(assignment))
     scripts = cases.load_scripts(path)
     assert recorded is not None and scripts is not None and set(scripts) == set(recorded.cases)
+    assert path.stat().st_mode & 0o077 == 0   # the requests hold the hidden checks' inputs, as the cases do
 
     ahead = []
     send = WorkerProcess._send
