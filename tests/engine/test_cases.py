@@ -228,11 +228,25 @@ def test_the_case_file_is_read_back_only_when_its_key_and_content_are_right(cour
     assert type(first).__name__ == "Box" and cases._same(again.cases["replayed.scale.boxed"][0].kwargs["box"], first)
     assert cases.load(recorded.path, "another key") is None
     data = dict(np.load(recorded.path, allow_pickle=False))
-    data["a0"] = data["a0"] + 1                                    # an altered input
+    data["blob"] = data["blob"].copy()
+    data["blob"][0] += 1                                           # an altered input
     with recorded.path.open("wb") as f:
         np.savez(f, **data)
     assert cases.load(recorded.path, recorded.key) is None
     assert cases.ensure(assignment, suite.functions, reference).sha256 == recorded.sha256   # recorded again
+
+
+def test_the_arrays_of_a_case_file_are_plain_numbers_inside_it():
+    arrays = [np.arange(6, dtype=np.float32).reshape(2, 3), np.zeros((0, 4)), np.array([1 + 2j]), np.array(7, np.int8)]
+    index, blob = cases._pack(arrays)
+    assert all(entry[2] % cases._ALIGN == 0 for entry in index)
+    back = cases._unpack(index, blob)
+    assert all(a.dtype == b.dtype and a.shape == b.shape and (a == b).all() and not b.flags.writeable
+               for a, b in zip(arrays, back))
+    for broken in ([["|O", [1], 0]], [["<f8", [10**6], 0]], [["<f8", [-1], 0]], [["<f8", [1], -8]],
+                   [["not a dtype", [1], 0]], [["<f8", [1]]], {"a": 1}):
+        with pytest.raises((ValueError, TypeError)):
+            cases._unpack(broken, blob)
 
 
 def test_a_changed_suite_makes_new_cases_and_the_old_file_goes(course):
