@@ -58,7 +58,7 @@ class GraderPlugin(WorkerPlugin):
         except OSError:   # already a session leader
             pass
         self.grader = Grader(load_assignment(Path(self.assignment_dir)), public_only=self.public_only,
-                             hidden=[Path(h) for h in self.hidden], live=self.live, device=self.device)
+                             hidden=[Path(h) for h in self.hidden], live=self.live, device=self.device, early=True)
 
     def teardown(self, worker) -> None:
         if self.grader is not None:

@@ -79,29 +79,41 @@ class Grader:
     """Grades submissions of one assignment in this process, with one warm zygote."""
 
     def __init__(self, assignment: Assignment, *, public_only: bool = False, hidden: Iterable[Path] = (),
-                 scratch_dir: Path | None = None, live: bool = False, device: str = "cpu"):
+                 scratch_dir: Path | None = None, live: bool = False, device: str = "cpu", early: bool = False):
+        """``early``: start the zygote now, so that it loads while the suite, the reference and the
+        cases do (a grading process of a pool grades at once); else on first use."""
         self.assignment = assignment
         self.public_only = public_only
         self.device = device   # where the students' torch code runs: "cpu" or "cuda" (grader.devices)
-        self.cases: Recorded | None
-        if assignment.release is not None:
-            # A student's bundle (grader.release): no reference here. Its recorded cases stand in for
-            # it: the reference's answers, its signatures, the plain values the checks read. A replay
-            # that fails is the verdict (nothing can shrink it without the reference).
-            provided(assignment).update(load_release_cases(assignment, constants_only=True).constants)
-            self.suite = load_suite(assignment)
-            self.cases = load_release_cases(assignment)
-            self.reference = standin_module(assignment.id, self.cases.signatures)
-        else:
-            self.suite = load_suite(assignment)
-            self.reference = load_reference(assignment)
-            # The recorded cases (grader.cases), read from the case file or recorded now; with ``live``
-            # every check draws its inputs again for every student, as hypothesis does on its own.
-            self.cases = None if live else available_cases(assignment, self.suite.functions, self.reference)
         self._scratch = tempfile.TemporaryDirectory(prefix="grader-", dir=scratch_dir)
         root = assignment.project_root
         self._hidden = [root / "reference", root / "tests", root / "assignments", *hidden]
         self._zygote: Zygote | None = None
+        if early:
+            try:
+                self._zygote = self._new_zygote(wait=False)
+            except Exception:  # noqa: BLE001 - the first use starts it again, and says what stops it
+                self._zygote = None
+        self.cases: Recorded | None
+        try:
+            if assignment.release is not None:
+                # A student's bundle (grader.release): no reference here. Its recorded cases stand in for
+                # it: the reference's answers, its signatures, the plain values the checks read. A replay
+                # that fails is the verdict (nothing can shrink it without the reference).
+                provided(assignment).update(load_release_cases(assignment, constants_only=True).constants)
+                self.suite = load_suite(assignment)
+                self.cases = load_release_cases(assignment)
+                self.reference = standin_module(assignment.id, self.cases.signatures)
+            else:
+                self.suite = load_suite(assignment)
+                self.reference = load_reference(assignment)
+                # The recorded cases (grader.cases), read from the case file or recorded now; with ``live``
+                # every check draws its inputs again for every student, as hypothesis does on its own.
+                self.cases = None if live else available_cases(assignment, self.suite.functions, self.reference)
+        except BaseException:
+            self._drop_zygote()   # an assignment that cannot be loaded leaves no sandbox behind
+            self._scratch.cleanup()
+            raise
         self._later: list[tuple[int, int, LiveRun]] | None = None   # live runs deferred (grade_deferring)
         # The last submission whose live runs are still to come, loaded (see _keep): run_live forks
         # their workers from it instead of reading, parsing and loading the file again for each.
@@ -118,18 +130,21 @@ class Grader:
     def zygote(self) -> Zygote:
         """The warm zygote, started on first use and again after student code killed it. Raises
         :class:`SandboxUnavailable` when it cannot start: that stops grading, as no one's code can run."""
-        if self._zygote is None:
-            try:
-                release = self.assignment.release
-                self._zygote = Zygote(Path(self._scratch.name), self._hidden,
-                                      warm=release.warm if release is not None else warm_imports(self.assignment.reference,
-                                                                                              self.assignment.suite),
-                                      gpu=self.device == "cuda")
-            except SandboxUnavailable:
-                raise
-            except Exception as exc:  # noqa: BLE001 - InternalError, OSError, ...: all mean the same here
-                raise SandboxUnavailable(f"the sandbox for student code cannot start: {exc}") from exc
-        return self._zygote
+        try:
+            if self._zygote is None:
+                self._zygote = self._new_zygote(wait=True)
+            return self._zygote.ready()
+        except SandboxUnavailable:
+            raise
+        except Exception as exc:  # noqa: BLE001 - InternalError, OSError, ...: all mean the same here
+            raise SandboxUnavailable(f"the sandbox for student code cannot start: {exc}") from exc
+
+    def _new_zygote(self, wait: bool) -> Zygote:
+        release = self.assignment.release
+        return Zygote(Path(self._scratch.name), self._hidden,
+                      warm=release.warm if release is not None else warm_imports(self.assignment.reference,
+                                                                              self.assignment.suite),
+                      gpu=self.device == "cuda", wait=wait)
 
     def close(self) -> None:
         self._drop_kept()
@@ -499,7 +514,8 @@ def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scr
     try:
         _process_grader = Grader(load_assignment(Path(assignment_dir)), public_only=public_only,
                                  hidden=[Path(h) for h in hidden],
-                                 scratch_dir=Path(scratch_dir) if scratch_dir else None, live=live, device=device)
+                                 scratch_dir=Path(scratch_dir) if scratch_dir else None, live=live, device=device,
+                                 early=True)
     except AuthorError as exc:   # raised again by the first task, as a plain (picklable) error
         _process_setup_error = SpecError(str(exc))
     except Exception as exc:  # noqa: BLE001 - the suite or reference raised while it was imported

@@ -244,7 +244,9 @@ class Zygote:
     end it, the next spawn starts a new one."""
 
     def __init__(self, scratch_root: Path, hidden: Sequence[Path] = (), warm: Sequence[str] = ("numpy", "torch"),
-                 gpu: bool = False):
+                 gpu: bool = False, wait: bool = True):
+        """``wait`` False: the zygote starts (in the first sandbox mode to try) while the caller goes on;
+        :meth:`ready` waits for it, or tries the others, before anything is asked of it."""
         from grader.devices import visible_devices
         self.scratch_root = Path(scratch_root)
         self.warm = list(warm)
@@ -256,35 +258,65 @@ class Zygote:
         self.kind = ""
         self.held: list[str] = []
         self.lacking: list[str] = []
-        self._start()
+        self._starting: tuple[str, subprocess.Popen, socket.socket] | None = None
+        if wait:
+            self._start()
+        else:
+            try:
+                mode = _modes_to_try()[0]
+                self._starting = (mode, *self._begin(mode))
+            except (SandboxUnavailable, IndexError, OSError):
+                pass   # ready() tries every mode, and says why none started
+
+    def ready(self) -> "Zygote":
+        """The zygote, started (raises SandboxUnavailable when it cannot be)."""
+        if self.process is None:
+            self._start()
+        return self
 
     def _start(self) -> None:
         errors = []
+        starting, self._starting = self._starting, None
         for mode in _modes_to_try():
             try:
-                self._launch(mode)
+                if starting is not None and starting[0] == mode:
+                    self._finish(*starting)
+                else:
+                    self._finish(mode, *self._begin(mode))
                 return
             except SandboxUnavailable as exc:
                 errors.append(f"{mode}: {exc}")
+            finally:
+                starting = None
         raise SandboxUnavailable("no sandbox could be set up for student code: " + " | ".join(errors) + ". To fix it: "
                                  "install bubblewrap (apt-get install bubblewrap) or allow unprivileged user "
                                  "namespaces; or accept a weaker sandbox explicitly with GRADER_SANDBOX=rlimits "
                                  "(student code can then read what the grader's user can) or GRADER_SANDBOX=none. "
                                  "Every report says which sandbox was in force.")
 
-    def _launch(self, mode: str) -> None:
+    def _begin(self, mode: str) -> tuple[subprocess.Popen, socket.socket]:
+        """Start the zygote in ``mode``: its process, and our end of its control socket."""
         config = {"mode": mode, "view": self.view.as_plain(), "scratch_root": str(self.scratch_root), "warm": self.warm,
                   "new_root": str(self.scratch_root.parent / f".{self.scratch_root.name}-root"), "gpu": self.gpu}
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         command = [sys.executable, "-m", "grader.zygote", str(theirs.fileno()), json.dumps(config)]
-        if mode == "bubblewrap":
-            if shutil.which("bwrap") is None:
-                raise SandboxUnavailable("bwrap is not installed (apt-get install bubblewrap)")
-            command = [shutil.which("bwrap") or "bwrap", *_bwrap_flags(self.view, self.gpu), *command]
-        process = subprocess.Popen(command, pass_fds=[theirs.fileno()], env=_environment(self.gpu), cwd="/",
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   start_new_session=True)
-        theirs.close()
+        try:
+            if mode == "bubblewrap":
+                if shutil.which("bwrap") is None:
+                    raise SandboxUnavailable("bwrap is not installed (apt-get install bubblewrap)")
+                command = [shutil.which("bwrap") or "bwrap", *_bwrap_flags(self.view, self.gpu), *command]
+            process = subprocess.Popen(command, pass_fds=[theirs.fileno()], env=_environment(self.gpu), cwd="/",
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                       start_new_session=True)
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        return process, ours
+
+    def _finish(self, mode: str, process: subprocess.Popen, ours: socket.socket) -> None:
+        """Wait for the zygote started in ``mode`` to say it is ready (or why it is not)."""
         ours.settimeout(180)
         try:
             ready = json.loads(ours.recv(65536) or b"{}")
@@ -353,6 +385,11 @@ class Zygote:
         return self._ask({"op": "kill", "pid": pid}).get("status")
 
     def close(self) -> None:
+        starting, self._starting = self._starting, None
+        if starting is not None:   # started, never waited for
+            starting[2].close()
+            starting[1].kill()
+            starting[1].wait()
         if self.control is not None:
             self.control.close()
             self.control = None

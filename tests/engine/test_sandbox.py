@@ -547,3 +547,26 @@ def test_the_zygote_warms_torch_dynamo_only_where_optimizers_are_built(tmp_path)
     assert "torch._dynamo" in warm_imports(reference, suite)
     reference.write_text("import numpy as np\n")   # a numpy assignment whose optimizers are the student's own
     assert warm_imports(reference, suite) == ("numpy",)
+
+
+def test_a_zygote_started_early_is_the_one_used_and_never_outlives_its_owner(tmp_path, monkeypatch):
+    """Zygote(wait=False) starts loading while its owner goes on (a pool's grading process loads
+    the suite meanwhile): the first use waits for that one, and closing an owner that never used it
+    ends it. Where the sandbox cannot start, the first use says why, as if it had not started early."""
+    from grader.sandbox import SandboxUnavailable, Zygote
+    (tmp_path / "a").mkdir()
+    early = Zygote(tmp_path / "a", warm=("numpy",), wait=False)
+    started = early._starting[1]
+    assert early.ready() is early and early.process is started and early.alive and early.kind
+    early.close()
+    (tmp_path / "b").mkdir()
+    unused = Zygote(tmp_path / "b", warm=("numpy",), wait=False)
+    started = unused._starting[1]
+    unused.close()
+    assert started.poll() is not None
+    monkeypatch.setenv("GRADER_SANDBOX", "no such sandbox")
+    (tmp_path / "c").mkdir()
+    broken = Zygote(tmp_path / "c", warm=("numpy",), wait=False)
+    with pytest.raises(SandboxUnavailable, match="is not a sandbox"):
+        broken.ready()
+
