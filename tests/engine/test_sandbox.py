@@ -570,3 +570,25 @@ def test_a_zygote_started_early_is_the_one_used_and_never_outlives_its_owner(tmp
     with pytest.raises(SandboxUnavailable, match="is not a sandbox"):
         broken.ready()
 
+
+def test_a_script_goes_ahead_in_batches_and_never_past_a_request_that_names_things():
+    """Up to AHEAD_REQUESTS requests are out ahead of the one a check waits for; they are topped
+    up once half were answered, in one send. Nothing goes beyond a request whose reply names
+    things (a signature) before that reply was read."""
+    from grader.sandbox import _Script
+    ahead = _Script.AHEAD_REQUESTS
+    items = [b'XXXX{"h": {"op": "call", "n": %d}}' % i for i in range(100)]
+    script = _Script(items)
+    sends = []
+    for n in range(100):
+        sends.append(script.to_send())
+        assert n < script.sent <= n + 1 + ahead
+    assert sends[0] == items[:ahead + 1]
+    topped_up = [i for i, sent in enumerate(sends) if sent]
+    assert topped_up[1] == ahead // 2 + 1 and len(topped_up) <= 100 // (ahead // 2) + 1
+    assert b"".join(b"".join(s) for s in sends) == b"".join(items)   # each once, in order
+    named = items[:5] + [b'XXXX{"h": {"op": "signature", "target": "f"}}'] + items[5:10]
+    script = _Script(named)
+    assert script.to_send() == named[:6]
+    assert [script.to_send() for _ in range(5)] == [[]] * 5
+    assert script.to_send() == named[6:]
