@@ -28,6 +28,8 @@ corpus is what the test is about). tests/hostile/measure.py measures each case's
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import re
@@ -85,10 +87,30 @@ def host_hostile_files() -> set[str]:
     return found
 
 
+@contextlib.contextmanager
+def one_run_per_machine():
+    """The canary in /tmp has one name on the machine (the cases write to it by that name): two
+    runs of the corpus at once (two users, two CI jobs) would take each other's canary for an
+    attack's doing. They take turns instead, through a lock file anyone can open."""
+    lock = Path("/tmp/grader-corpus-turn.lock")
+    try:
+        fd = os.open(lock, os.O_RDONLY)   # flock needs no more; another user's file opens so
+    except FileNotFoundError:
+        fd = os.open(lock, os.O_RDONLY | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)   # and the lock with it
+
+
 def make_canaries() -> None:
     """The canary folders, world-writable like a shared /tmp, each with a world-writable canary.txt."""
     for folder in (corpus.TMP_CANARY, corpus.PROJECT_CANARY):
         shutil.rmtree(folder, ignore_errors=True)
+        if folder.exists():
+            pytest.fail(f"{folder} is left from another user's run of the corpus and cannot be removed by this one: "
+                        f"remove it (rm -rf {folder}) and run again")
         folder.mkdir(parents=True)
         folder.chmod(0o777)
         (folder / "canary.txt").write_text(f"canary of {folder}\n")
@@ -251,15 +273,16 @@ def test_hostile_corpus(assignment, sandbox, tmp_path, pid_namespace):
     entries = only_matching(corpus.build_class(assignment, tmp_path / "class"), tmp_path / "class",
                             os.environ.get("HOSTILE_CASES"))
     out = tmp_path / "reports"
-    make_canaries()
-    before = snapshot()
-    try:
-        report = grade_contained(tmp_path / "class", tight_assignment(assignment, tmp_path / "assignment"), out,
-                                 tmp_path / "contained.json", sandbox=None if sandbox == "default" else sandbox,
-                                 timeout_s=RUN_TIMEOUT_S[assignment])
-        after = snapshot()
-    finally:
-        clean_up(before)
+    with one_run_per_machine():
+        make_canaries()
+        before = snapshot()
+        try:
+            report = grade_contained(tmp_path / "class", tight_assignment(assignment, tmp_path / "assignment"), out,
+                                     tmp_path / "contained.json", sandbox=None if sandbox == "default" else sandbox,
+                                     timeout_s=RUN_TIMEOUT_S[assignment])
+            after = snapshot()
+        finally:
+            clean_up(before)
     results = results_by_entry(out)
     refused = re.search(r"no sandbox could be set up.*", report["output"])
     if refused and report["returncode"] != 0 and not results and not changes(before, after):
