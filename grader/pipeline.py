@@ -65,7 +65,7 @@ def grade_class(assignment: Assignment, entries: list[SubmissionFile], *, jobs: 
     if not entries:
         return
     if not isolate and (jobs <= 1 or len(entries) <= 1):
-        grader = Grader(assignment, public_only=public_only, hidden=hidden, live=live, device=device)
+        grader = Grader(assignment, public_only=public_only, hidden=hidden, live=live, device=device, early=True)
         try:
             for entry in entries:
                 yield grader.grade(entry)
