@@ -474,7 +474,7 @@ def _command_alive(pid: int) -> bool:
 
 def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scratch_dir: str | None = None,
                   live: bool = False, defer: bool = True, parent: int | None = None, device: str = "cpu",
-                  environment: dict[str, str] | None = None, cwd: str | None = None) -> None:
+                  environment: dict[str, str] | None = None, cwd: str | None = None, jobs: int = 1) -> None:
     """Set up one grading process of the pool.
 
     It starts its own session first, so that student code which signals "its parent's process
@@ -511,6 +511,8 @@ def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scr
         # the command, or the forkserver, died before the signal was armed
         if os.getppid() != forked_by or not _command_alive(parent):
             os._exit(70)
+    if defer and scratch_dir:
+        _keep_to_one_cpu(Path(scratch_dir), jobs)
     try:
         _process_grader = Grader(load_assignment(Path(assignment_dir)), public_only=public_only,
                                  hidden=[Path(h) for h in hidden],
@@ -520,6 +522,34 @@ def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scr
         _process_setup_error = SpecError(str(exc))
     except Exception as exc:  # noqa: BLE001 - the suite or reference raised while it was imported
         _process_setup_error = SpecError(f"a grading process could not load the assignment: {_describe(exc)}")
+
+
+def _keep_to_one_cpu(scratch: Path, jobs: int) -> None:
+    """When the pool has one grading process per CPU this process may use, keep it (and the zygote
+    and workers it starts, which inherit this) to a CPU of its own, a different one in each process
+    of the pool. A grading process and its worker hand the work to each other request by request:
+    on one CPU they do so in a warm cache, without waking each other across CPUs, and neither
+    pool's pair competes with the other's. With fewer processes than CPUs the scheduler is left
+    free to place them (other work on the machine may need the rest). Each process takes the
+    lowest slot nobody took yet, by creating its file in the pool's scratch folder."""
+    try:
+        cpus = sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):   # not Linux
+        return
+    if jobs < 2 or jobs != len(cpus):
+        return
+    for slot in range(4 * jobs):
+        try:
+            os.close(os.open(scratch / f".cpu-slot-{slot}", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            continue   # taken by another process of this pool, or of an earlier pool that broke
+        except OSError:
+            return
+        try:
+            os.sched_setaffinity(0, {cpus[slot % len(cpus)]})
+        except OSError:
+            pass
+        return
 
 
 def _grade_in_process(item: SubmissionFile | Pending) -> tuple[SubmissionResult, list[Pending]] | CheckResult | None:
@@ -565,7 +595,7 @@ def grade_in_pool(assignment: Assignment, entries: list[SubmissionFile], *, jobs
                 max_workers=jobs, mp_context=pool_context(),
                 initializer=_init_process,
                 initargs=(str(assignment.root), public_only, [str(h) for h in hidden], scratch, live, jobs > 1,
-                          os.getpid(), device, dict(os.environ), os.getcwd()))
+                          os.getpid(), device, dict(os.environ), os.getcwd(), jobs))
             finished = False
             try:
                 yield from _run_pool(pool, assignment, queue, deaths, jobs, public_only, held)
