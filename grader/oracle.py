@@ -300,16 +300,19 @@ class _NotPlain(Exception):
     pass
 
 
+_SCALARS = frozenset({type(None), bool, int, float, complex, str, bytes})
+
+
 def _digest(h: Any, value: Any) -> None:
     kind = type(value)
-    if value is None or kind in (bool, int, float, complex, str, bytes):
+    if kind in _SCALARS:
         h.update(f"{kind.__name__}:{value!r};".encode())
-    elif isinstance(value, (np.ndarray, np.generic)):
+    elif kind is np.ndarray or isinstance(value, (np.ndarray, np.generic)):
         array = np.asarray(value)
         if array.dtype.hasobject:
             raise _NotPlain
         h.update(f"nd:{array.dtype.str}:{array.shape};".encode())
-        h.update(np.ascontiguousarray(array).tobytes())
+        h.update(np.ascontiguousarray(array))   # its bytes in C order, read in place
     elif kind in (tuple, list):
         h.update(f"{kind.__name__}:{len(value)}(".encode())
         for item in value:
@@ -344,12 +347,19 @@ def _digest(h: Any, value: Any) -> None:
 
 def fresh(value: Any) -> Any:
     """A copy of a recorded value for one example's body to use (and change) as it likes."""
+    kind = type(value)
+    if kind is np.ndarray:
+        return value.copy()
+    if kind in _SCALARS:
+        return value
     if isinstance(value, np.ndarray):
         return value.copy()
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    if type(value) in (tuple, list):
-        return type(value)(fresh(v) for v in value)
+    if kind is tuple:
+        return tuple([fresh(v) for v in value])
+    if kind is list:
+        return [fresh(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         copied = copy.copy(value)
         for f in dataclasses.fields(value):

@@ -36,6 +36,9 @@ from grader.spec import Assignment, NameSpec
 # then costs a class run two call limits, not one per check that calls the function.
 TIMEOUTS_PER_FUNCTION = 2
 
+# Values that hold no marker or instance for _resolved to replace (checked by exact type).
+_NOTHING_TO_RESOLVE = frozenset({type(None), bool, int, float, str, np.ndarray})
+
 
 @functools.lru_cache(maxsize=1024)
 def _canonical_params(reference: ModuleType, name: str, method: str | None) -> tuple[str, ...]:
@@ -225,6 +228,8 @@ class Submission(abc.ABC):
         return {k: self._resolved(v) for k, v in kwargs.items()}
 
     def _resolved(self, value: Any) -> Any:
+        if type(value) in _NOTHING_TO_RESOLVE:
+            return value
         if isinstance(value, Own):
             return Own(self._bind(value.name))
         if isinstance(value, Instance):

@@ -33,6 +33,7 @@ MAX_BUFFERS = 1 << 20        # arrays in one message
 MAX_DEPTH = 200              # levels of nesting in one value
 MAX_DIMS = 64                # numpy's own limit on an array's dimensions
 _ARRAY_KINDS = frozenset("biufc")
+_PLAIN = frozenset({type(None), bool, str, int, float})   # exact types that travel as they are
 
 
 class WireError(Exception):
@@ -63,6 +64,12 @@ class TensorInfo:
 def encode(value: Any, buffers: list[bytes], keep: Callable[[Any], Handle] | None = None) -> Any:
     """JSON-able tree for ``value``; array bytes go to ``buffers``. ``keep`` turns an object that
     cannot travel into a handle (worker side); without it such objects raise WireError."""
+    kind = type(value)
+    if kind is np.ndarray and value.dtype.kind in _ARRAY_KINDS:   # the common cases first, by exact type
+        buffers.append(value.tobytes())   # C order, whatever the array's own layout
+        return {"__nd__": len(buffers) - 1, "dtype": value.dtype.str, "shape": list(value.shape)}
+    if kind in _PLAIN:
+        return value if kind is not int or -2**63 <= value < 2**63 else {"__bigint__": str(value)}
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
