@@ -43,16 +43,23 @@ def grid_values(limit: float = 10.0) -> st.SearchStrategy[float]:
     return st.integers(-steps, steps).map(lambda k: k / GRID_STEP)
 
 
-@functools.lru_cache(maxsize=4096)   # drawn inside composites for every example: one strategy per shape, built once
-def grid_arrays(shape: tuple[int, ...] | st.SearchStrategy[tuple[int, ...]], limit: float = 10.0,
+def grid_arrays(shape: tuple[int, ...] | st.SearchStrategy[tuple[int, ...]], limit: float | tuple[float, float] = 10.0,
                 step: float = 1 / GRID_STEP) -> st.SearchStrategy[np.ndarray]:
     """float64 arrays of ``shape`` whose values are multiples of ``step`` in [-limit, limit]
     (``limit`` may be a pair (low, high) instead).
 
     Drawn as integers and scaled afterwards: plain integer elements let hypothesis fill most of an
     array with one value and draw only some entries one by one, which is many times faster to
-    generate (and to shrink) than drawing every element.
+    generate (and to shrink) than drawing every element. The composites below draw one for every
+    case: each shape's strategy is built once (a live run that shrinks draws thousands of cases).
     """
+    return _grid_arrays(tuple(shape) if isinstance(shape, list) else shape,
+                        tuple(limit) if isinstance(limit, list) else limit, step)
+
+
+@functools.lru_cache(maxsize=4096)
+def _grid_arrays(shape: tuple[int, ...] | st.SearchStrategy[tuple[int, ...]], limit: float | tuple[float, float],
+                 step: float) -> st.SearchStrategy[np.ndarray]:
     low, high = limit if isinstance(limit, tuple) else (-limit, limit)
     _require(low <= high and step > 0, f"limit={limit}, step={step}: need low <= high and a positive step")
     ints = st.integers(int(np.ceil(low / step)), int(np.floor(high / step)))
