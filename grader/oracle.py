@@ -307,7 +307,7 @@ def _digest(h: Any, value: Any) -> None:
     kind = type(value)
     if kind in _SCALARS:
         h.update(f"{kind.__name__}:{value!r};".encode())
-    elif kind is np.ndarray or isinstance(value, (np.ndarray, np.generic)):
+    elif isinstance(value, (np.ndarray, np.generic)):
         array = np.asarray(value)
         if array.dtype.hasobject:
             raise _NotPlain
@@ -348,13 +348,11 @@ def _digest(h: Any, value: Any) -> None:
 def fresh(value: Any) -> Any:
     """A copy of a recorded value for one example's body to use (and change) as it likes."""
     kind = type(value)
-    if kind is np.ndarray:
-        return value.copy()
     if kind in _SCALARS:
         return value
     if isinstance(value, np.ndarray):
         return value.copy()
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if isinstance(value, (int, float, str)):   # their subclasses
         return value
     if kind is tuple:
         return tuple([fresh(v) for v in value])

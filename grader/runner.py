@@ -511,7 +511,7 @@ def _init_process(assignment_dir: str, public_only: bool, hidden: list[str], scr
         # the command, or the forkserver, died before the signal was armed
         if os.getppid() != forked_by or not _command_alive(parent):
             os._exit(70)
-    if defer and scratch_dir:
+    if scratch_dir:
         _keep_to_one_cpu(Path(scratch_dir), jobs)
     try:
         _process_grader = Grader(load_assignment(Path(assignment_dir)), public_only=public_only,

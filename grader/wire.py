@@ -65,20 +65,17 @@ def encode(value: Any, buffers: list[bytes], keep: Callable[[Any], Handle] | Non
     """JSON-able tree for ``value``; array bytes go to ``buffers``. ``keep`` turns an object that
     cannot travel into a handle (worker side); without it such objects raise WireError."""
     kind = type(value)
-    if kind is np.ndarray and value.dtype.kind in _ARRAY_KINDS:   # the common cases first, by exact type
+    if kind in _PLAIN:   # the common cases first, by exact type
+        return value if kind is not int or -2**63 <= value < 2**63 else {"__bigint__": str(value)}
+    if isinstance(value, np.ndarray) and value.dtype.kind in _ARRAY_KINDS:
         buffers.append(value.tobytes())   # C order, whatever the array's own layout
         return {"__nd__": len(buffers) - 1, "dtype": value.dtype.str, "shape": list(value.shape)}
-    if kind in _PLAIN:
-        return value if kind is not int or -2**63 <= value < 2**63 else {"__bigint__": str(value)}
-    if value is None or isinstance(value, (bool, str)):
+    if isinstance(value, str):   # a subclass of one (bool has none; None is plain)
         return value
     if isinstance(value, int):
         return value if -2**63 <= value < 2**63 else {"__bigint__": str(value)}
     if isinstance(value, float):
         return value
-    if isinstance(value, np.ndarray) and value.dtype.kind in _ARRAY_KINDS:
-        buffers.append(np.ascontiguousarray(value).tobytes())
-        return {"__nd__": len(buffers) - 1, "dtype": value.dtype.str, "shape": list(value.shape)}
     if isinstance(value, np.generic) and value.dtype.kind in _ARRAY_KINDS:
         return {"__np__": value.dtype.str, "v": encode(np.asarray(value).reshape(1), buffers)}
     if isinstance(value, tuple):

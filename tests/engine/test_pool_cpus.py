@@ -1,5 +1,8 @@
 """A pool with one grading process per CPU keeps each process (with its zygote and workers) to a
-CPU of its own; a smaller pool leaves the scheduler free (grader.runner._keep_to_one_cpu)."""
+CPU of its own; a smaller pool leaves the scheduler free (grader.runner._keep_to_one_cpu).
+
+The machine's CPUs are stood in for (os.sched_getaffinity/sched_setaffinity), so the test says the
+same on a machine of any size and never changes the affinity of the process running it."""
 
 from __future__ import annotations
 
@@ -9,35 +12,55 @@ import pytest
 
 from grader.runner import _keep_to_one_cpu
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="CPU affinity is Linux's")
+
+class FakeCpus:
+    """What a grading process may run on: ``allowed`` CPUs, of which it keeps what it sets."""
+
+    def __init__(self, allowed: set[int]):
+        self.allowed = set(allowed)
+        self.current = set(allowed)
+
+    def get(self, pid: int) -> set[int]:
+        assert pid == 0
+        return set(self.current)
+
+    def set(self, pid: int, cpus: set[int]) -> None:
+        assert pid == 0 and set(cpus) <= self.allowed
+        self.current = set(cpus)
 
 
 @pytest.fixture
-def cpus():
-    """The CPUs this process may use; restored after the test, whatever it set."""
-    allowed = os.sched_getaffinity(0)
-    yield sorted(allowed)
-    os.sched_setaffinity(0, allowed)
+def machine(monkeypatch):
+    def make(allowed: set[int]) -> FakeCpus:
+        fake = FakeCpus(allowed)
+        monkeypatch.setattr(os, "sched_getaffinity", fake.get, raising=False)
+        monkeypatch.setattr(os, "sched_setaffinity", fake.set, raising=False)
+        return fake
+    return make
 
 
-def test_each_process_of_a_full_pool_takes_a_cpu_of_its_own(cpus, tmp_path):
-    if len(cpus) < 2:
-        pytest.skip(f"needs two CPUs to tell them apart; this process may use {len(cpus)}")
+@pytest.mark.parametrize("allowed", [{0, 1}, {2, 5, 7}])
+def test_each_process_of_a_full_pool_takes_a_cpu_of_its_own(machine, tmp_path, allowed):
     taken = []
-    for _ in range(len(cpus) + 1):   # one more than the pool has: a pool started again after a death
-        os.sched_setaffinity(0, set(cpus))   # each grading process starts with all of them
-        _keep_to_one_cpu(tmp_path, jobs=len(cpus))
-        taken.append(os.sched_getaffinity(0))
-    assert taken[:len(cpus)] == [{c} for c in cpus]
-    assert taken[-1] == {cpus[0]}
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f".cpu-slot-{i}" for i in range(len(cpus) + 1))
+    for _ in range(len(allowed) + 1):   # one more than the pool has: a pool started again after a death
+        fake = machine(allowed)         # each grading process starts with all of them
+        _keep_to_one_cpu(tmp_path, jobs=len(allowed))
+        taken.append(fake.current)
+    assert taken == [{c} for c in sorted(allowed)] + [{min(allowed)}]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f".cpu-slot-{i}" for i in range(len(allowed) + 1))
 
 
-@pytest.mark.parametrize("jobs", [1, "fewer"])
-def test_a_pool_smaller_than_the_machine_is_left_to_the_scheduler(cpus, tmp_path, jobs):
-    jobs = len(cpus) - 1 if jobs == "fewer" else jobs
-    if jobs < 1:
-        pytest.skip("this process may use one CPU: no pool smaller than that to try")
+def test_past_its_slots_a_process_is_left_unpinned(machine, tmp_path):
+    for slot in range(8):   # four pools of two, all broken: every slot is taken
+        (tmp_path / f".cpu-slot-{slot}").touch()
+    fake = machine({0, 1})
+    _keep_to_one_cpu(tmp_path, jobs=2)
+    assert fake.current == {0, 1}
+
+
+@pytest.mark.parametrize("allowed, jobs", [({0, 1}, 1), ({0, 1, 2, 3}, 2), ({0}, 1), ({0, 1}, 3)])
+def test_a_pool_that_is_not_one_process_per_cpu_is_left_to_the_scheduler(machine, tmp_path, allowed, jobs):
+    fake = machine(allowed)
     _keep_to_one_cpu(tmp_path, jobs=jobs)
-    assert sorted(os.sched_getaffinity(0)) == cpus
+    assert fake.current == allowed
     assert list(tmp_path.iterdir()) == []
